@@ -1,0 +1,61 @@
+import type { EventFamily } from '@sonde/events/event-kind';
+import type { SondeEvent } from '@sonde/events/sonde-event';
+
+/**
+ * A batch handed to a subscriber. A batch that is redelivered (after a crash, a rebalance or
+ * a failed handler) carries the same `dedupToken` and the same events in the same order, so a
+ * sink can make its write idempotent with it (ClickHouse insert_deduplication_token).
+ */
+export interface EventBatch {
+  /** Where the batch came from, e.g. `sonde.snmp.v1/3` (topic/partition) or `memory/0`. */
+  source: string;
+  /** Deterministic identity of this batch: stable across redelivery. */
+  dedupToken: string;
+  events: SondeEvent[];
+  /** Messages in the range that failed to decode; counted by the adapter, skipped here. */
+  invalid: number;
+}
+
+export type BatchHandler = (batch: EventBatch) => Promise<void>;
+
+export interface SubscribeOptions {
+  /** Consumer group: replicas sharing a group share the partitions. */
+  group: string;
+  families: readonly EventFamily[];
+  handler: BatchHandler;
+  /** Upper bound on events per batch. */
+  maxBatchEvents?: number;
+  /** How long to wait to fill a batch before handing over what there is. */
+  maxBatchWaitMs?: number;
+}
+
+export interface Subscription {
+  /** Stops consuming; the batch in flight finishes and is committed first. */
+  close(): Promise<void>;
+}
+
+export interface BusHealth {
+  ok: boolean;
+  detail: string;
+  /** Events accepted but not yet handed to the broker (memory queue or disk spool). */
+  pending: number;
+}
+
+/**
+ * The EventBus port (design.md §1). Collectors publish; the writer and the alert engine
+ * subscribe. Delivery to subscribers is at-least-once: a handler that throws gets the same
+ * batch again, and nothing is committed past a batch until its handler resolved.
+ */
+export interface EventBus {
+  /**
+   * Accepts events for delivery, keyed by device id (one device's events stay in order).
+   * Resolves once they are durable enough for the adapter's contract: acknowledged by the
+   * broker (acks=all) or written to the local spool when it is unreachable. Rejects only
+   * when even the spool cannot take them (full): the caller counts that as a drop.
+   */
+  publish(events: readonly SondeEvent[]): Promise<void>;
+  subscribe(options: SubscribeOptions): Promise<Subscription>;
+  health(): Promise<BusHealth>;
+  /** Flushes what was accepted (as far as possible) and releases resources. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,21 @@
+import { z } from 'zod';
+
+export const syslogMessagePayloadSchema = z.object({
+  facility: z.number().int().min(0).max(23),
+  severity: z.number().int().min(0).max(7),
+  format: z.string().min(1),
+  hostname: z.string().optional(),
+  appName: z.string().optional(),
+  procId: z.string().optional(),
+  msgId: z.string().optional(),
+  message: z.string(),
+  structuredData: z.record(z.string(), z.record(z.string(), z.string())).default({}),
+  /** Vendor fields: Cisco mnemonic, Fortinet key=value pairs, … */
+  fields: z.record(z.string(), z.string()).default({}),
+  /** Where `ts` came from: the message itself, or the receive time when it had none. */
+  timeSource: z.enum(['message', 'received']),
+  transport: z.enum(['udp', 'tcp', 'tls']),
+  source: z.object({ address: z.string(), port: z.number().int() }),
+  truncated: z.boolean().default(false),
+});
+export type SyslogMessagePayload = z.infer<typeof syslogMessagePayloadSchema>;

@@ -1,0 +1,42 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+/** The repository root (libs/testing/src → ../../..). */
+export const REPO_ROOT = path.resolve(__dirname, '../../..');
+export const SERVICES_SCRIPT = path.join(REPO_ROOT, 'scripts/services.sh');
+
+export function servicesDir(): string {
+  return process.env.SONDE_SERVICES_DIR ?? '/tmp/sonde-services';
+}
+
+/** Every service scripts/services.sh knows, in the order they are started. */
+export function knownServices(): string[] {
+  return ['redis', 'clickhouse', 'kafka'].filter((n) => existsSync(path.join(REPO_ROOT, 'scripts/services', `${n}.sh`)));
+}
+
+/**
+ * How to reach a real service started by scripts/services.sh (KEY=VALUE from its env file).
+ * Throws, naming the command to run, when it is not running: an integration test must never
+ * pass silently without the component it integrates.
+ */
+export function realService(name: string): Record<string, string> {
+  const file = path.join(servicesDir(), `${name}.env`);
+  if (!existsSync(file)) {
+    throw new Error(`real ${name} is not running: start it with \`scripts/services.sh start ${name}\` (looked for ${file})`);
+  }
+  const env: Record<string, string> = {};
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const eq = line.indexOf('=');
+    if (eq > 0) env[line.slice(0, eq)] = line.slice(eq + 1);
+  }
+  return env;
+}
+
+export function runServicesScript(args: string[]): string {
+  return execFileSync('bash', [SERVICES_SCRIPT, ...args], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, SONDE_SERVICES_DIR: servicesDir() },
+  });
+}

@@ -1,0 +1,42 @@
+import { Counter, Gauge, type Registry } from 'prom-client';
+
+export class EventWriterMetrics {
+  readonly eventsWritten: Counter<'kind'>;
+  readonly batchesWritten: Counter;
+  readonly insertFailures: Counter<'code'>;
+  readonly batchesReturned: Counter;
+  readonly invalidDropped: Counter;
+  readonly lastWriteTimestamp: Gauge;
+
+  constructor(registry: Registry) {
+    const registers = [registry];
+    this.eventsWritten = new Counter({
+      name: 'sonde_event_writer_events_written_total',
+      help: 'Events stored, by kind',
+      labelNames: ['kind'],
+      registers,
+    });
+    this.batchesWritten = new Counter({ name: 'sonde_event_writer_batches_written_total', help: 'Batches stored', registers });
+    this.insertFailures = new Counter({
+      name: 'sonde_event_writer_insert_failures_total',
+      help: 'Failed insert attempts, by StoreError code (each is retried)',
+      labelNames: ['code'],
+      registers,
+    });
+    this.batchesReturned = new Counter({
+      name: 'sonde_event_writer_batches_returned_total',
+      help: 'Batches handed back to the bus for redelivery after every insert attempt failed',
+      registers,
+    });
+    this.invalidDropped = new Counter({
+      name: 'sonde_event_writer_dropped_total',
+      help: 'Messages dropped because they did not decode as events (reason=invalid, stage=decode)',
+      registers,
+    });
+    this.lastWriteTimestamp = new Gauge({
+      name: 'sonde_event_writer_last_write_timestamp_seconds',
+      help: 'When the last batch was stored',
+      registers,
+    });
+  }
+}

@@ -19,7 +19,8 @@ module.exports = {
   rootDir: __dirname,
   testEnvironment: 'node',
   transform: { '^.+\\.(t|j)sx?$': swc },
-  transformIgnorePatterns: ['/node_modules/(?!(@marcbachmann)/)'],
+  // @nestjs/terminus 12 ships ESM only: swc turns it into CJS for jest (Node's own require(esm) loads it at run time).
+  transformIgnorePatterns: ['/node_modules/(?!(@marcbachmann|@nestjs/terminus)/)'],
   moduleNameMapper,
   testMatch: unit
     ? ['<rootDir>/{libs,services}/*/src/**/*.spec.ts']

@@ -1,0 +1,79 @@
+import type { DeviceProfile } from './device-profile';
+import { NO_FAULTS, type LabFaults } from './lab-faults';
+
+/** Base traffic of one interface; each interface scales it by its position (see interfaceRate). */
+export interface InterfaceRates {
+  inOctetsPerSec: number;
+  outOctetsPerSec: number;
+  inErrorsPerSec: number;
+  outErrorsPerSec: number;
+  inDiscardsPerSec: number;
+  outDiscardsPerSec: number;
+}
+
+export interface LabDeviceSpec {
+  id: string;
+  name: string;
+  profile: DeviceProfile;
+  interfaces: number;
+  rates: InterfaceRates;
+  /** Every counter starts here (2^32 − small number → Counter32 wraps within seconds). */
+  counterOffset: bigint;
+  /** ifIndexes whose ifOperStatus is down (no traffic; counters stay at the offset). */
+  operDown: ReadonlySet<number>;
+  sysContact: string;
+  sysLocation: string;
+  /** Distinguishes devices' MAC addresses and load curves. */
+  ordinal: number;
+}
+
+/**
+ * The state of one simulated device: its spec, when it last booted, and its faults. Values are
+ * derived from this and the clock on each request (no background work), so 1 000 devices cost
+ * only their sockets.
+ */
+export class LabDevice {
+  private bootedAtMs: number;
+  private boots = 1;
+  private currentFaults: LabFaults = NO_FAULTS;
+
+  constructor(
+    readonly spec: LabDeviceSpec,
+    startedAtMs: number,
+  ) {
+    this.bootedAtMs = startedAtMs;
+  }
+
+  get faults(): LabFaults {
+    return this.currentFaults;
+  }
+
+  setFaults(faults: LabFaults): void {
+    this.currentFaults = faults;
+  }
+
+  /** Reboot now: sysUpTime and counters start again from zero / the offset; snmpEngineBoots + 1. */
+  restart(nowMs: number): void {
+    this.bootedAtMs = nowMs;
+    this.boots += 1;
+  }
+
+  /** When the device last booted, taking a `restartEveryMs` fault into account. */
+  bootAtMs(nowMs: number): number {
+    const every = this.currentFaults.restartEveryMs;
+    if (every === undefined || nowMs <= this.bootedAtMs) return this.bootedAtMs;
+    return this.bootedAtMs + Math.floor((nowMs - this.bootedAtMs) / every) * every;
+  }
+
+  /** snmpEngineBoots (RFC 3414 §2.2.2). */
+  engineBoots(nowMs: number): number {
+    const every = this.currentFaults.restartEveryMs;
+    const periodic = every === undefined || nowMs <= this.bootedAtMs ? 0 : Math.floor((nowMs - this.bootedAtMs) / every);
+    return this.boots + periodic;
+  }
+
+  /** snmpEngineTime: seconds since the last boot. */
+  engineTime(nowMs: number): number {
+    return Math.floor((nowMs - this.bootAtMs(nowMs)) / 1000);
+  }
+}

@@ -1,0 +1,190 @@
+import type { ClickHouseClient, ClickHouseSettings } from '@clickhouse/client';
+import type { SondeEvent } from '@sonde/events/sonde-event';
+import type { EventStore, InsertOptions, MigrationReport, Row } from '../event-store';
+import { RetriesExhausted, withRetries } from '../retry';
+import { batchRows } from '../rows/event-rows';
+import { migrate, type SqlRunner } from '../schema/migrator';
+import type { StoreConfig, StoreType } from '../store.config';
+import { classifyFailure, StoreError } from '../store-error';
+import type { StoreMetrics } from '../store.metrics';
+
+/** Which server a store talks to, for error context and logs (never with credentials). */
+export interface StoreTarget {
+  type: StoreType;
+  /** URL without user info, or `chdb:<path>`. */
+  where: string;
+}
+
+/** Insert settings the store sets explicitly when the server knows them (see insertSettings). */
+const PROBED_SETTINGS = [
+  'async_insert',
+  'insert_deduplicate',
+  'insert_deduplication_token',
+  'deduplicate_blocks_in_dependent_materialized_views',
+] as const;
+
+export interface ClickHouseEventStoreOptions {
+  /** Backoff sleep (tests may shorten it; the default is a timer). */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/**
+ * The one EventStore: @clickhouse/client over either connection (HTTP server or embedded chDB;
+ * see create-event-store.ts). Every call retries transient failures with backoff and throws
+ * StoreError with table and target in its context.
+ */
+export class ClickHouseEventStore implements EventStore {
+  private supportedSettings: Promise<ReadonlySet<string>> | undefined;
+
+  constructor(
+    private readonly client: ClickHouseClient,
+    private readonly config: StoreConfig,
+    readonly target: StoreTarget,
+    private readonly metrics: StoreMetrics,
+    private readonly options: ClickHouseEventStoreOptions = {},
+  ) {}
+
+  migrate(): Promise<MigrationReport> {
+    const runner: SqlRunner = {
+      command: (sql) => this.command(sql),
+      select: (sql) => this.query(sql),
+      insertRows: (table, rows) => this.insertRows(table, rows),
+    };
+    return migrate(runner, this.config);
+  }
+
+  /**
+   * One INSERT per table the batch touches, in a stable order. With a token, each table's
+   * insert carries `${token}/${table}`: the same batch retried (after a timeout, a crash, a
+   * redelivery cut at the same offsets) is dropped by ClickHouse instead of written twice.
+   */
+  async insert(events: readonly SondeEvent[], options: InsertOptions = {}): Promise<void> {
+    for (const { table, rows } of batchRows(events)) {
+      await this.insertRows(`${this.config.database}.${table}`, rows, options);
+    }
+  }
+
+  /**
+   * Inserts rows into any table (`db.table`), with the store's retries, settings and metrics.
+   * insert() uses it per event table; the transport tests use it on a table an old server knows.
+   */
+  async insertRows(table: string, rows: readonly Row[], options: InsertOptions = {}): Promise<void> {
+    if (rows.length === 0) return;
+    const label = table.slice(table.lastIndexOf('.') + 1);
+    const started = performance.now();
+    try {
+      const settings = await this.insertSettings(label, options.dedupToken);
+      await this.retrying(label, () =>
+        this.client.insert({ table, values: rows as Row[], format: 'JSONEachRow', clickhouse_settings: settings }).then(() => undefined),
+      );
+      this.metrics.rowsInserted.inc({ table: label }, rows.length);
+    } catch (err) {
+      const error = this.storeError(err, label, 'insert into');
+      this.metrics.insertErrors.inc({ table: label, code: error.code });
+      throw error;
+    } finally {
+      this.metrics.insertDuration.observe({ table: label }, (performance.now() - started) / 1000);
+    }
+  }
+
+  async query<T extends Row = Row>(sql: string, params?: Record<string, unknown>): Promise<T[]> {
+    try {
+      return await this.retrying('query', async () => {
+        const result = await this.client.query({
+          query: sql,
+          format: 'JSONEachRow',
+          ...(params ? { query_params: params } : {}),
+        });
+        return result.json<T>();
+      });
+    } catch (err) {
+      throw this.storeError(err, 'query', 'query');
+    }
+  }
+
+  /** A statement without a result (DDL). */
+  async command(sql: string): Promise<void> {
+    try {
+      await this.retrying('query', () => this.client.command({ query: sql }));
+    } catch (err) {
+      throw this.storeError(err, 'query', 'command');
+    }
+  }
+
+  /** One `SELECT 1`, no retries: it checks reachability and credentials (HTTP /ping checks neither user nor password). */
+  async ping(): Promise<void> {
+    try {
+      const result = await this.client.query({ query: 'SELECT 1', format: 'JSONEachRow' });
+      await result.json();
+    } catch (err) {
+      throw this.storeError(err, 'ping', 'ping');
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.client.close();
+  }
+
+  /**
+   * Settings of every insert, set explicitly (design.md §4): ClickHouse 26.3 turned
+   * `async_insert` on by default, and an async insert acknowledges before the data is in a part
+   * and dedups differently. The token is always sent, empty when there is none: chDB applies
+   * settings as session-wide SETs, so an earlier token would otherwise stick to later inserts.
+   * A server that does not know a setting (18.16 knows none of these but insert_deduplicate)
+   * would reject the whole insert, so only known settings are sent.
+   */
+  private async insertSettings(table: string, dedupToken: string | undefined): Promise<ClickHouseSettings> {
+    const known = await this.knownSettings();
+    const settings: ClickHouseSettings = {};
+    if (known.has('async_insert')) settings.async_insert = 0;
+    if (known.has('insert_deduplicate')) settings.insert_deduplicate = 1;
+    if (known.has('deduplicate_blocks_in_dependent_materialized_views')) {
+      settings.deduplicate_blocks_in_dependent_materialized_views = 1;
+    }
+    if (known.has('insert_deduplication_token')) {
+      settings.insert_deduplication_token = dedupToken ? `${dedupToken}/${table}` : '';
+    } else if (dedupToken) {
+      this.metrics.dedupTokenUnsupported.inc({ table });
+    }
+    return settings;
+  }
+
+  private knownSettings(): Promise<ReadonlySet<string>> {
+    this.supportedSettings ??= this.query<{ name: string }>(
+      `SELECT name FROM system.settings WHERE name IN (${PROBED_SETTINGS.map((s) => `'${s}'`).join(', ')})`,
+    ).then(
+      (rows) => new Set(rows.map((r) => r.name)),
+      (err: unknown) => {
+        this.supportedSettings = undefined;
+        throw err;
+      },
+    );
+    return this.supportedSettings;
+  }
+
+  private retrying<T>(table: string, op: () => Promise<T>): Promise<T> {
+    return withRetries(op, this.config.retry, {
+      isTransient: (err) => classifyFailure(err).transient,
+      onRetry: () => this.metrics.retries.inc({ table }),
+      ...(this.options.sleep ? { sleep: this.options.sleep } : {}),
+    });
+  }
+
+  private storeError(err: unknown, table: string, what: string): StoreError {
+    if (err instanceof StoreError) return err;
+    const exhausted = err instanceof RetriesExhausted ? err : undefined;
+    const failure = classifyFailure(exhausted ? exhausted.lastError : err);
+    const code = exhausted ? 'unavailable' : failure.code;
+    const context = {
+      table,
+      store: this.target.type,
+      target: this.target.where,
+      attempts: exhausted?.attempts ?? 1,
+      ...(failure.serverCode === undefined ? {} : { serverCode: failure.serverCode }),
+    };
+    const after = exhausted ? ` after ${exhausted.attempts} attempts` : '';
+    return new StoreError(code, `${what} ${table} at ${this.target.where} failed${after} (${code}): ${failure.message}`, context, {
+      cause: exhausted ? exhausted.lastError : err,
+    });
+  }
+}

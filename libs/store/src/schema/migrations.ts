@@ -1,0 +1,18 @@
+import { eventTablesSql, rollupsSql, type SchemaSettings } from './schema-ddl';
+
+/**
+ * Versioned migrations, applied in order and recorded in `schema_migrations`. Append only:
+ * a released migration never changes (a new version alters what an old one created).
+ * Every statement is idempotent (IF NOT EXISTS), so a crash between a statement and its ledger
+ * row is repaired by running the migration again.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  statements(s: SchemaSettings): string[];
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'event-tables', statements: eventTablesSql },
+  { version: 2, name: 'metric-rollups', statements: rollupsSql },
+];

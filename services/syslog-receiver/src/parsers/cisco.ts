@@ -1,0 +1,96 @@
+import { optional } from './rfc5424';
+import type { ParseContext, ParsedSyslog, PriorityPart, SyslogDialect } from './syslog-dialect';
+import { MONTHS, fractionToMs, resolveWallClock } from './syslog-time';
+
+/**
+ * Cisco IOS / IOS-XE / NX-OS / ASA message layouts (Cisco "System Message Guide": message format
+ * `seq no:timestamp: %FACILITY-SEVERITY-MNEMONIC: description`):
+ *
+ *   <189>123: *Mar  1 18:46:11.123: %SYS-5-CONFIG_I: Configured from console by vty0   (IOS)
+ *   <189>124: router1: .Nov 25 10:00:00.456 UTC: %LINK-3-UPDOWN: ...                   (origin-id)
+ *   <189>: 2026 Nov 25 10:00:00 UTC: %ETHPORT-5-IF_UP: Interface Ethernet1/1 is up      (NX-OS)
+ *   <187>2026 Nov 25 10:00:00 N9K-1 %ETHPORT-5-IF_DOWN_CFG_CHANGE: ...                  (NX-OS)
+ *   <166>Nov 25 2026 10:00:00 asa1 : %ASA-6-302013: Built outbound TCP connection ...   (ASA)
+ *   <189>45: 1d02h: %SYS-5-CONFIG_I: ...                                                (uptime)
+ *   <187>1234: RP/0/RSP0/CPU0:Nov 25 10:00:00.001 UTC: ifmgr[215]: %PKT_INFRA-LINK-3-UPDOWN : …  (IOS-XR)
+ *
+ * Clock markers (IOS `service timestamps`): `*` = the clock is not authoritative (never set or
+ * not NTP-synchronized — often still in 1993), `.` = it was synchronized but has lost sync.
+ * A `*` time is kept in `fields.deviceTime` but the event uses the receive time.
+ */
+const CISCO = new RegExp(
+  '^(?:(\\d+)?: ?)?' + // 1 sequence number (`service sequence-numbers`), or NX-OS's bare ':'
+    '(?:([A-Za-z][\\w.-]*): )?' + // 2 origin-id hostname
+    '(?:((?:RP|RSP|LC|\\d+)/[\\w/]+):)?' + // 3 IOS-XR node-id (RP/0/RSP0/CPU0)
+    '(?:([*.])?' + // 4 clock marker
+    '(?:(\\d{4}) )?([A-Z][a-z]{2}) {1,2}(\\d{1,2}) (?:(\\d{4}) )?(\\d{1,2}):(\\d{2}):(\\d{2})(?:\\.(\\d{1,6}))?' + // 5-12
+    '(?: ([A-Za-z]{2,5}|[+-]\\d{2}:?\\d{2}))?' + // 13 zone (`service timestamps … show-timezone`)
+    '|(\\d+[ywd]\\d+[wdh]|\\d{1,2}:\\d{2}:\\d{2}))?' + // 14 uptime
+    '(?:: ?| ([A-Za-z][\\w.-]*) (?:: )?| )?' + // 15 hostname (NX-OS, ASA `logging device-id`)
+    '(?:([\\w-]+)\\[(\\d+)\\]: )?' + // 16, 17 IOS-XR process[pid]
+    '%([A-Z][A-Z0-9_]*(?:-[A-Z][A-Z0-9_]*)*)-([0-7])-([A-Za-z0-9_]+) ?: ?', // 18-20
+  's',
+);
+
+function zoneOf(token: string | undefined, fallback: string): { zone: string; named?: string } {
+  if (token === undefined) return { zone: fallback };
+  if (token === 'UTC' || token === 'GMT' || token === 'Z') return { zone: 'UTC' };
+  if (/^[+-]\d{2}:?\d{2}$/.test(token)) return { zone: token };
+  // named zones (CET, PST, EDT…) are ambiguous abbreviations: keep it, use the source's zone
+  return { zone: fallback, named: token };
+}
+
+export const cisco: SyslogDialect = {
+  name: 'cisco',
+  parse(body: string, pri: PriorityPart, ctx: ParseContext): ParsedSyslog | undefined {
+    const m = CISCO.exec(body);
+    if (!m) return undefined;
+    const [, seq, originHost, node, marker, yearFirst, mon, day, yearAfter, hh, mi, ss, frac, zoneToken, uptime, host2, proc, pid, fac, sev, mnemonic] = m;
+    const fields: Record<string, string> = {};
+    if (seq) fields.seq = seq;
+    if (node) fields.node = node;
+    if (fac) fields.facility = fac;
+    if (sev) fields.severity = sev;
+    if (mnemonic) fields.mnemonic = mnemonic;
+    let ts: number | undefined;
+    if (mon !== undefined) {
+      const month = MONTHS[mon];
+      const year = yearFirst ?? yearAfter;
+      const { zone, named } = zoneOf(zoneToken, ctx.zone);
+      if (named) fields.timezone = named;
+      const deviceTime =
+        month === undefined
+          ? undefined
+          : resolveWallClock(
+              { ...(year ? { year: Number(year) } : {}), month, day: Number(day), hour: Number(hh), minute: Number(mi), second: Number(ss), ms: fractionToMs(frac) },
+              zone,
+              ctx.receivedAt,
+            );
+      if (deviceTime === undefined) fields.invalidTimestamp = m[0];
+      if (marker === '*') {
+        fields.clock = 'unsynchronized';
+        if (deviceTime !== undefined) fields.deviceTime = new Date(deviceTime).toISOString();
+      } else {
+        if (marker === '.') fields.clock = 'sync-lost';
+        ts = deviceTime;
+      }
+    } else if (uptime) {
+      fields.uptime = uptime;
+    }
+    const format = fac === 'ASA' || fac === 'FTD' ? 'cisco-asa' : yearFirst ? 'cisco-nxos' : node ? 'cisco-iosxr' : 'cisco-ios';
+    return {
+      facility: pri.facility,
+      severity: pri.severity,
+      format,
+      ...optional('hostname', originHost ?? host2),
+      ...optional('appName', proc),
+      ...optional('procId', pid),
+      msgId: `${fac}-${sev}-${mnemonic}`,
+      message: body.slice(m[0].length),
+      structuredData: {},
+      fields,
+      ts: ts ?? ctx.receivedAt,
+      timeSource: ts === undefined ? 'received' : 'message',
+    };
+  },
+};

@@ -1,0 +1,59 @@
+import { arista, aristaVendor } from './arista';
+import { cisco } from './cisco';
+import { fortinet } from './fortinet';
+import { junos, junosStructured, junosVendor } from './junos';
+import { paloalto, paloAltoVendor } from './paloalto';
+import { fromRfc3164Parts, parseRfc3164Parts, rfc3164 } from './rfc3164';
+import { rfc5424 } from './rfc5424';
+import type { ParseContext, ParsedSyslog, PriorityPart, SyslogDialect } from './syslog-dialect';
+import type { Rfc3164Vendor } from './syslog-vendor';
+
+/** Vendors recognised from an RFC 3164 header + body, in the order auto-detection asks them. */
+const RFC3164_VENDORS: readonly Rfc3164Vendor[] = [junosVendor, aristaVendor, paloAltoVendor];
+
+/**
+ * Auto-detection, cheapest discriminators first: `1 ` after PRI is RFC 5424 (Junos when it has a
+ * `@2636` SD-ID); a FortiOS key=value line; a Cisco `%FAC-SEV-MNEMONIC` layout; otherwise one RFC
+ * 3164 header parse refined by the 3164-based vendors; otherwise plain RFC 3164 (never fails).
+ */
+export function autoParse(body: string, pri: PriorityPart, ctx: ParseContext): ParsedSyslog {
+    if (body.charCodeAt(0) === 49 && body.charCodeAt(1) === 32) {
+      const parsed = junosStructured(body, pri, ctx) ?? rfc5424.parse(body, pri, ctx);
+      if (parsed) return parsed;
+    }
+    if (body.includes('logid=') || body.includes('devid=')) {
+      const parsed = fortinet.parse(body, pri, ctx);
+      if (parsed) return parsed;
+    }
+    const pct = body.indexOf('%');
+    if (pct >= 0 && pct < 96) {
+      const parsed = cisco.parse(body, pri, ctx);
+      if (parsed) return parsed;
+    }
+    const parts = parseRfc3164Parts(body, ctx);
+    for (const vendor of RFC3164_VENDORS) {
+      const parsed = vendor.refine(parts, pri, ctx);
+      if (parsed) return parsed;
+    }
+    return fromRfc3164Parts(parts, pri, ctx, 'rfc3164');
+}
+
+export const auto: SyslogDialect = { name: 'auto', parse: autoParse };
+
+/**
+ * Every dialect by the name used in config (`syslogReceiver.sources[].dialect`). A source pinned
+ * to a dialect whose parser does not recognise a message falls back to `auto`.
+ */
+export const SYSLOG_DIALECTS = {
+  auto,
+  rfc5424,
+  rfc3164,
+  cisco,
+  junos,
+  arista,
+  fortinet,
+  paloalto,
+} as const satisfies Record<string, SyslogDialect>;
+
+export type SyslogDialectName = keyof typeof SYSLOG_DIALECTS;
+export const SYSLOG_DIALECT_NAMES = Object.keys(SYSLOG_DIALECTS) as [SyslogDialectName, ...SyslogDialectName[]];

@@ -1,0 +1,30 @@
+import { isUtf8 } from 'node:buffer';
+
+/**
+ * Bytes → text. Decision (README "Character sets"): syslog is decoded as UTF-8 (RFC 5424 §6.4,
+ * and what every current device sends); a message that is not valid UTF-8 keeps every valid
+ * character, gets U+FFFD for each invalid sequence, and is flagged `fields.invalidUtf8 = "true"`
+ * so nothing is silently altered. A latin1 fallback was rejected: it mangles the valid UTF-8 of a
+ * message that has a single stray byte, and it is a guess as often as it is right.
+ */
+export function decodeSyslogText(bytes: Uint8Array): { text: string; invalidUtf8: boolean } {
+  const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const valid = isUtf8(buf);
+  return { text: buf.toString('utf8'), invalidUtf8: !valid };
+}
+
+/**
+ * The length to keep so that `bytes` is at most `max` long without splitting a UTF-8 sequence
+ * (so truncation itself never creates an invalid character).
+ */
+export function utf8TruncationPoint(bytes: Uint8Array, max: number): number {
+  if (bytes.length <= max) return bytes.length;
+  let end = max;
+  // step back over continuation bytes (10xxxxxx) to the start of the cut character
+  let back = 0;
+  while (end > 0 && back < 3 && ((bytes[end] ?? 0) & 0xc0) === 0x80) {
+    end--;
+    back++;
+  }
+  return back === 3 && ((bytes[end] ?? 0) & 0xc0) === 0x80 ? max : end;
+}

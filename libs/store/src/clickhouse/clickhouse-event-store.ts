@@ -79,7 +79,7 @@ export class ClickHouseEventStore implements EventStore {
       );
       this.metrics.rowsInserted.inc({ table: label }, rows.length);
     } catch (err) {
-      const error = this.storeError(err, label, 'insert into');
+      const error = this.storeError(err, label, `insert into ${table}`);
       this.metrics.insertErrors.inc({ table: label, code: error.code });
       throw error;
     } finally {
@@ -183,7 +183,7 @@ export class ClickHouseEventStore implements EventStore {
       ...(failure.serverCode === undefined ? {} : { serverCode: failure.serverCode }),
     };
     const after = exhausted ? ` after ${exhausted.attempts} attempts` : '';
-    return new StoreError(code, `${what} ${table} at ${this.target.where} failed${after} (${code}): ${failure.message}`, context, {
+    return new StoreError(code, `${what} at ${this.target.where} failed${after} (${code}): ${failure.message}`, context, {
       cause: exhausted ? exhausted.lastError : err,
     });
   }

@@ -93,6 +93,9 @@ export class ClickHouseEventStore implements EventStore {
         const result = await this.client.query({
           query: sql,
           format: 'JSONEachRow',
+          // Same answer from both connections: 64-bit integers as strings (no precision loss
+          // past 2^53). A server defaults to that, chDB does not.
+          clickhouse_settings: { output_format_json_quote_64bit_integers: 1 },
           ...(params ? { query_params: params } : {}),
         });
         return result.json<T>();

@@ -12,9 +12,9 @@ import {
   type NetSnmpAgent,
   type NetSnmpMessage,
   type NetSnmpResponsePdu,
-  type NetSnmpUser,
   type NetSnmpVarbind,
 } from './net-snmp-api';
+import { toNetSnmpUser } from './net-snmp-user';
 import { DEFAULT_LIMITS, respond, type PduKind, type ResponderLimits, type ResponseVarbind, type SnmpVersionName } from './snmp-responder';
 import type { UsmUser } from './usm-user';
 
@@ -90,15 +90,6 @@ const OBJECT_TYPE: Readonly<Record<ResponseVarbind['type'], number>> = {
 export function labEngineId(deviceId: string): string {
   const text = Buffer.from(`sonde:${deviceId}`, 'utf8').subarray(0, 27);
   return Buffer.concat([Buffer.from('8000b98304', 'hex'), text]).toString('hex');
-}
-
-export function toNetSnmpUser(user: UsmUser): NetSnmpUser {
-  return {
-    name: user.name,
-    level: netSnmp.SecurityLevel[user.level],
-    ...(user.authProtocol ? { authProtocol: netSnmp.AuthProtocols[user.authProtocol] as number, authKey: user.authKey } : {}),
-    ...(user.privProtocol ? { privProtocol: netSnmp.PrivProtocols[user.privProtocol] as number, privKey: user.privKey } : {}),
-  };
 }
 
 function toNetSnmpVarbind(vb: ResponseVarbind): NetSnmpVarbind {

@@ -90,6 +90,7 @@ export interface NetSnmpSessionOptions {
   transport?: string;
   engineID?: string | Buffer;
   backoff?: number;
+  sourceAddress?: string;
 }
 
 export interface NetSnmpModule {

@@ -303,12 +303,13 @@ export class IcmpProber {
     const list = this.deadlines;
     while (this.deadlineHead < list.length) {
       const probe = list[this.deadlineHead]!;
+      if (!probe.done && probe.deadlineMs > now) break;
+      // Advance before resolving: resolve() may complete a cycle and re-arm, which reads the head.
+      this.deadlineHead++;
       if (!probe.done) {
-        if (probe.deadlineMs > now) break;
         this.metrics.timeouts.inc({ family: probe.state.target.family === 4 ? '4' : '6' });
         this.resolve(probe, null, null);
       }
-      this.deadlineHead++;
     }
     if (this.deadlineHead > 1024 && this.deadlineHead * 2 > list.length) {
       list.splice(0, this.deadlineHead);

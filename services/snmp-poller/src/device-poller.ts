@@ -1,0 +1,205 @@
+import type { MetricSample } from '@sonde/events/payloads/metric-sample';
+import type { NoRateReason } from '@sonde/snmp/counters/counter-rate';
+import type { CounterCache } from '@sonde/snmp/counters/counter-cache';
+import type { SnmpTarget } from '@sonde/snmp/session/snmp-credential';
+import { SnmpError } from '@sonde/snmp/session/snmp-error';
+import type { SnmpSessionPool } from '@sonde/snmp/session/snmp-session-pool';
+import type { WalkCapabilities, WalkOptions } from '@sonde/snmp/walk/table-walk';
+import type { DeviceRef } from '@sonde/events/sonde-event';
+import { pollGroup } from './group-poller';
+import { groupSamples } from './group-samples';
+import type { ProfileSelector, ResolvedProfile } from './profile-selector';
+
+export interface PollTarget {
+  device: DeviceRef;
+  snmp: SnmpTarget;
+  intervalMs: number;
+  maxRepetitions: number;
+  /** Forced profile name (devices[].snmpPoller.profile). */
+  profile?: string;
+}
+
+export interface PollStatus {
+  device: string;
+  reachable: boolean;
+  version: string;
+  securityLevel: string;
+  profile: string;
+  responseMs?: number;
+  durationMs: number;
+  requests: number;
+  varbinds: number;
+  timeouts: number;
+  errors: SnmpError[];
+  missing: number;
+  noRate: Partial<Record<NoRateReason, number>>;
+  /** The walk gave up GETBULK or lowered max-repetitions for this agent. */
+  bulkFallback?: string;
+}
+
+export interface GroupOutput {
+  group: string;
+  samples: MetricSample[];
+}
+
+export interface PollOutcome {
+  ts: number;
+  groups: GroupOutput[];
+  status: PollStatus;
+}
+
+export interface DevicePollerOptions {
+  walk: Omit<WalkOptions, 'maxRepetitions' | 'capabilities'>;
+  maxGapIntervals: number;
+}
+
+const SYS_UPTIME = '1.3.6.1.2.1.1.3.0';
+const SYS_OBJECT_ID = '1.3.6.1.2.1.1.2.0';
+
+/**
+ * One poll cycle of one device: sysUpTime + sysObjectID (reachability, response time, restart
+ * detection, profile), then every group of the profile, then counters → rates. Never throws:
+ * every failure ends up in `status` (a per-device error status), other devices unaffected.
+ */
+export class DevicePoller {
+  private readonly capabilities = new Map<string, WalkCapabilities>();
+
+  constructor(
+    private readonly pool: SnmpSessionPool,
+    private readonly profiles: ProfileSelector,
+    private readonly counters: CounterCache,
+    private readonly options: DevicePollerOptions,
+  ) {}
+
+  async poll(target: PollTarget, now: () => number = Date.now): Promise<PollOutcome> {
+    const started = now();
+    const c = target.snmp.credential;
+    const status: PollStatus = {
+      device: target.device.id,
+      reachable: false,
+      version: c.version,
+      securityLevel: c.version === 'v3' ? c.level : 'noAuthNoPriv',
+      profile: target.profile ?? 'unknown',
+      durationMs: 0,
+      requests: 0,
+      varbinds: 0,
+      timeouts: 0,
+      errors: [],
+      missing: 0,
+      noRate: {},
+    };
+    const groups: GroupOutput[] = [];
+    const finish = (): PollOutcome => {
+      status.durationMs = now() - started;
+      return { ts: started, groups, status };
+    };
+    const fail = (err: unknown): void => {
+      const e = err instanceof SnmpError ? err : new SnmpError('agent-error', `device ${target.device.id}: ${(err as Error)?.message ?? String(err)}`, { device: target.device.id });
+      status.errors.push(e);
+      if (e.code === 'timeout') status.timeouts++;
+    };
+
+    let session;
+    try {
+      session = await this.pool.session(target.snmp);
+    } catch (err) {
+      fail(err);
+      return finish();
+    }
+
+    let sysUpTime: number | undefined;
+    let sysObjectId: string | undefined;
+    try {
+      const t0 = now();
+      status.requests++;
+      const [up, oid] = await session.get([SYS_UPTIME, SYS_OBJECT_ID]);
+      status.responseMs = now() - t0;
+      status.reachable = true;
+      if (up?.type === 'TimeTicks' && typeof up.value === 'number') sysUpTime = up.value;
+      if (oid?.type === 'OID' && typeof oid.value === 'string') sysObjectId = oid.value;
+      status.varbinds += 2;
+    } catch (err) {
+      // v1 agents without sysObjectID answer noSuchName; anything else means unreachable
+      fail(err);
+      return finish();
+    }
+
+    const profile: ResolvedProfile = (target.profile ? this.profiles.named(target.profile) : undefined) ?? this.profiles.select(sysObjectId);
+    status.profile = profile.name;
+    let caps = this.capabilities.get(target.device.id);
+    if (!caps) this.capabilities.set(target.device.id, (caps = {}));
+    const walk: WalkOptions = { ...this.options.walk, maxRepetitions: target.maxRepetitions, capabilities: caps };
+    let counters;
+    try {
+      counters = await this.counters.load(target.device.id);
+    } catch {
+      counters = new Map();
+    }
+    const ctx = {
+      ts: started,
+      ...(sysUpTime === undefined ? {} : { sysUpTime }),
+      counters,
+      maxGapMs: target.intervalMs * this.options.maxGapIntervals,
+      baseLabels: {},
+    };
+
+    for (const group of profile.groups) {
+      try {
+        const reading = await pollGroup(session, group, walk);
+        status.requests += reading.requests;
+        status.varbinds += reading.varbinds;
+        status.missing += reading.missing;
+        if (reading.fallback) status.bulkFallback = caps.bulkBrokenReason ?? reading.fallback;
+        const out = groupSamples(group, reading, ctx);
+        for (const [reason, n] of Object.entries(out.noRate)) {
+          status.noRate[reason as NoRateReason] = (status.noRate[reason as NoRateReason] ?? 0) + (n ?? 0);
+        }
+        if (out.samples.length > 0) groups.push({ group: group.name, samples: out.samples });
+      } catch (err) {
+        fail(err);
+        // a device that stopped answering would cost timeout × retries for every further group
+        if (err instanceof SnmpError && err.code === 'timeout') break;
+      }
+    }
+    try {
+      await this.counters.save(target.device.id);
+    } catch (err) {
+      fail(new SnmpError('socket', `device ${target.device.id}: cannot save counter state: ${(err as Error).message}`, { device: target.device.id }));
+    }
+    return finish();
+  }
+
+  /** Bulk handling learned for a device (reset when the device is removed). */
+  capabilitiesOf(device: string): WalkCapabilities | undefined {
+    return this.capabilities.get(device);
+  }
+
+  forget(device: string): void {
+    this.capabilities.delete(device);
+    this.counters.forget(device);
+  }
+}
+
+/** The per-device poll status as `snmp_poll_*` samples (payloads/snmp-metric.ts). */
+export function statusSamples(status: PollStatus, skipped: number): MetricSample[] {
+  const labels: Record<string, string> = { version: status.version, security_level: status.securityLevel, profile: status.profile };
+  const first = status.errors[0];
+  const reachableLabels = first
+    ? { ...labels, error: first instanceof SnmpError ? first.reason : first.code, error_detail: first.message.slice(0, 240) }
+    : labels;
+  const s = (name: string, value: number, unit = '', type: MetricSample['type'] = 'gauge', l = labels): MetricSample => ({ name, labels: l, value, unit, type });
+  const out: MetricSample[] = [
+    s('snmp_poll_reachable', status.reachable ? 1 : 0, '', 'status', reachableLabels),
+    s('snmp_poll_duration_ms', status.durationMs, 'ms'),
+    s('snmp_poll_errors', status.errors.length),
+    s('snmp_poll_timeouts', status.timeouts),
+    s('snmp_poll_requests', status.requests),
+    s('snmp_poll_varbinds', status.varbinds),
+    s('snmp_poll_missing_objects', status.missing),
+    s('snmp_poll_skipped', skipped),
+  ];
+  if (status.responseMs !== undefined) out.push(s('snmp_poll_response_ms', status.responseMs, 'ms'));
+  for (const [reason, n] of Object.entries(status.noRate)) out.push(s('snmp_poll_rates_withheld', n ?? 0, '', 'gauge', { ...labels, reason }));
+  if (status.bulkFallback) out.push(s('snmp_poll_bulk_fallback', 1, '', 'status', { ...labels, reason: status.bulkFallback }));
+  return out;
+}

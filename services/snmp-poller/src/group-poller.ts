@@ -1,0 +1,104 @@
+import { SnmpError, isSnmpError } from '@sonde/snmp/session/snmp-error';
+import type { SnmpSession } from '@sonde/snmp/session/snmp-session';
+import { isException, type Varbind } from '@sonde/snmp/session/varbind';
+import { walkColumns, type WalkOptions } from '@sonde/snmp/walk/table-walk';
+import type { MetricGroup, MetricObject } from './snmp-poller.config';
+
+export interface GroupCell {
+  object: MetricObject;
+  /** The configured name, or the fallback's when the fallback column was walked. */
+  name: string;
+  vb: Varbind;
+}
+
+export interface GroupRow {
+  /** Table index (e.g. `3` for ifIndex 3); '' for the scalar row. */
+  index: string;
+  cells: GroupCell[];
+}
+
+export interface GroupReading {
+  group: string;
+  rows: GroupRow[];
+  varbinds: number;
+  requests: number;
+  /** Objects the agent does not have (noSuchObject/noSuchInstance, or v1 noSuchName). */
+  missing: number;
+  fallback?: string;
+}
+
+/**
+ * Reads one metric group from one agent: scalars with one GET, the table with one walk of all
+ * its columns side by side; a column with no rows is retried on its fallback (SNMPv1 agents and
+ * old devices have ifInOctets but no ifHCInOctets).
+ */
+export async function pollGroup(session: SnmpSession, group: MetricGroup, walk: WalkOptions): Promise<GroupReading> {
+  const reading: GroupReading = { group: group.name, rows: [], varbinds: 0, requests: 0, missing: 0 };
+  if (group.scalars.length > 0) {
+    const cells = await getScalars(session, group.scalars, reading);
+    reading.rows.push({ index: '', cells });
+  }
+  if (group.table) {
+    const columns = group.table.columns;
+    const result = await walkColumns(session, columns.map((c) => c.oid), walk);
+    reading.requests += result.requests;
+    reading.varbinds += result.varbinds;
+    if (result.fallback) reading.fallback = result.fallback;
+    const perColumn: Array<{ object: MetricObject; name: string; base: string; vbs: Varbind[] }> = columns.map((object, i) => ({
+      object, name: object.name, base: object.oid, vbs: result.columns[i] ?? [],
+    }));
+    const needFallback = perColumn.filter((c) => c.vbs.length === 0 && c.object.fallback);
+    if (needFallback.length > 0) {
+      const fb = await walkColumns(session, needFallback.map((c) => c.object.fallback?.oid ?? c.base), walk);
+      reading.requests += fb.requests;
+      reading.varbinds += fb.varbinds;
+      needFallback.forEach((c, i) => {
+        c.base = c.object.fallback?.oid ?? c.base;
+        c.name = c.object.fallback?.name ?? c.name;
+        c.vbs = fb.columns[i] ?? [];
+      });
+    }
+    const rows = new Map<string, GroupRow>();
+    for (const col of perColumn) {
+      const prefixLength = col.base.length + 1;
+      for (const vb of col.vbs) {
+        const index = vb.oid.slice(prefixLength);
+        let row = rows.get(index);
+        if (!row) rows.set(index, (row = { index, cells: [] }));
+        row.cells.push({ object: col.object, name: col.name, vb });
+      }
+    }
+    reading.rows.push(...rows.values());
+  }
+  return reading;
+}
+
+async function getScalars(session: SnmpSession, objects: readonly MetricObject[], reading: GroupReading): Promise<GroupCell[]> {
+  let pending = [...objects];
+  // SNMPv1 fails the whole GET with noSuchName naming one OID (RFC 1157 §4.1.2): drop it, retry.
+  for (let attempt = 0; attempt <= objects.length; attempt++) {
+    try {
+      reading.requests++;
+      const vbs = await session.get(pending.map((o) => o.oid));
+      const cells: GroupCell[] = [];
+      vbs.forEach((vb, i) => {
+        const object = pending[i];
+        if (!object) return;
+        if (isException(vb.type)) reading.missing++;
+        else {
+          reading.varbinds++;
+          cells.push({ object, name: object.name, vb });
+        }
+      });
+      return cells;
+    } catch (err) {
+      if (!isSnmpError(err, 'no-such-name')) throw err;
+      const oid = /NoSuchName: ([0-9.]+)/.exec(err.message)?.[1];
+      const before = pending.length;
+      pending = pending.filter((o) => o.oid !== oid);
+      reading.missing++;
+      if (pending.length === before || pending.length === 0) return [];
+    }
+  }
+  throw new SnmpError('agent-error', `device ${session.target.device}: GET kept failing with noSuchName`, session.context());
+}

@@ -1,0 +1,54 @@
+import type { Device } from '@sonde/inventory/device';
+import type { Inventory } from '@sonde/inventory/inventory';
+import type { SnmpCredential } from '@sonde/snmp/session/snmp-credential';
+import type { PollTarget } from './device-poller';
+import type { DeviceSnmpPoller, SnmpPollerConfig } from './snmp-poller.config';
+
+export type PollableDevice = Device & { snmpPoller?: DeviceSnmpPoller };
+
+/**
+ * The devices this poller polls: those at our site with `snmp:` settings and not disabled,
+ * with their credential resolved from the inventory (secrets stay wrapped until the session).
+ * A device whose credential is missing or of the wrong type is reported, not polled.
+ */
+export function pollTargets(
+  inventory: Pick<Inventory, 'devicesAt' | 'snmpCredential'>,
+  config: SnmpPollerConfig,
+  onInvalid: (device: string, message: string) => void = () => undefined,
+): PollTarget[] {
+  const targets: PollTarget[] = [];
+  for (const device of inventory.devicesAt() as readonly PollableDevice[]) {
+    if (!device.snmp || device.snmpPoller?.enabled === false) continue;
+    let credential: SnmpCredential;
+    try {
+      const c = inventory.snmpCredential(device);
+      credential = c.type === 'snmp-usm'
+        ? {
+            version: 'v3', user: c.user, level: c.securityLevel,
+            ...(c.authProtocol ? { authProtocol: c.authProtocol } : {}), ...(c.authKey ? { authKey: c.authKey } : {}),
+            ...(c.privProtocol ? { privProtocol: c.privProtocol } : {}), ...(c.privKey ? { privKey: c.privKey } : {}),
+          }
+        : { version: device.snmp.version === 'v1' ? 'v1' : 'v2c', community: c.community };
+    } catch (err) {
+      onInvalid(device.id, (err as Error).message);
+      continue;
+    }
+    const intervalMs = device.snmpPoller?.intervalMs ?? config.intervalMs;
+    targets.push({
+      device: device.name === undefined ? { id: device.id, address: device.address } : { id: device.id, name: device.name, address: device.address },
+      snmp: {
+        device: device.id,
+        address: device.address,
+        port: device.snmp.port,
+        credential,
+        timeoutMs: device.snmp.timeoutMs ?? config.timeoutMs,
+        retries: device.snmp.retries ?? config.retries,
+        backoff: config.backoff,
+      },
+      intervalMs,
+      maxRepetitions: device.snmp.maxRepetitions ?? config.maxRepetitions,
+      ...(device.snmpPoller?.profile ? { profile: device.snmpPoller.profile } : {}),
+    });
+  }
+  return targets;
+}

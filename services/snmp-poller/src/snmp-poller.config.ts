@@ -1,0 +1,108 @@
+import { z } from 'zod';
+
+const oid = z.string().regex(/^\d+(\.\d+)+$/, { error: 'expected a numeric OID such as 1.3.6.1.2.1.2.2.1.10' });
+
+/**
+ * How a column/scalar becomes a sample. `counter` publishes the raw value (type counter) and
+ * its rate (`<name>_rate`, type rate) — Counter32 or Counter64 is taken from the varbind type.
+ * `status` is an enumerated INTEGER (ifOperStatus); `label` turns a value into a label.
+ */
+export const metricKindSchema = z.enum(['gauge', 'counter', 'status', 'label']);
+
+export const metricObjectSchema = z.strictObject({
+  oid,
+  name: z.string().min(1),
+  type: metricKindSchema.default('gauge'),
+  unit: z.string().default(''),
+  /** Multiply the value (e.g. 0.01 for TimeTicks → seconds). */
+  scale: z.number().positive().optional(),
+  /** Multiply by another column of the same row (hrStorageUsed × hrStorageAllocationUnits). */
+  scaleByColumn: z.string().optional(),
+  /** When this column has no rows (SNMPv1 has no Counter64), walk this one instead. */
+  fallback: z.strictObject({ oid, name: z.string().min(1) }).optional(),
+  /** Ceiling for the rate: value of this column × multiplier (ifHighSpeed × 125000 = bytes/s). */
+  rateCeiling: z.strictObject({ column: z.string(), multiplier: z.number().positive() }).optional(),
+  /** This column is the row's counter discontinuity indicator (ifCounterDiscontinuityTime). */
+  discontinuity: z.boolean().optional(),
+});
+
+export const metricGroupSchema = z
+  .strictObject({
+    name: z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]*$/),
+    /** Fetched with one GET; `label` scalars label every sample of the group. */
+    scalars: z.array(metricObjectSchema).default([]),
+    /** Columns walked side by side (one GETBULK for all); rows keyed by the index. */
+    table: z
+      .strictObject({
+        /** Label name(s) for the index: one name = the whole index; several = one per sub-identifier. */
+        index: z.array(z.string().min(1)).min(1).default(['index']),
+        columns: z.array(metricObjectSchema).min(1),
+      })
+      .optional(),
+  })
+  .refine((g) => g.scalars.length > 0 || g.table, { error: 'a metric group needs scalars or a table' });
+
+export const profileSchema = z.strictObject({
+  name: z.string().min(1),
+  /** sysObjectID prefixes this profile applies to; the longest matching prefix wins. */
+  sysObjectIdPrefixes: z.array(oid).default([]),
+  groups: z.array(z.string().min(1)).min(1),
+});
+
+const DEFAULT_GROUPS = ['system', 'interfaces', 'host-resources', 'host-cpu', 'host-storage'];
+
+/** The `snmpPoller:` section of the config file. */
+export const snmpPollerConfigSchema = z
+  .strictObject({
+    enabled: z.boolean().default(true),
+    /** Poll interval of a device without its own `devices[].snmpPoller.intervalMs`. */
+    intervalMs: z.number().int().min(1000).default(60_000),
+    /** Random extra delay per cycle, as a fraction of the interval (on top of a stable per-device phase). */
+    jitter: z.number().min(0).max(0.5).default(0.05),
+    /** A cycle starting later than this past its due time counts as late. */
+    lateAfterMs: z.number().int().min(0).default(1000),
+    timeoutMs: z.number().int().min(50).default(2000),
+    retries: z.number().int().min(0).max(10).default(2),
+    /** Each retry waits timeout × backoff^n. */
+    backoff: z.number().min(1).max(4).default(1.5),
+    maxRepetitions: z.number().int().min(1).max(1000).default(25),
+    /** Varbinds asked per GETBULK when several columns are walked together. */
+    bulkVarbindBudget: z.number().int().min(1).max(2000).default(60),
+    maxVarbindsPerWalk: z.number().int().min(1).default(100_000),
+    concurrency: z
+      .strictObject({
+        perDevice: z.number().int().min(1).default(2),
+        overall: z.number().int().min(1).default(256),
+      })
+      .default({ perDevice: 2, overall: 256 }),
+    sockets: z
+      .strictObject({
+        /** Real UDP sockets shared by all sessions (per address family); 0 = one per session. */
+        shared: z.number().int().min(0).max(64).default(4),
+        recvBufferBytes: z.number().int().min(65536).default(4 * 1024 * 1024),
+        maxOpenSessions: z.number().int().min(1).default(20_000),
+      })
+      .default({ shared: 4, recvBufferBytes: 4 * 1024 * 1024, maxOpenSessions: 20_000 }),
+    /** A rate is not computed across a gap longer than this many intervals. */
+    maxGapIntervals: z.number().min(1).default(3),
+    /** Metric groups beside the built-in `system`, `interfaces`, `host-resources`; same name = replace. */
+    groups: z.array(metricGroupSchema).default([]),
+    /** Chosen by sysObjectID prefix; no match = `defaultGroups`. */
+    profiles: z.array(profileSchema).default([]),
+    defaultGroups: z.array(z.string().min(1)).min(1).default(DEFAULT_GROUPS),
+  })
+  .default(() => snmpPollerConfigSchema.parse({}));
+
+export type SnmpPollerConfig = z.infer<typeof snmpPollerConfigSchema>;
+export type MetricGroup = z.infer<typeof metricGroupSchema>;
+export type MetricObject = z.infer<typeof metricObjectSchema>;
+export type Profile = z.infer<typeof profileSchema>;
+
+/** `devices[].snmpPoller:` — per-target overrides. */
+export const deviceSnmpPollerSchema = z.strictObject({
+  intervalMs: z.number().int().min(1000).optional(),
+  /** Force a profile instead of choosing by sysObjectID. */
+  profile: z.string().min(1).optional(),
+  enabled: z.boolean().default(true),
+});
+export type DeviceSnmpPoller = z.infer<typeof deviceSnmpPollerSchema>;

@@ -39,7 +39,7 @@ module.exports = tseslint.config(
   {
     files: [
       '**/*.module.ts', '**/*.listener.ts', '**/*.consumer.ts', '**/*.controller.ts', '**/main.ts',
-      '**/kafka/**', '**/clickhouse/**', '**/chdb/**', '**/redis/**', '**/*.spec.ts', '**/*.int-spec.ts', 'bench/**',
+      'libs/runtime/**', '**/kafka/**', '**/clickhouse/**', '**/chdb/**', '**/redis/**', '**/*.spec.ts', '**/*.int-spec.ts', 'bench/**',
     ],
     rules: { 'no-restricted-imports': 'off' },
   },

@@ -1,0 +1,73 @@
+import { Module, type DynamicModule, type INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ConfigError } from '@sonde/inventory/config-error';
+import { InventoryModule } from '@sonde/inventory/inventory.module';
+import { loadConfig } from '@sonde/inventory/load-config';
+import type { SectionSchemas, SondeConfig } from '@sonde/inventory/sonde-config';
+import { PinoNestLogger } from '@sonde/telemetry/pino-nest-logger';
+import { telemetryConfigSchema } from '@sonde/telemetry/telemetry.config';
+import { LOGGER, TelemetryModule } from '@sonde/telemetry/telemetry.module';
+import type { Logger } from 'pino';
+import { parseServiceArgs, serviceUsage } from './service-args';
+
+type WithTelemetry<S extends SectionSchemas> = S & { telemetry: typeof telemetryConfigSchema };
+
+export interface ServiceDefinition<S extends SectionSchemas> {
+  /** The service name: log binding, metric label, Kafka client id prefix. */
+  service: string;
+  /** The config sections this process reads besides the core ones and `telemetry`. */
+  sections: S;
+  /** The adapter modules it needs (BusModule, StoreModule, …) and its own module. */
+  imports(config: SondeConfig<WithTelemetry<S>>): DynamicModule[];
+}
+
+@Module({})
+class ServiceRootModule {}
+
+/**
+ * The whole `main.ts` of a service run alone: arguments, config (errors name file and path,
+ * exit 2), Nest app with telemetry and inventory, HTTP for /metrics and /health, graceful
+ * shutdown on SIGTERM/SIGINT.
+ */
+export async function runService<S extends SectionSchemas>(
+  definition: ServiceDefinition<S>,
+  argv: readonly string[] = process.argv.slice(2),
+): Promise<INestApplication | undefined> {
+  const args = parseServiceArgs(argv);
+  if ('error' in args) {
+    process.stderr.write(`${definition.service}: ${args.error}\n\n${serviceUsage(definition.service)}\n`);
+    process.exitCode = 2;
+    return undefined;
+  }
+  if (args.help) {
+    process.stdout.write(`${serviceUsage(definition.service)}\n`);
+    return undefined;
+  }
+  let config: SondeConfig<WithTelemetry<S>>;
+  try {
+    config = loadConfig({
+      ...(args.configFile ? { file: args.configFile } : {}),
+      sections: { ...definition.sections, telemetry: telemetryConfigSchema } as WithTelemetry<S>,
+    });
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`${definition.service}: invalid configuration\n${err.message}\n`);
+    process.exitCode = 2;
+    return undefined;
+  }
+  const root: DynamicModule = {
+    module: ServiceRootModule,
+    imports: [
+      TelemetryModule.forRoot({ service: definition.service, site: config.site, instance: config.instance, config: config.telemetry }),
+      InventoryModule.forRoot(config),
+      ...definition.imports(config),
+    ],
+  };
+  const app = await NestFactory.create(root, { bufferLogs: true });
+  const logger = app.get<Logger>(LOGGER);
+  app.useLogger(new PinoNestLogger(logger));
+  app.enableShutdownHooks();
+  await app.listen(config.telemetry.http.port, config.telemetry.http.host);
+  logger.info({ url: await app.getUrl() }, `${definition.service} started`);
+  return app;
+}

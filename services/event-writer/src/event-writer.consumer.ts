@@ -1,0 +1,53 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { EVENT_BUS } from '@sonde/bus/bus.module';
+import type { EventBus, Subscription } from '@sonde/bus/event-bus';
+import type { EventStore } from '@sonde/store/event-store';
+import { EVENT_STORE } from '@sonde/store/store.module';
+import type { HealthChecks } from '@sonde/telemetry/health-checks';
+import { HEALTH_CHECKS, LOGGER, METRICS_REGISTRY } from '@sonde/telemetry/telemetry.tokens';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { EventBatchWriter } from './event-batch-writer';
+import type { EventWriterConfig } from './event-writer.config';
+import { EventWriterMetrics } from './event-writer.metrics';
+
+export const EVENT_WRITER_CONFIG = 'EVENT_WRITER_CONFIG';
+
+/** Nest glue: subscribes the EventBatchWriter to the bus for the app's lifetime. */
+@Injectable()
+export class EventWriterConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
+  private subscription: Subscription | undefined;
+  readonly writer: EventBatchWriter;
+
+  constructor(
+    @Inject(EVENT_BUS) private readonly bus: EventBus,
+    @Inject(EVENT_STORE) store: EventStore,
+    @Inject(EVENT_WRITER_CONFIG) private readonly config: EventWriterConfig,
+    @Inject(METRICS_REGISTRY) registry: Registry,
+    @Inject(LOGGER) logger: Logger,
+    @Inject(HEALTH_CHECKS) private readonly health: HealthChecks,
+  ) {
+    const log = logger.child({ component: 'event-writer' });
+    this.writer = new EventBatchWriter(store, new EventWriterMetrics(registry), {
+      insertAttempts: config.insertAttempts,
+      retryBackoffMs: config.retryBackoffMs,
+      onError: (err, batch, attempt) =>
+        log.warn({ err, source: batch.source, dedupToken: batch.dedupToken, attempt }, 'insert failed; retrying the same batch'),
+    });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.health.register('event-writer', async () => this.writer.status());
+    this.subscription = await this.bus.subscribe({
+      group: this.config.group,
+      families: this.config.families,
+      handler: (batch) => this.writer.write(batch),
+      maxBatchEvents: this.config.maxBatchEvents,
+      maxBatchWaitMs: this.config.maxBatchWaitMs,
+    });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.subscription?.close();
+  }
+}

@@ -269,7 +269,8 @@ export class IcmpProber {
     cycle.outstanding++;
     const last = index + 1 >= this.settings.probesPerCycle;
     if (last) cycle.allSent = true;
-    else this.queue.push(now + this.settings.probeSpacingMs, { state, index: index + 1 });
+    // Spacing counts from this send, not from the pump's start: a long burst must not shorten it.
+    else this.queue.push(this.now() + this.settings.probeSpacingMs, { state, index: index + 1 });
     this.metrics.sent.inc({ family: target.family === 4 ? '4' : '6' });
     this.transport.send(target.family, target.address, packet, (error, sentAtMs) => {
       if (probe.done) return;

@@ -34,6 +34,12 @@ peer_snmpd() {
   peer_apt snmpd snmp
 }
 
+# icmp: Debian's fping 5.1 (RTT comparison in services/icmp-prober/test and bench/icmp) and
+# iproute2 (ip netns, veth, tc) for the namespaces those tests build; libcap2-bin for capsh.
+peer_icmp() {
+  peer_apt fping iproute2 libcap2-bin util-linux
+}
+
 cmd="${1:-}"; shift || true
 case "$cmd" in
   install)

@@ -65,7 +65,7 @@ export function parseStructuredData(
     if (s.charCodeAt(i) !== 93 /* ] */) return undefined;
     i++;
     // §6.3.2: an SD-ID must not repeat; when a sender repeats it anyway, merge the params
-    if (id !== '__proto__') sd[id] = Object.assign(sd[id] ?? {}, { ...params });
+    if (id !== '__proto__') sd[id] = Object.hasOwn(sd, id) ? { ...sd[id], ...params } : { ...params };
   }
   return { sd, next: i };
 }

@@ -18,13 +18,20 @@ export function decodeSyslogText(bytes: Uint8Array): { text: string; invalidUtf8
  * (so truncation itself never creates an invalid character).
  */
 export function utf8TruncationPoint(bytes: Uint8Array, max: number): number {
-  if (bytes.length <= max) return bytes.length;
-  let end = max;
-  // step back over continuation bytes (10xxxxxx) to the start of the cut character
+  return bytes.length <= max ? bytes.length : completeUtf8Length(bytes.subarray(0, max));
+}
+
+/** Length of `data` without a trailing incomplete UTF-8 sequence (bytes already invalid stay). */
+export function completeUtf8Length(data: Uint8Array): number {
+  let i = data.length - 1;
   let back = 0;
-  while (end > 0 && back < 3 && ((bytes[end] ?? 0) & 0xc0) === 0x80) {
-    end--;
+  while (i >= 0 && back < 3 && ((data[i] ?? 0) & 0xc0) === 0x80) {
+    i--;
     back++;
   }
-  return back === 3 && ((bytes[end] ?? 0) & 0xc0) === 0x80 ? max : end;
+  if (i < 0) return data.length;
+  const lead = data[i] ?? 0;
+  if (lead < 0xc0) return data.length; // ASCII or a stray continuation byte: nothing to trim
+  const need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : 2;
+  return data.length - i >= need ? data.length : i;
 }

@@ -1,0 +1,140 @@
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import type { EventBus } from '@sonde/bus/event-bus';
+import type { EventOrigin } from '@sonde/events/create-event';
+import { RateLimitedLog, type WarnSink } from '@sonde/telemetry/rate-limited-log';
+import { SyslogReceiverError } from './syslog-receiver-error';
+import { SourceRateLimiter } from './source-rate-limiter';
+import { SyslogIngest, type SourceResolver } from './syslog-ingest';
+import { SyslogPublisher } from './syslog-publisher';
+import type { SyslogReceiverConfig } from './syslog-receiver.config';
+import type { SyslogCounts } from './syslog-receiver.metrics';
+import { TcpSyslogServer } from './tcp-syslog-server';
+import { UdpSyslogServer, type UdpBinding } from './udp-syslog-server';
+import { UdpWorkerPool } from './udp-worker-pool';
+
+/** A TLS file named in the config; a boot error names the config path and the file. */
+function readTlsFile(file: string, key: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (err) {
+    throw new SyslogReceiverError('config', `cannot read syslogReceiver.tls.${key} "${file}": ${(err as NodeJS.ErrnoException).code ?? String(err)}`, {
+      path: `syslogReceiver.tls.${key}`,
+      file,
+    });
+  }
+}
+
+export interface SyslogReceiverDeps {
+  bus: EventBus;
+  resolver: SourceResolver;
+  counts: SyslogCounts;
+  log: WarnSink;
+  origin: EventOrigin;
+  /** open / paused connection gauges */
+  gauges?: {
+    connections(transport: 'tcp' | 'tls', delta: 1 | -1): void;
+    paused(transport: 'tcp' | 'tls', delta: 1 | -1): void;
+  };
+}
+
+export interface SyslogListening {
+  udp: number[];
+  tcp: AddressInfo[];
+  tls: AddressInfo[];
+}
+
+/**
+ * The syslog receiver, assembled from config: UDP (main thread or worker threads), TCP and TLS
+ * listeners sharing one ingest (parse → event), one publisher and one per-source rate limiter.
+ * Plain class: the Nest listener only calls start() and stop().
+ */
+export class SyslogReceiver {
+  private readonly ingest: SyslogIngest;
+  private readonly publisher: SyslogPublisher;
+  private readonly dropLog: RateLimitedLog;
+  private readonly limiter: SourceRateLimiter;
+  private udp: UdpSyslogServer | undefined;
+  private pool: UdpWorkerPool | undefined;
+  private tcp: TcpSyslogServer | undefined;
+  private tls: TcpSyslogServer | undefined;
+  /** bound UDP ports (for the kernel drop counter) */
+  readonly udpPorts = new Set<number>();
+
+  constructor(
+    private readonly config: SyslogReceiverConfig,
+    private readonly deps: SyslogReceiverDeps,
+  ) {
+    this.ingest = new SyslogIngest(config, deps.counts, deps.origin, deps.resolver);
+    this.publisher = new SyslogPublisher(deps.bus, deps.counts, config.batch, deps.log);
+    this.dropLog = new RateLimitedLog(deps.log, { intervalMs: config.logIntervalMs });
+    this.limiter = new SourceRateLimiter(config.rateLimit.messagesPerSecond, config.rateLimit.burst);
+  }
+
+  get pendingEvents(): number {
+    return this.publisher.pendingEvents;
+  }
+
+  async start(): Promise<SyslogListening> {
+    const c = this.config;
+    const multiHost = (hosts: string[]) => hosts.length > 1;
+    const listening: SyslogListening = { udp: [], tcp: [], tls: [] };
+    this.dropLog.start();
+    try {
+      if (c.udp.enabled) {
+        const bindings: UdpBinding[] = c.udp.hosts.map((host) => ({
+          host, port: c.udp.port, receiveBufferBytes: c.udp.receiveBufferBytes, reusePort: c.udp.workers > 0, ipv6Only: multiHost(c.udp.hosts),
+        }));
+        if (c.udp.workers > 0) {
+          this.pool = new UdpWorkerPool(this.ingest, this.publisher, this.deps.counts, this.dropLog);
+          listening.udp = await this.pool.start(c.udp.workers, c, bindings);
+        } else {
+          this.udp = new UdpSyslogServer(this.ingest, this.publisher, this.limiter, this.deps.counts, this.dropLog);
+          listening.udp = (await this.udp.listen(bindings)).map((s) => s.address().port);
+        }
+        for (const p of listening.udp) this.udpPorts.add(p);
+      }
+      const stream = (hosts: string[], port: number) =>
+        hosts.map((host) => ({ host, port, ipv6Only: multiHost(hosts) }));
+      const gauges = (transport: 'tcp' | 'tls') => ({
+        onConnections: (d: 1 | -1) => this.deps.gauges?.connections(transport, d),
+        onPause: (d: 1 | -1) => this.deps.gauges?.paused(transport, d),
+      });
+      if (c.tcp.enabled) {
+        this.tcp = new TcpSyslogServer(this.ingest, this.publisher, this.limiter, this.deps.counts, this.dropLog, {
+          transport: 'tcp', maxMessageBytes: c.maxMessageBytes, maxConnections: c.tcp.maxConnections, ...gauges('tcp'),
+        });
+        listening.tcp = (await this.tcp.listen(stream(c.tcp.hosts, c.tcp.port))).map((s) => s.address() as AddressInfo);
+      }
+      if (c.tls.enabled && c.tls.certFile && c.tls.keyFile) {
+        this.tls = new TcpSyslogServer(this.ingest, this.publisher, this.limiter, this.deps.counts, this.dropLog, {
+          transport: 'tls', maxMessageBytes: c.maxMessageBytes, maxConnections: c.tls.maxConnections, ...gauges('tls'),
+          tls: {
+            cert: readTlsFile(c.tls.certFile, 'certFile'),
+            key: readTlsFile(c.tls.keyFile, 'keyFile'),
+            ...(c.tls.caFile ? { ca: readTlsFile(c.tls.caFile, 'caFile') } : {}),
+            requestCert: c.tls.requireClientCert,
+            rejectUnauthorized: c.tls.requireClientCert,
+            minVersion: 'TLSv1.2', // RFC 5425 §4.2 asks for TLS 1.2 (RFC 9662)
+          },
+        });
+        listening.tls = (await this.tls.listen(stream(c.tls.hosts, c.tls.port))).map((s) => s.address() as AddressInfo);
+      }
+    } catch (err) {
+      await this.stop();
+      throw err;
+    }
+    return listening;
+  }
+
+  /** Stops reading, publishes what was read, flushes the drop summaries. */
+  async stop(): Promise<void> {
+    await this.udp?.close();
+    await this.pool?.stop();
+    await this.tcp?.close();
+    await this.tls?.close();
+    this.udp = this.pool = this.tcp = this.tls = undefined;
+    await this.publisher.drain();
+    this.dropLog.stop();
+  }
+}

@@ -1,0 +1,154 @@
+import net from 'node:net';
+import tls from 'node:tls';
+import type { RateLimitedLog } from '@sonde/telemetry/rate-limited-log';
+import { SyslogFrameDecoder, type SyslogFrame } from './framing/syslog-frame-decoder';
+import { normalizeSourceAddress, type SyslogIngest, type SyslogMessageEvent } from './syslog-ingest';
+import type { SourceRateLimiter } from './source-rate-limiter';
+import type { SyslogPublisher } from './syslog-publisher';
+import type { SyslogCounts } from './syslog-receiver.metrics';
+
+export interface StreamBinding {
+  host: string;
+  port: number;
+  ipv6Only: boolean;
+}
+
+export interface TcpSyslogServerOptions {
+  transport: 'tcp' | 'tls';
+  maxMessageBytes: number;
+  maxConnections: number;
+  /** TLS only: key, cert, ca, requestCert/rejectUnauthorized for client certificates */
+  tls?: tls.TlsOptions;
+  /** paused/resumed connection count, for the gauge */
+  onPause?: (delta: 1 | -1) => void;
+  onConnections?: (delta: 1 | -1) => void;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Syslog over TCP (RFC 6587) or TLS (RFC 5425). Per connection: an RFC 6587 frame decoder
+ * (framing detected from the first byte); each chunk's messages are published as one batch while
+ * the socket is paused, and reading resumes only once the bus accepted them and the source's rate
+ * limit allows. So a slow bus or a noisy sender slows the sender down through TCP flow control,
+ * and nothing that was read is dropped.
+ */
+export class TcpSyslogServer {
+  private servers: net.Server[] = [];
+  private readonly sockets = new Set<net.Socket>();
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(
+    private readonly ingest: SyslogIngest,
+    private readonly publisher: SyslogPublisher,
+    private readonly limiter: SourceRateLimiter,
+    private readonly counts: SyslogCounts,
+    private readonly log: RateLimitedLog,
+    private readonly options: TcpSyslogServerOptions,
+  ) {}
+
+  async listen(bindings: readonly StreamBinding[]): Promise<net.Server[]> {
+    for (const b of bindings) {
+      const server =
+        this.options.transport === 'tls'
+          ? tls.createServer(this.options.tls ?? {}, (s) => this.onConnection(s))
+          : net.createServer((s) => this.onConnection(s));
+      server.maxConnections = this.options.maxConnections;
+      if (this.options.transport === 'tls') {
+        server.on('tlsClientError', (err, socket) => {
+          this.log.log(normalizeSourceAddress(socket.remoteAddress ?? '?'), 'tls_handshake', { err: err.message }, `TLS handshake failed: ${err.message}`);
+        });
+      }
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen({ host: b.host, port: b.port, ipv6Only: b.ipv6Only && net.isIPv6(b.host) }, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+      this.servers.push(server);
+    }
+    return this.servers;
+  }
+
+  private onConnection(socket: net.Socket): void {
+    const transport = this.options.transport;
+    const address = normalizeSourceAddress(socket.remoteAddress ?? 'unknown');
+    const port = socket.remotePort ?? 0;
+    const decoder = new SyslogFrameDecoder(this.options.maxMessageBytes);
+    let framingErrors = 0;
+    let closed = false;
+    this.sockets.add(socket);
+    this.options.onConnections?.(1);
+    socket.setKeepAlive(true, 60_000);
+
+    const handle = (frames: SyslogFrame[], receivedAt: number): SyslogMessageEvent[] => {
+      if (decoder.framingErrors > framingErrors) {
+        const n = decoder.framingErrors - framingErrors;
+        framingErrors = decoder.framingErrors;
+        this.counts.dropped('framing', 'decode', n);
+        this.log.log(address, 'framing', { transport }, `bad RFC 6587 octet count from ${address}: skipped to the next LF`);
+      }
+      if (frames.length) this.counts.received(transport, frames.length);
+      const events: SyslogMessageEvent[] = [];
+      for (const f of frames) {
+        const e = this.ingest.ingest(f.bytes, { transport, address, port, receivedAt, truncated: f.truncated });
+        if (e) events.push(e);
+      }
+      return events;
+    };
+
+    const deliver = (events: SyslogMessageEvent[], frames: number): void => {
+      socket.pause();
+      this.options.onPause?.(1);
+      const job = (async () => {
+        try {
+          await this.publisher.publish(events);
+          const wait = this.limiter.take(address, frames, Date.now());
+          if (wait > 0) {
+            this.log.log(address, 'rate_limit', { transport }, `syslog from ${address} over the rate limit: reading slowed down`);
+            await sleep(wait);
+          }
+        } catch {
+          // only when stopping: counted by the publisher
+        } finally {
+          this.options.onPause?.(-1);
+          if (!closed) socket.resume();
+        }
+      })();
+      this.inFlight.add(job);
+      void job.finally(() => this.inFlight.delete(job));
+    };
+
+    socket.on('data', (chunk: Buffer) => {
+      const frames: SyslogFrame[] = [];
+      decoder.push(chunk, frames);
+      const events = handle(frames, Date.now());
+      if (events.length) deliver(events, frames.length);
+    });
+    socket.on('end', () => {
+      const frames: SyslogFrame[] = [];
+      decoder.end(frames);
+      const events = handle(frames, Date.now());
+      if (events.length) deliver(events, frames.length);
+      socket.end();
+    });
+    socket.on('error', (err) => this.log.log(address, 'socket_error', { transport, err: err.message }, `${transport} connection from ${address}: ${err.message}`));
+    socket.on('close', () => {
+      closed = true;
+      this.sockets.delete(socket);
+      this.options.onConnections?.(-1);
+    });
+  }
+
+  /** Stops accepting, lets in-flight batches reach the bus, then closes the connections. */
+  async close(): Promise<void> {
+    // net.Server#close calls back only once every connection is gone: destroy them first
+    const closed = this.servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve())));
+    this.servers = [];
+    for (const s of this.sockets) s.pause();
+    await Promise.all([...this.inFlight]);
+    for (const s of this.sockets) s.destroy();
+    await Promise.all(closed);
+  }
+}

@@ -1,0 +1,77 @@
+import dgram from 'node:dgram';
+import { isIPv6 } from 'node:net';
+import type { RateLimitedLog } from '@sonde/telemetry/rate-limited-log';
+import { normalizeSourceAddress, type SyslogIngest } from './syslog-ingest';
+import type { SourceRateLimiter } from './source-rate-limiter';
+import type { SyslogPublisher } from './syslog-publisher';
+import type { SyslogCounts } from './syslog-receiver.metrics';
+
+export interface UdpBinding {
+  host: string;
+  port: number;
+  receiveBufferBytes: number;
+  /** SO_REUSEPORT, so several sockets (worker threads) share the port. */
+  reusePort: boolean;
+  /** bind `::` to IPv6 only, so `0.0.0.0` can be bound beside it on the same port */
+  ipv6Only: boolean;
+}
+
+/** Binds one UDP socket; resolves once it listens. */
+export async function bindUdp(binding: UdpBinding, onMessage: (msg: Buffer, rinfo: dgram.RemoteInfo) => void): Promise<dgram.Socket> {
+  const socket = dgram.createSocket({
+    type: isIPv6(binding.host) ? 'udp6' : 'udp4',
+    reuseAddr: binding.reusePort,
+    reusePort: binding.reusePort,
+    ipv6Only: binding.ipv6Only && isIPv6(binding.host),
+    recvBufferSize: binding.receiveBufferBytes,
+  });
+  socket.on('message', onMessage);
+  await new Promise<void>((resolve, reject) => {
+    socket.once('error', reject);
+    socket.bind({ address: binding.host, port: binding.port, exclusive: true }, () => {
+      socket.off('error', reject);
+      resolve();
+    });
+  });
+  return socket;
+}
+
+/**
+ * Syslog over UDP (RFC 5426) on the main thread: one datagram = one message. Best effort: over
+ * the per-source rate the datagram is dropped and counted, one warning per source per interval.
+ */
+export class UdpSyslogServer {
+  private sockets: dgram.Socket[] = [];
+
+  constructor(
+    private readonly ingest: SyslogIngest,
+    private readonly publisher: SyslogPublisher,
+    private readonly limiter: SourceRateLimiter,
+    private readonly counts: SyslogCounts,
+    private readonly dropLog: RateLimitedLog,
+  ) {}
+
+  async listen(bindings: readonly UdpBinding[]): Promise<dgram.Socket[]> {
+    for (const b of bindings) this.sockets.push(await bindUdp(b, (msg, rinfo) => this.onMessage(msg, rinfo)));
+    for (const s of this.sockets) s.on('error', (err) => this.dropLog.log('udp', 'socket_error', { err: err.message }));
+    return this.sockets;
+  }
+
+  onMessage(msg: Buffer, rinfo: dgram.RemoteInfo): void {
+    const now = Date.now();
+    this.counts.received('udp');
+    const address = normalizeSourceAddress(rinfo.address);
+    if (!this.limiter.tryTake(address, now)) {
+      this.counts.dropped('rate_limit', 'receive');
+      this.dropLog.log(address, 'rate_limit', {}, `syslog from ${address} over the rate limit: dropping`);
+      return;
+    }
+    const event = this.ingest.ingest(msg, { transport: 'udp', address, port: rinfo.port, receivedAt: now, truncated: false });
+    if (event) this.publisher.enqueue(event);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.sockets.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+    this.sockets = [];
+  }
+}

@@ -1,0 +1,97 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { RateLimitedLog } from '@sonde/telemetry/rate-limited-log';
+import type { SyslogIngest } from './syslog-ingest';
+import type { SyslogPublisher } from './syslog-publisher';
+import type { SyslogReceiverConfig } from './syslog-receiver.config';
+import type { SyslogCounts } from './syslog-receiver.metrics';
+import type { UdpBinding } from './udp-syslog-server';
+import type { UdpWorkerData, UdpWorkerMessage } from './udp-worker-protocol';
+
+/**
+ * N UDP receiver threads on one port (`udp.workers`), sharing it through SO_REUSEPORT (Node 24
+ * dgram `reusePort`). Threads rather than cluster processes: parsing is the CPU cost and
+ * parallelises in threads; the bus, the inventory and the metrics registry stay single objects in
+ * the main thread, which builds and publishes the events the workers parsed. The kernel hashes
+ * each datagram's source address and port to one socket, so a sender's messages stay in order.
+ */
+export class UdpWorkerPool {
+  private workers: Worker[] = [];
+  readonly ports: number[] = [];
+
+  constructor(
+    private readonly ingest: SyslogIngest,
+    private readonly publisher: SyslogPublisher,
+    private readonly counts: SyslogCounts,
+    private readonly dropLog: RateLimitedLog,
+  ) {}
+
+  /** The compiled worker entry (tests run from TypeScript sources: they need `tsc -b` first). */
+  static workerScript(): string {
+    const here = path.join(__dirname, 'udp-worker.js');
+    if (existsSync(here)) return here;
+    const built = path.resolve(__dirname, '../dist/udp-worker.js');
+    if (existsSync(built)) return built;
+    throw new Error(`udp-worker.js not found next to ${__filename} nor in ../dist: run \`tsc -b services/syslog-receiver\``);
+  }
+
+  async start(n: number, config: SyslogReceiverConfig, bindings: UdpBinding[]): Promise<number[]> {
+    // the first worker binds (port 0 = a free port); the others join the ports it got
+    let resolved = bindings;
+    for (let i = 0; i < n; i++) {
+      const ports = await this.spawn({ config, bindings: resolved });
+      if (i === 0) {
+        resolved = bindings.map((b, j) => ({ ...b, port: ports[j] ?? b.port }));
+        this.ports.push(...ports);
+      }
+    }
+    return this.ports;
+  }
+
+  private spawn(data: UdpWorkerData): Promise<number[]> {
+    const worker = new Worker(UdpWorkerPool.workerScript(), { workerData: data, name: `syslog-udp-${this.workers.length}` });
+    this.workers.push(worker);
+    return new Promise<number[]>((resolve, reject) => {
+      worker.on('message', (m: UdpWorkerMessage) => {
+        if (m.type === 'ready') resolve(m.ports);
+        else if (m.type === 'error') reject(new Error(`syslog UDP worker: ${m.message}`));
+        else this.onBatch(m);
+      });
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`syslog UDP worker exited with code ${code} before it was ready`)));
+    });
+  }
+
+  private onBatch(m: Extract<UdpWorkerMessage, { type: 'batch' }>): void {
+    const c = m.counts;
+    if (c.received) this.counts.received('udp', c.received);
+    if (c.truncated) this.counts.truncated('udp', c.truncated);
+    for (const [format, n] of Object.entries(c.parsed)) this.counts.parsed(format, n);
+    for (const d of c.dropped) this.counts.dropped(d.reason, d.stage, d.n);
+    for (const address of m.rateLimited) this.dropLog.log(address, 'rate_limit', {}, `syslog from ${address} over the rate limit: dropping`);
+    for (const item of m.items) {
+      this.publisher.enqueue(
+        this.ingest.toEvent(item.parsed, item.truncated, {
+          transport: 'udp', address: item.address, port: item.port, receivedAt: item.receivedAt, truncated: item.truncated,
+        }),
+      );
+    }
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(
+      this.workers.map(
+        (w) =>
+          new Promise<void>((resolve) => {
+            w.removeAllListeners('error');
+            w.removeAllListeners('exit');
+            w.once('exit', () => resolve());
+            w.postMessage('stop');
+            setTimeout(() => void w.terminate(), 5000).unref();
+          }),
+      ),
+    );
+    this.workers = [];
+  }
+}

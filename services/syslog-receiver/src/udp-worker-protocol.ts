@@ -1,0 +1,32 @@
+import type { ParsedSyslog } from './parsers/syslog-dialect';
+import type { SyslogReceiverConfig } from './syslog-receiver.config';
+import type { DropReason, DropStage, SyslogTransport } from './syslog-receiver.metrics';
+import type { UdpBinding } from './udp-syslog-server';
+
+/** Messages between the UDP worker threads and the main thread (structured clone). */
+export interface UdpWorkerData {
+  config: SyslogReceiverConfig;
+  bindings: UdpBinding[];
+}
+
+export interface UdpWorkerItem {
+  parsed: ParsedSyslog;
+  truncated: boolean;
+  address: string;
+  port: number;
+  receivedAt: number;
+}
+
+/** Counter deltas since the previous batch. */
+export interface UdpWorkerCounts {
+  received: number;
+  parsed: Record<string, number>;
+  dropped: { reason: DropReason; stage: DropStage; n: number }[];
+  truncated: number;
+  transport: SyslogTransport;
+}
+
+export type UdpWorkerMessage =
+  | { type: 'ready'; ports: number[] }
+  | { type: 'error'; message: string }
+  | { type: 'batch'; items: UdpWorkerItem[]; counts: UdpWorkerCounts; rateLimited: string[] };

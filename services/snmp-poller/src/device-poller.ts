@@ -185,7 +185,7 @@ export function statusSamples(status: PollStatus, skipped: number): MetricSample
   const labels: Record<string, string> = { version: status.version, security_level: status.securityLevel, profile: status.profile };
   const first = status.errors[0];
   const reachableLabels = first
-    ? { ...labels, error: first instanceof SnmpError ? first.reason : first.code, error_detail: first.message.slice(0, 240) }
+    ? { ...labels, error: first.reason, error_detail: first.message.slice(0, 240) }
     : labels;
   const s = (name: string, value: number, unit = '', type: MetricSample['type'] = 'gauge', l = labels): MetricSample => ({ name, labels: l, value, unit, type });
   const out: MetricSample[] = [

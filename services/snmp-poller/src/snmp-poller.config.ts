@@ -51,9 +51,7 @@ export const profileSchema = z.strictObject({
 
 const DEFAULT_GROUPS = ['system', 'interfaces', 'host-resources', 'host-cpu', 'host-storage'];
 
-/** The `snmpPoller:` section of the config file. */
-export const snmpPollerConfigSchema = z
-  .strictObject({
+const snmpPollerSectionSchema = z.strictObject({
     enabled: z.boolean().default(true),
     /** Poll interval of a device without its own `devices[].snmpPoller.intervalMs`. */
     intervalMs: z.number().int().min(1000).default(60_000),
@@ -90,8 +88,10 @@ export const snmpPollerConfigSchema = z
     /** Chosen by sysObjectID prefix; no match = `defaultGroups`. */
     profiles: z.array(profileSchema).default([]),
     defaultGroups: z.array(z.string().min(1)).min(1).default(DEFAULT_GROUPS),
-  })
-  .default(() => snmpPollerConfigSchema.parse({}));
+});
+
+/** The `snmpPoller:` section of the config file; every field has a default. */
+export const snmpPollerConfigSchema = snmpPollerSectionSchema.default(() => snmpPollerSectionSchema.parse({}));
 
 export type SnmpPollerConfig = z.infer<typeof snmpPollerConfigSchema>;
 export type MetricGroup = z.infer<typeof metricGroupSchema>;

@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import type { VersionAccounting } from './version-accounting';
+import type { VersionSummary } from './version-accounting';
 
 /** Every metric the SNMP poller exposes (ADR 0001: `sonde_<area>_<what>_total`). */
 export class SnmpPollerMetrics {
@@ -16,7 +16,7 @@ export class SnmpPollerMetrics {
   readonly ratesWithheld: Counter<'reason'>;
   readonly duration: Histogram;
 
-  constructor(registry: Registry, sources: { versions: VersionAccounting; pool: () => { open: number; sockets: number; inFlight: number; queued: number }; targets: () => number }) {
+  constructor(registry: Registry, sources: { versions: () => VersionSummary; pool: () => { open: number; sockets: number; inFlight: number; queued: number }; targets: () => number }) {
     const registers = [registry];
     this.polls = new Counter({ name: 'sonde_snmp_poller_polls_total', help: 'Poll cycles finished, by result (ok, partial, unreachable)', labelNames: ['result'], registers });
     this.skipped = new Counter({
@@ -51,7 +51,7 @@ export class SnmpPollerMetrics {
       registers,
       collect() {
         this.reset();
-        for (const row of sources.versions.summary().rows) this.set({ version: row.version, security_level: row.securityLevel }, row.devices);
+        for (const row of sources.versions().rows) this.set({ version: row.version, security_level: row.securityLevel }, row.devices);
       },
     });
     new Gauge({ name: 'sonde_snmp_poller_targets', help: 'Devices scheduled for polling', registers, collect() { this.set(sources.targets()); } });

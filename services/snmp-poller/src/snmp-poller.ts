@@ -116,7 +116,7 @@ export class SnmpPoller {
       m.received.inc(status.varbinds);
       m.parsed.inc(events.reduce((n, e) => n + (e.kind === 'snmp.metric' ? e.payload.samples.length : 0), 0));
       m.duration.observe(status.durationMs / 1000);
-      for (const e of status.errors) m.errors.inc({ reason: e instanceof SnmpError ? e.reason : e.code });
+      for (const e of status.errors) m.errors.inc({ reason: e.reason });
       for (const [reason, n] of Object.entries(status.noRate)) m.ratesWithheld.inc({ reason }, n ?? 0);
     }
     const first = status.errors[0];

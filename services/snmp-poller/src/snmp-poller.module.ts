@@ -1,0 +1,82 @@
+import { Inject, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { EventBus } from '@sonde/bus/event-bus';
+import type { Inventory } from '@sonde/inventory/inventory';
+import { SONDE_INVENTORY } from '@sonde/inventory/inventory.tokens';
+import type { StateStore } from '@sonde/state/state-store';
+import type { HealthChecks } from '@sonde/telemetry/health-checks';
+import { RateLimitedLog } from '@sonde/telemetry/rate-limited-log';
+import type { TelemetryIdentity } from '@sonde/telemetry/telemetry-identity';
+import { HEALTH_CHECKS, LOGGER, METRICS_REGISTRY, TELEMETRY_IDENTITY } from '@sonde/telemetry/telemetry.tokens';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { pollTargets } from './poll-targets';
+import { SnmpPoller } from './snmp-poller';
+import { snmpPollerConfigSchema, type SnmpPollerConfig } from './snmp-poller.config';
+import { SnmpPollerMetrics } from './snmp-poller.metrics';
+
+/** ADR 0001 tokens of the bus and state modules (libs/bus, libs/state). */
+const EVENT_BUS = 'EVENT_BUS';
+const STATE_STORE = 'STATE_STORE';
+export const SNMP_POLLER_CONFIG = 'SNMP_POLLER_CONFIG';
+
+class SnmpPollerLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(
+    @Inject(SnmpPoller) private readonly poller: SnmpPoller,
+    @Inject(SONDE_INVENTORY) private readonly inventory: Inventory,
+    @Inject(SNMP_POLLER_CONFIG) private readonly config: SnmpPollerConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(HEALTH_CHECKS) private readonly health: HealthChecks,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.config.enabled) return;
+    const log = this.logger.child({ component: 'snmp-poller' });
+    this.poller.setTargets(pollTargets(this.inventory, this.config, (device, message) => log.error({ device }, `not polled: ${message}`)));
+    this.poller.start();
+    this.health.register('snmp-poller', async () => ({ ok: true, detail: `${this.poller.targetCount} targets` }));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.poller.stop();
+  }
+}
+
+/** Wires the SNMP poller to the global bus, state, inventory and telemetry modules (ADR 0001). */
+@Module({})
+export class SnmpPollerModule {
+  static forRoot(config: SnmpPollerConfig = snmpPollerConfigSchema.parse(undefined)): DynamicModule {
+    return {
+      module: SnmpPollerModule,
+      providers: [
+        { provide: SNMP_POLLER_CONFIG, useValue: config },
+        {
+          provide: SnmpPoller,
+          inject: [EVENT_BUS, { token: STATE_STORE, optional: true }, METRICS_REGISTRY, LOGGER, TELEMETRY_IDENTITY],
+          useFactory: (bus: EventBus, state: StateStore | undefined, registry: Registry, logger: Logger, identity: TelemetryIdentity) => {
+            const errors = new RateLimitedLog(logger.child({ component: 'snmp-poller' }), { intervalMs: config.intervalMs });
+            let poller: SnmpPoller | undefined;
+            const metrics = new SnmpPollerMetrics(registry, {
+              versions: () => poller?.versionSummary() ?? { devices: 0, byVersion: {}, rows: [] },
+              pool: () => {
+                const s = poller?.pool.stats();
+                return { open: s?.open ?? 0, sockets: s?.transport?.sockets ?? s?.open ?? 0, inFlight: s?.inFlight ?? 0, queued: s?.queued ?? 0 };
+              },
+              targets: () => poller?.targetCount ?? 0,
+            });
+            poller = new SnmpPoller({
+              config,
+              bus,
+              origin: { site: identity.site, collector: identity.instance },
+              ...(state ? { state } : {}),
+              metrics,
+              onError: (device, reason, message) => errors.log(device, reason, { device, reason }, message),
+            });
+            return poller;
+          },
+        },
+        SnmpPollerLifecycle,
+      ],
+      exports: [SnmpPoller],
+    };
+  }
+}

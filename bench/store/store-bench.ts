@@ -1,0 +1,127 @@
+// Rows per second into the store: embedded chDB (the 26.x engine, full schema) and the HTTP
+// connection to the real ClickHouse 18.16 server (its simple old-syntax table, design.md §7).
+// Run by bench/store/run.sh, which builds the libs and starts the server first.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createEvent } from '@sonde/events/create-event';
+import type { SondeEvent } from '@sonde/events/sonde-event';
+import { createEventStore } from '@sonde/store/clickhouse/create-event-store';
+
+const SAMPLES_PER_EVENT = 10;
+const TOTAL_ROWS = Number(process.env.BENCH_ROWS ?? 200_000);
+const BATCHES = [1_000, 10_000, 50_000];
+
+interface Result {
+  target: string;
+  batchRows: number;
+  rows: number;
+  seconds: number;
+}
+
+function metricEvents(count: number, ts: number): SondeEvent[] {
+  const origin = { site: 'bench', collector: 'bench-1' };
+  return Array.from({ length: count }, (_, i) =>
+    createEvent('snmp.metric', origin, { id: `dev-${i % 500}`, address: `10.0.${(i >> 8) & 255}.${i & 255}` }, {
+      group: 'if',
+      samples: Array.from({ length: SAMPLES_PER_EVENT }, (_, j) => ({
+        name: j % 2 ? 'ifHCInOctets' : 'ifHCOutOctets',
+        labels: { ifName: `eth${j >> 1}`, ifIndex: String(j >> 1) },
+        value: i * 1000 + j,
+        unit: 'By',
+        type: 'counter' as const,
+      })),
+    }, ts + i),
+  );
+}
+
+function simpleRow(i: number) {
+  return {
+    ts: '2026-11-25 00:00:00', device_id: `dev-${i % 500}`, name: i % 2 ? 'ifHCInOctets' : 'ifHCOutOctets',
+    labels_keys: ['ifName', 'ifIndex'], labels_values: [`eth${i % 5}`, String(i % 5)], value: i,
+  };
+}
+
+async function benchChdb(): Promise<Result[]> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'sonde-bench-chdb-'));
+  const store = createEventStore({ type: 'chdb', chdb: { path: dir }, database: 'bench' });
+  const results: Result[] = [];
+  try {
+    await store.migrate();
+    for (const batchRows of BATCHES) {
+      const perBatch = batchRows / SAMPLES_PER_EVENT;
+      const batches = Math.max(1, Math.round(TOTAL_ROWS / batchRows));
+      const prepared = Array.from({ length: batches }, (_, b) => metricEvents(perBatch, Date.now() - 3_600_000 + b * perBatch));
+      await store.insert(metricEvents(perBatch, Date.now()), { dedupToken: `warmup-${batchRows}` });
+      const started = performance.now();
+      for (const [b, events] of prepared.entries()) await store.insert(events, { dedupToken: `bench-${batchRows}-${b}` });
+      results.push({ target: 'chDB 26.x, full schema (snmp_metric + 2 rollup views)', batchRows, rows: batches * batchRows, seconds: (performance.now() - started) / 1000 });
+    }
+    // The same plain table as on 18.16 (modern syntax): the engine and transport without the schema's cost.
+    await store.command(`CREATE TABLE bench.simple (ts DateTime, device_id String, name String, labels_keys Array(String), labels_values Array(String), value Float64)
+      ENGINE = MergeTree ORDER BY (device_id, name, ts)`);
+    for (const batchRows of BATCHES) {
+      const batches = Math.max(1, Math.round(TOTAL_ROWS / batchRows));
+      const prepared = Array.from({ length: batches }, (_, b) => Array.from({ length: batchRows }, (_, i) => simpleRow(b * batchRows + i)));
+      await store.insertRows('bench.simple', prepared[0] ?? []);
+      const started = performance.now();
+      for (const rows of prepared) await store.insertRows('bench.simple', rows);
+      results.push({ target: 'chDB 26.x, simple MergeTree (as on 18.16)', batchRows, rows: batches * batchRows, seconds: (performance.now() - started) / 1000 });
+    }
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return results;
+}
+
+function serviceEnv(): Record<string, string> {
+  const file = path.join(process.env.SONDE_SERVICES_DIR ?? '/tmp/sonde-services', 'clickhouse.env');
+  return Object.fromEntries(
+    readFileSync(file, 'utf8').split('\n').filter((l) => l.includes('=')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  );
+}
+
+async function benchHttp(): Promise<Result[]> {
+  const env = serviceEnv();
+  const store = createEventStore({
+    type: 'clickhouse',
+    database: 'default',
+    clickhouse: { url: env.SONDE_TEST_CLICKHOUSE_URL, username: env.SONDE_TEST_CLICKHOUSE_USER, password: env.SONDE_TEST_CLICKHOUSE_PASSWORD },
+  });
+  const table = `default.bench_${process.pid}`;
+  const results: Result[] = [];
+  try {
+    await store.command(
+      `CREATE TABLE ${table} (date Date, ts DateTime, device_id String, name String, labels_keys Array(String), labels_values Array(String), value Float64)
+       ENGINE = MergeTree(date, (device_id, name, ts), 8192)`,
+    );
+    const row = (i: number) => ({ date: '2026-11-25', ...simpleRow(i) });
+    for (const batchRows of BATCHES) {
+      const batches = Math.max(1, Math.round(TOTAL_ROWS / batchRows));
+      const prepared = Array.from({ length: batches }, (_, b) => Array.from({ length: batchRows }, (_, i) => row(b * batchRows + i)));
+      await store.insertRows(table, prepared[0] ?? []);
+      const started = performance.now();
+      for (const rows of prepared) await store.insertRows(table, rows);
+      results.push({ target: `ClickHouse ${env.SONDE_TEST_CLICKHOUSE_VERSION} over HTTP, simple MergeTree`, batchRows, rows: batches * batchRows, seconds: (performance.now() - started) / 1000 });
+    }
+  } finally {
+    await store.command(`DROP TABLE IF EXISTS ${table}`).catch(() => undefined);
+    await store.close();
+  }
+  return results;
+}
+
+async function main(): Promise<void> {
+  const results = [...(await benchChdb()), ...(await benchHttp())];
+  console.log('| target | rows per insert | rows | seconds | rows/s |');
+  console.log('|---|---:|---:|---:|---:|');
+  for (const r of results) {
+    console.log(`| ${r.target} | ${r.batchRows} | ${r.rows} | ${r.seconds.toFixed(2)} | ${Math.round(r.rows / r.seconds).toLocaleString('en-US')} |`);
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

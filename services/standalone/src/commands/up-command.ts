@@ -1,0 +1,115 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { NestFactory } from '@nestjs/core';
+import { ConfigError } from '@sonde/inventory/config-error';
+import { Lab } from '@sonde/lab/lab';
+import { PinoNestLogger } from '@sonde/telemetry/pino-nest-logger';
+import { LOGGER } from '@sonde/telemetry/telemetry.tokens';
+import type { INestApplication } from '@nestjs/common';
+import pino from 'pino';
+import type { Logger } from 'pino';
+import { removeInstanceFile, writeInstanceFile } from '../instance-file';
+import { STATUS_TRACKER } from '../local-api.controller';
+import { labOverlay } from '../lab-overlay';
+import { StandaloneModule } from '../standalone.module';
+import { renderStatus } from '../status/render-status';
+import type { StatusTracker } from '../status/status-tracker';
+import { loadUpConfig, type UpConfig } from '../up-config';
+
+export interface UpOptions {
+  config?: string;
+  data: string;
+  lab: boolean;
+  port: string;
+  duration?: string;
+  plain?: boolean;
+}
+
+function fail(message: string): never {
+  process.stderr.write(`sonde up: ${message}\n`);
+  process.exit(2);
+}
+
+/**
+ * `sonde up`: loads the config, starts the lab (its devices join the inventory), boots every
+ * service in one Nest app on the embedded adapters, and redraws the status until Ctrl-C.
+ */
+export async function runUp(options: UpOptions): Promise<void> {
+  const dataDir = path.resolve(options.data);
+  mkdirSync(dataDir, { recursive: true });
+  const port = Number(options.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port: expected a port number, got "${options.port}"`);
+  const durationMs = options.duration === undefined ? undefined : Number(options.duration) * 1000;
+  if (durationMs !== undefined && !(durationMs > 0)) fail(`--duration: expected seconds > 0, got "${options.duration}"`);
+
+  let config: UpConfig;
+  try {
+    config = loadUpConfig({ ...(options.config ? { file: options.config } : {}), dataDir });
+  } catch (err) {
+    if (err instanceof ConfigError) fail(`invalid configuration\n${err.message}`);
+    throw err;
+  }
+
+  let lab: Lab | undefined;
+  if (options.lab && config.lab.enabled && config.lab.devices > 0) {
+    lab = await Lab.start(labOptionsFor(config));
+    config = loadUpConfig({ ...(options.config ? { file: options.config } : {}), dataDir, overlay: labOverlay(lab) });
+  }
+
+  const logFile = path.join(dataDir, 'sonde.log');
+  const logDestination = pino.destination({ dest: logFile, mkdir: true, sync: false });
+  let app: INestApplication;
+  try {
+    app = await NestFactory.create(StandaloneModule.forRoot(config, { logDestination }), { bufferLogs: true });
+  } catch (err) {
+    await lab?.close();
+    throw err;
+  }
+  const logger = app.get<Logger>(LOGGER);
+  app.useLogger(new PinoNestLogger(logger));
+  app.useBodyParser('json', { limit: '20mb' });
+  await app.listen(port, '127.0.0.1');
+  const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  writeInstanceFile(dataDir, { pid: process.pid, url, startedAt: Date.now() });
+  logger.info({ url, lab: lab?.devices.length ?? 0 }, 'sonde up started');
+
+  const tracker = app.get<StatusTracker>(STATUS_TRACKER);
+  tracker.notes.push('', `api ${url}  ·  logs ${logFile}  ·  data ${dataDir}`);
+  if (lab) tracker.notes.push(`lab: ${lab.devices.length} simulated devices (${lab.devices.map((d) => d.id).slice(0, 4).join(', ')}${lab.devices.length > 4 ? ', …' : ''})`);
+  const tty = process.stdout.isTTY && !options.plain;
+  process.stdout.write(tty ? '' : `sonde up: ready at ${url} (data ${dataDir})\n`);
+  const draw = async () => {
+    const text = renderStatus(await tracker.view());
+    if (tty) process.stdout.write(`\x1b[H\x1b[2J${text}\n`);
+    else {
+      const v = await tracker.view();
+      const total = v.rates.reduce((s, r) => s + r.total, 0);
+      const perKind = v.rates.filter((r) => r.total > 0).map((r) => `${r.kind}=${r.total}`).join(' ');
+      process.stdout.write(`sonde up: events=${total} stored=${v.stored} ${perKind}\n`);
+    }
+  };
+  const timer = setInterval(() => void draw(), tty ? 1000 : 5000);
+
+  let stopping = false;
+  const stop = async (why: string) => {
+    if (stopping) return;
+    stopping = true;
+    clearInterval(timer);
+    logger.info({ why }, 'sonde up stopping');
+    process.stdout.write(`\nsonde up: stopping (${why})…\n`);
+    removeInstanceFile(dataDir);
+    await app.close();
+    await lab?.close();
+    logDestination.flushSync();
+    process.stdout.write('sonde up: stopped\n');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  if (durationMs !== undefined) setTimeout(() => void stop(`--duration ${options.duration}s`), durationMs).unref();
+}
+
+/** Lab traffic goes to the receivers `sonde up` runs (when they exist). */
+function labOptionsFor(config: UpConfig): UpConfig['lab'] {
+  return config.lab;
+}

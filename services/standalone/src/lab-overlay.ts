@@ -1,0 +1,17 @@
+import type { Lab } from '@sonde/lab/lab';
+
+export const LAB_CREDENTIAL = 'lab-community';
+
+/** The lab's devices as raw config (devices + their credential) for the inventory. */
+export function labOverlay(lab: Lab): Record<string, unknown> {
+  return {
+    credentials: { [LAB_CREDENTIAL]: { type: 'snmp-community', community: { value: lab.config.community } } },
+    devices: lab.devices.map((d) => ({
+      id: d.id,
+      name: d.name,
+      address: d.address,
+      tags: ['lab', d.profile],
+      snmp: { version: 'v2c', port: d.port, credential: LAB_CREDENTIAL },
+    })),
+  };
+}

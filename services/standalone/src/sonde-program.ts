@@ -1,0 +1,60 @@
+import { Command, Option } from 'commander';
+
+/**
+ * The `sonde` command line. Each action loads its implementation lazily so `sonde --help`
+ * and `sonde validate` start fast and do not load Nest or chDB.
+ */
+export function sondeProgram(): Command {
+  const program = new Command('sonde')
+    .description('Sonde: ICMP, SNMP, traps and syslog into one event stream, stored in ClickHouse')
+    .showHelpAfterError()
+    .configureHelp({ sortSubcommands: true });
+
+  const configOption = () => new Option('-c, --config <file>', 'config file (YAML); default: none, or $SONDE_CONFIG');
+  const dataOption = () => new Option('-d, --data <dir>', 'data folder of the embedded store').default('.sonde-data');
+
+  program
+    .command('up')
+    .description('run every service in one process on the embedded adapters (memory bus, chDB, memory state) with lab devices')
+    .addOption(configOption())
+    .addOption(dataOption())
+    .option('--no-lab', 'do not start the simulated lab devices')
+    .option('--port <port>', 'HTTP port for /metrics, /health and the local query API', '9464')
+    .option('--duration <seconds>', 'stop by itself after this many seconds (for demos and tests)')
+    .option('--plain', 'print a status line every few seconds instead of redrawing the screen')
+    .action(async (opts) => {
+      const { runUp } = await import('./commands/up-command');
+      await runUp(opts);
+    });
+
+  program
+    .command('validate')
+    .description('check a config file and print every error with its path')
+    .addOption(configOption())
+    .action(async (opts) => {
+      const { runValidate } = await import('./commands/validate-command');
+      process.exitCode = await runValidate(opts);
+    });
+
+  program
+    .command('query')
+    .description('run SQL against the store and print a table (uses a running `sonde up` if there is one)')
+    .argument('<sql>', 'a ClickHouse SELECT, e.g. "SELECT kind, count() FROM events GROUP BY kind"')
+    .addOption(dataOption())
+    .option('--json', 'print JSON lines instead of a table')
+    .action(async (sql: string, opts) => {
+      const { runQuery } = await import('./commands/query-command');
+      process.exitCode = await runQuery(sql, opts);
+    });
+
+  program
+    .command('status')
+    .description('print the status of a running `sonde up` (events, drops, SNMP versions in use)')
+    .addOption(dataOption())
+    .action(async (opts) => {
+      const { runStatus } = await import('./commands/status-command');
+      process.exitCode = await runStatus(opts);
+    });
+
+  return program;
+}

@@ -1,0 +1,68 @@
+import { Inject, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { EVENT_BUS, BusModule } from '@sonde/bus/bus.module';
+import type { EventBus } from '@sonde/bus/event-bus';
+import { InventoryModule } from '@sonde/inventory/inventory.module';
+import { StateModule } from '@sonde/state/state.module';
+import { StoreModule } from '@sonde/store/store.module';
+import { METRICS_REGISTRY, TelemetryModule } from '@sonde/telemetry/telemetry.module';
+import type { DestinationStream } from 'pino';
+import type { Registry } from 'prom-client';
+import { LocalApiController, STATUS_TRACKER } from './local-api.controller';
+import { STANDALONE_SERVICES } from './standalone-services';
+import type { UpConfig } from './up-config';
+import { StatusTracker } from './status/status-tracker';
+
+class StatusLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(
+    @Inject(STATUS_TRACKER) private readonly tracker: StatusTracker,
+    @Inject(EVENT_BUS) private readonly bus: EventBus,
+  ) {}
+  async onApplicationBootstrap(): Promise<void> {
+    await this.tracker.attach(this.bus);
+  }
+  async onApplicationShutdown(): Promise<void> {
+    await this.tracker.close();
+  }
+}
+
+export interface StandaloneOptions {
+  logDestination?: DestinationStream;
+  /** Services to leave out (e.g. the ICMP prober without CAP_NET_RAW). */
+  disabled?: readonly string[];
+}
+
+/** `sonde up`: every service over one set of embedded adapters, plus the loopback API. */
+@Module({})
+export class StandaloneModule {
+  static forRoot(config: UpConfig, options: StandaloneOptions = {}): DynamicModule {
+    const services = Object.entries(STANDALONE_SERVICES)
+      .filter(([, s]) => !(options.disabled ?? []).includes(s.name))
+      .map(([key, s]) => s.module((config as unknown as Record<string, unknown>)[key]));
+    return {
+      module: StandaloneModule,
+      imports: [
+        TelemetryModule.forRoot({
+          service: 'sonde',
+          site: config.site,
+          instance: config.instance,
+          config: config.telemetry,
+          ...(options.logDestination ? { logDestination: options.logDestination } : {}),
+        }),
+        InventoryModule.forRoot(config),
+        BusModule.forRoot(config.bus),
+        StoreModule.forRoot(config.store),
+        StateModule.forRoot(config.state),
+        ...services,
+      ],
+      controllers: [LocalApiController],
+      providers: [
+        {
+          provide: STATUS_TRACKER,
+          useFactory: (registry: Registry) => new StatusTracker(registry, config.site),
+          inject: [METRICS_REGISTRY],
+        },
+        StatusLifecycle,
+      ],
+    };
+  }
+}

@@ -1,0 +1,63 @@
+import path from 'node:path';
+import { busConfigSchema } from '@sonde/bus/bus.config';
+import { loadConfig } from '@sonde/inventory/load-config';
+import type { SondeConfig } from '@sonde/inventory/sonde-config';
+import { labConfigSchema } from '@sonde/lab/lab.config';
+import { stateConfigSchema } from '@sonde/state/state.config';
+import { storeConfigSchema } from '@sonde/store/store.config';
+import { telemetryConfigSchema } from '@sonde/telemetry/telemetry.config';
+import { STANDALONE_SERVICES } from './standalone-services';
+
+function upSections() {
+  const services = Object.fromEntries(Object.entries(STANDALONE_SERVICES).map(([k, s]) => [k, s.schema])) as {
+    [K in keyof typeof STANDALONE_SERVICES]: (typeof STANDALONE_SERVICES)[K]['schema'];
+  };
+  return {
+    bus: busConfigSchema,
+    store: storeConfigSchema,
+    state: stateConfigSchema,
+    telemetry: telemetryConfigSchema,
+    lab: labConfigSchema,
+    ...services,
+  };
+}
+
+export type UpSections = ReturnType<typeof upSections>;
+export type UpConfig = SondeConfig<UpSections>;
+
+export interface UpConfigOptions {
+  file?: string;
+  dataDir: string;
+  /** Raw config merged under the file's (lab devices and credentials). */
+  overlay?: Record<string, unknown>;
+}
+
+/**
+ * The config of `sonde up`: every section of every service it runs. Defaults are the
+ * embedded adapters (memory bus, chDB in the data folder, memory state); the file can
+ * still choose Kafka, a ClickHouse server or Redis.
+ */
+export function loadUpConfig(options: UpConfigOptions): UpConfig {
+  const base = {
+    bus: { type: 'memory' },
+    store: { type: 'chdb', chdb: { path: path.join(options.dataDir, 'chdb') } },
+    state: { type: 'memory' },
+  };
+  return loadConfig({
+    ...(options.file ? { file: options.file } : {}),
+    sections: upSections(),
+    defaults: deepMerge(base, options.overlay ?? {}),
+  });
+}
+
+export function deepMerge(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    const prev = out[k];
+    out[k] =
+      prev && v && typeof prev === 'object' && typeof v === 'object' && !Array.isArray(prev) && !Array.isArray(v)
+        ? deepMerge(prev as Record<string, unknown>, v as Record<string, unknown>)
+        : v;
+  }
+  return out;
+}

@@ -20,6 +20,8 @@ export interface SnmpPollerDeps {
   metrics?: SnmpPollerMetrics;
   /** Rate-limited by the caller (RateLimitedLog): one line per device per interval. */
   onError?: (device: string, reason: string, message: string) => void;
+  /** Clock for sample timestamps (tests and the lab share a fake one); default Date.now. */
+  now?: () => number;
 }
 
 /** The status group name: `snmp_poll_*` samples of every cycle go in one event under it. */
@@ -102,7 +104,7 @@ export class SnmpPoller {
 
   /** One cycle of one device, published. Never throws (failures are the status). */
   async cycle(target: PollTarget, info: CycleInfo = { due: Date.now(), skipped: 0 }): Promise<PollOutcome> {
-    const outcome = await this.devicePoller.poll(target);
+    const outcome = await this.devicePoller.poll(target, this.deps.now);
     const { status } = outcome;
     const m = this.deps.metrics;
     this.totals.cycles++;

@@ -1,0 +1,120 @@
+import { LabAgent } from '@sonde/lab/lab-agent';
+import type { LabFaultsInput } from '@sonde/lab/lab-faults';
+import { labTestDevice } from '@sonde/lab/lab-test-device';
+import type { MetricSample } from '@sonde/events/payloads/metric-sample';
+import { SnmpPoller } from '../src/snmp-poller';
+import { RecordingBus, target, testConfig, V2C } from './poller-fixture';
+
+// Lab agents (libs/lab) misbehave on purpose. Lab and poller share one fake clock, so counters,
+// sysUpTime and the poller's timestamps agree: 60 s between cycles without waiting 60 s.
+let clock = 1_800_000_000_000;
+const now = () => clock;
+const agents: LabAgent[] = [];
+
+async function labAgent(id: string, over: Parameters<typeof labTestDevice>[0] = {}, upMs = 3_600_000): Promise<LabAgent> {
+  const a = await LabAgent.start({ device: labTestDevice({ id, name: id, ...over }, clock - upMs), community: 'public', clock: now });
+  agents.push(a);
+  return a;
+}
+
+afterAll(async () => {
+  await Promise.all(agents.map((a) => a.close()));
+});
+
+const rates = (s: MetricSample[]) => s.filter((x) => x.type === 'rate');
+
+describe('snmp-poller against faulty lab agents', () => {
+  let bus: RecordingBus;
+  let poller: SnmpPoller;
+  beforeEach(() => {
+    bus = new RecordingBus();
+    poller = new SnmpPoller({ config: testConfig(), bus, origin: { site: 'lab', collector: 'test' }, now });
+  });
+  afterEach(async () => poller.stop());
+
+  it('Counter32 wrap between polls: a rate equal to the traffic, never negative (v1 → ifInOctets)', async () => {
+    const a = await labAgent('wrap-1', { counterOffset: 2n ** 32n - 5_000_000n }, 1000);
+    const t = target('wrap-1', a.port, { version: 'v1', community: 'public' });
+    await poller.cycle(t);
+    const first = bus.samples('wrap-1', 'interfaces').find((s) => s.name === 'ifInOctets' && s.labels.ifIndex === '1')!;
+    clock += 60_000;
+    bus.clear();
+    await poller.cycle(t);
+    const second = bus.samples('wrap-1', 'interfaces').find((s) => s.name === 'ifInOctets' && s.labels.ifIndex === '1')!;
+    expect(second.value).toBeLessThan(first.value); // it wrapped
+    const rate = bus.samples('wrap-1', 'interfaces').find((s) => s.name === 'ifInOctets_rate' && s.labels.ifIndex === '1')!;
+    expect(rate.value).toBeCloseTo(125_000, -2); // labTestDevice: 125 000 B/s on interface 1
+    for (const r of rates(bus.samples('wrap-1'))) expect(r.value).toBeGreaterThanOrEqual(0);
+  });
+
+  it('agent restart: no rate for the cycle across the restart (reported), rates again after', async () => {
+    const a = await labAgent('restart-1');
+    const t = target('restart-1', a.port, V2C());
+    await poller.cycle(t);
+    clock += 30_000;
+    a.restart();
+    clock += 30_000;
+    bus.clear();
+    await poller.cycle(t);
+    expect(rates(bus.samples('restart-1', 'interfaces'))).toEqual([]);
+    const withheld = bus.samples('restart-1', 'snmp_poll').filter((s) => s.name === 'snmp_poll_rates_withheld');
+    expect(withheld.map((s) => s.labels.reason)).toContain('restart');
+    clock += 60_000;
+    bus.clear();
+    await poller.cycle(t);
+    const after = rates(bus.samples('restart-1', 'interfaces'));
+    expect(after.length).toBeGreaterThan(0);
+    for (const r of after) expect(r.value).toBeGreaterThanOrEqual(0);
+  });
+
+  const faults: Array<[string, LabFaultsInput, (status: Record<string, MetricSample>, samples: MetricSample[]) => void]> = [
+    ['timeout', { timeout: true }, (st) => {
+      expect(st.snmp_poll_reachable?.value).toBe(0);
+      expect(st.snmp_poll_reachable?.labels.error).toBe('timeout');
+      expect(st.snmp_poll_timeouts?.value).toBe(1);
+    }],
+    ['noSuchObject under ifXTable (falls back to ifTable counters)', { noSuchObject: ['1.3.6.1.2.1.31'] }, (st, s) => {
+      expect(st.snmp_poll_reachable?.value).toBe(1);
+      expect(st.snmp_poll_errors?.value).toBe(0);
+      expect(s.some((x) => x.name === 'ifInOctets')).toBe(true);
+      expect(s.some((x) => x.name === 'ifHCInOctets')).toBe(false);
+    }],
+    ['endOfMibView after IF-MIB ifTable', { endOfMibViewAfter: '1.3.6.1.2.1.2' }, (st, s) => {
+      expect(st.snmp_poll_reachable?.value).toBe(1);
+      expect(s.filter((x) => x.name === 'ifOperStatus')).toHaveLength(4);
+    }],
+    ['tooBig above 10 varbinds (smaller max-repetitions, same data)', { tooBigAbove: 10 }, (st, s) => {
+      expect(st.snmp_poll_reachable?.value).toBe(1);
+      expect(st.snmp_poll_errors?.value).toBe(0);
+      expect(s.filter((x) => x.name === 'ifHCInOctets')).toHaveLength(4);
+      expect(st.snmp_poll_bulk_fallback?.labels.reason).toBeDefined();
+    }],
+    ['garbage answers', { garbage: true }, (st) => {
+      expect(st.snmp_poll_reachable?.value).toBe(0);
+      expect(st.snmp_poll_reachable?.labels.error).toBe('malformed-response');
+    }],
+    ['slow agent within the timeout', { slowMs: 100 }, (st, s) => {
+      expect(st.snmp_poll_reachable?.value).toBe(1);
+      expect(s.filter((x) => x.name === 'ifOperStatus')).toHaveLength(4);
+    }],
+  ];
+
+  it.each(faults)('%s: reported, survived, the healthy device next to it unaffected', async (name, fault, check) => {
+    const id = `fault-${name.split(' ')[0]}`;
+    const bad = await labAgent(id);
+    const good = await labAgent(`${id}-neighbour`);
+    bad.setFaults(fault);
+    const tb = target(id, bad.port, V2C());
+    const tg = target(`${id}-neighbour`, good.port, V2C());
+    await Promise.all([poller.cycle(tb), poller.cycle(tg)]);
+    check(bus.status(id), bus.samples(id));
+    expect(bus.status(`${id}-neighbour`).snmp_poll_reachable?.value).toBe(1);
+    expect(bus.samples(`${id}-neighbour`).filter((x) => x.name === 'ifHCInOctets')).toHaveLength(4);
+    // and it recovers when the agent behaves again
+    bad.setFaults({});
+    bus.clear();
+    clock += 60_000;
+    await poller.cycle(tb);
+    expect(bus.status(id).snmp_poll_reachable?.value).toBe(1);
+  });
+});

@@ -24,8 +24,9 @@ export const STORE_CONFIG = 'STORE_CONFIG';
 const METRICS_REGISTRY = 'METRICS_REGISTRY';
 const HEALTH_CHECKS = 'HEALTH_CHECKS';
 
+/** The part of telemetry's HealthChecks the store uses (structural: no dependency on libs/telemetry). */
 interface HealthRegistry {
-  register(name: string, check: () => Promise<unknown>): void;
+  register(name: string, check: () => Promise<{ ok: boolean; detail?: string }>): void;
 }
 
 class StoreLifecycle implements OnModuleInit, OnApplicationShutdown {
@@ -37,7 +38,12 @@ class StoreLifecycle implements OnModuleInit, OnApplicationShutdown {
 
   async onModuleInit(): Promise<void> {
     await this.store.migrate();
-    this.health?.register('store', () => this.store.ping());
+    this.health?.register('store', () =>
+      this.store.ping().then(
+        () => ({ ok: true }),
+        (err: unknown) => ({ ok: false, detail: err instanceof Error ? err.message : String(err) }),
+      ),
+    );
   }
 
   async onApplicationShutdown(): Promise<void> {

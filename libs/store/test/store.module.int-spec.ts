@@ -11,21 +11,31 @@ import { sampleEvents } from './sample-events';
 const DB = `store_module_${process.pid}`;
 const registry = new Registry();
 
-/** Stands in for TelemetryModule's METRICS_REGISTRY (ADR 0001). */
+const checks = new Map<string, () => Promise<{ ok: boolean; detail?: string }>>();
+
+/** Stands in for TelemetryModule's METRICS_REGISTRY and HEALTH_CHECKS (ADR 0001). */
 @Global()
-@Module({ providers: [{ provide: 'METRICS_REGISTRY', useValue: registry }], exports: ['METRICS_REGISTRY'] })
-class TestRegistryModule {}
+@Module({
+  providers: [
+    { provide: 'METRICS_REGISTRY', useValue: registry },
+    { provide: 'HEALTH_CHECKS', useValue: { register: (name: string, check: () => Promise<{ ok: boolean }>) => checks.set(name, check) } },
+  ],
+  exports: ['METRICS_REGISTRY', 'HEALTH_CHECKS'],
+})
+class TestTelemetryModule {}
 
 describe('StoreModule on chDB', () => {
-  it('migrates on init, writes through EVENT_STORE and the batch writer, counts rows, closes on shutdown', async () => {
+  it('migrates on init, registers a readiness check, writes through EVENT_STORE and the batch writer, counts rows, closes on shutdown', async () => {
     const app = await NestFactory.createApplicationContext(
-      { module: class App {}, imports: [TestRegistryModule, StoreModule.forRoot(chdbTestConfig(DB, { batch: { maxEvents: 100, lingerMs: 10 } }))] },
+      { module: class App {}, imports: [TestTelemetryModule, StoreModule.forRoot(chdbTestConfig(DB, { batch: { maxEvents: 100, lingerMs: 10 } }))] },
       { logger: false },
     );
     await app.init();
     const store = app.get<EventStore>(EVENT_STORE);
     const tables = await store.query<{ name: string }>(`SELECT name FROM system.tables WHERE database = '${DB}' AND name = 'snmp_metric'`);
     expect(tables).toEqual([{ name: 'snmp_metric' }]);
+
+    expect(await checks.get('store')?.()).toEqual({ ok: true });
 
     const writer = app.get<BatchWriter>(STORE_BATCH_WRITER);
     const events = sampleEvents();
@@ -38,5 +48,6 @@ describe('StoreModule on chDB', () => {
     await store.query(`DROP DATABASE ${DB}`).catch(() => undefined);
     await app.close();
     await expect(store.ping()).rejects.toBeInstanceOf(StoreError);
+    expect(await checks.get('store')?.()).toMatchObject({ ok: false });
   });
 });

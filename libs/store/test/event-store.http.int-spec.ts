@@ -7,6 +7,7 @@ import type { StoreConfigInput } from '../src/store.config';
 import { StoreError } from '../src/store-error';
 import { StoreMetrics } from '../src/store.metrics';
 import { sampleEvents } from './sample-events';
+import { PrivateClickHouse } from './private-clickhouse';
 import { TcpFaultProxy } from './tcp-fault-proxy';
 
 // The HTTP connection against the real Debian ClickHouse server (18.16, started by
@@ -145,6 +146,29 @@ describe('HTTP event store against ClickHouse 18.16', () => {
       expect(proxy.connections).toBeGreaterThanOrEqual(RETRIES + 1);
     } finally {
       await proxy.close();
+    }
+  });
+
+  it('survives a server killed mid-run: unavailable after the retries, writes resume when it is back', async () => {
+    const server = PrivateClickHouse.start();
+    try {
+      const store = httpStore({ url: server.env.SONDE_TEST_CLICKHOUSE_URL });
+      const table = 'default.outage';
+      await store.command(`CREATE TABLE ${table} (date Date, ts DateTime, device_id String, name String, value Float64)
+        ENGINE = MergeTree(date, (device_id, name, ts), 8192)`);
+      await store.insertRows(table, rows(100));
+      await server.kill();
+      const err = await store.insertRows(table, rows(100, 100)).catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: 'unavailable', context: { attempts: RETRIES + 1, table: 'outage' } });
+      await server.restart();
+      // the caller kept the failed batch (as the event-writer and BatchWriter do) and sends it again
+      await store.insertRows(table, rows(100, 100));
+      const [r] = await store.query<{ n: string; distinct_values: string }>(
+        `SELECT count() AS n, uniqExact(value) AS distinct_values FROM ${table}`,
+      );
+      expect(r).toEqual({ n: '200', distinct_values: '200' });
+    } finally {
+      await server.stop();
     }
   });
 

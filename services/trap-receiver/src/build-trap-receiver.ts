@@ -1,0 +1,65 @@
+import type { EventOrigin } from '@sonde/events/create-event';
+import type { DeviceRef } from '@sonde/events/sonde-event';
+import type { OidDictionary } from '@sonde/snmp/mib/oid-dictionary';
+import type { Clock } from '@sonde/telemetry/clock';
+import type { Registry } from 'prom-client';
+import { LocalEngine } from './engine-time';
+import { StormGuard } from './storm-guard';
+import type { TrapError } from './trap-error';
+import { TrapReceiver } from './trap-receiver';
+import type { TrapReceiverConfig } from './trap-receiver.config';
+import { TrapReceiverMetrics } from './trap-receiver.metrics';
+import { UsmSecurity, type UsmUserConfig } from './usm-security';
+
+export interface TrapReceiverParts {
+  receiver: TrapReceiver;
+  metrics: TrapReceiverMetrics;
+  usm: UsmSecurity;
+  stormGuard: StormGuard;
+  local: LocalEngine;
+}
+
+/** net-snmp's enterprise (8072), format 4 = text (RFC 3411 §5 SnmpEngineID). */
+export function defaultEngineId(instance: string): string {
+  const text = Buffer.from(`sonde-${instance}`, 'utf8').subarray(0, 27);
+  return `80001f8804${text.toString('hex')}`;
+}
+
+/**
+ * Composes the receiver from its validated config section and resolved credentials. Keys are
+ * localized here, once (RFC 3414 A.2): a slow start with many users, never a slow packet.
+ */
+export function buildTrapReceiver(opts: {
+  config: TrapReceiverConfig;
+  communities: readonly string[];
+  users: readonly UsmUserConfig[];
+  dictionary: OidDictionary;
+  registry: Registry;
+  clock: Clock;
+  origin: EventOrigin;
+  resolveDevice(address: string): DeviceRef;
+  onDrop?(source: string, error: TrapError): void;
+}): TrapReceiverParts {
+  const metrics = new TrapReceiverMetrics(opts.registry);
+  const local = new LocalEngine(Buffer.from(opts.config.engineId ?? defaultEngineId(opts.origin.collector), 'hex'), opts.clock);
+  const usm = new UsmSecurity(opts.users, local, opts.clock);
+  metrics.usmKeys.set(usm.keyCount);
+  const r = opts.config.rateLimit;
+  const stormGuard = new StormGuard(
+    { perSourceRate: r.perSourcePerSecond, perSourceBurst: r.perSourceBurst, globalRate: r.globalPerSecond, globalBurst: r.globalBurst, maxSources: r.maxSources },
+    opts.clock,
+  );
+  const receiver = new TrapReceiver({
+    dictionary: opts.dictionary,
+    communities: new Set(opts.communities),
+    usm,
+    trustedRelays: new Set(opts.config.trustedRelays),
+    stormGuard,
+    metrics,
+    resolveDevice: opts.resolveDevice,
+    origin: opts.origin,
+    clock: opts.clock,
+    ...(opts.onDrop ? { onDrop: opts.onDrop } : {}),
+  });
+  return { receiver, metrics, usm, stormGuard, local };
+}

@@ -1,0 +1,140 @@
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { TrapError } from './trap-error';
+
+/**
+ * DES-CBC lives in OpenSSL 3's legacy provider: Node 24 has it only when started with
+ * `--openssl-legacy-provider`. (net-snmp 3.29.2 calls OpenSSL's des-cbc, which throws there, and
+ * its bundled pure-JS DES fails the FIPS 46 test vector — see UPSTREAM-NOTE.md.) A user with
+ * priv `des` is therefore a boot-time config error when the provider is missing.
+ */
+export function desAvailable(): boolean {
+  try {
+    createCipheriv('des-cbc', Buffer.alloc(8), Buffer.alloc(8));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function desCbc(decrypt: boolean, key: Buffer, iv: Buffer, data: Buffer): Buffer {
+  const c = decrypt ? createDecipheriv('des-cbc', key, iv) : createCipheriv('des-cbc', key, iv);
+  c.setAutoPadding(false);
+  return Buffer.concat([c.update(data), c.final()]);
+}
+
+/** RFC 3414 (MD5, SHA-1: 96-bit MACs) and RFC 7860 (SHA-2 family). */
+export const AUTH_PROTOCOLS = {
+  md5: { hash: 'md5', keyLength: 16, macLength: 12 },
+  sha: { hash: 'sha1', keyLength: 20, macLength: 12 },
+  sha224: { hash: 'sha224', keyLength: 28, macLength: 16 },
+  sha256: { hash: 'sha256', keyLength: 32, macLength: 24 },
+  sha384: { hash: 'sha384', keyLength: 48, macLength: 32 },
+  sha512: { hash: 'sha512', keyLength: 64, macLength: 48 },
+} as const;
+export type AuthProtocol = keyof typeof AUTH_PROTOCOLS;
+
+/**
+ * Privacy protocols keyed by config `type` (style rule 6). Key extension for keys longer than
+ * the auth hash: Blumenthal (draft-blumenthal-aes-usm-04 §3.1.2.1, net-snmp's AES-192/AES-256)
+ * or Reeder (draft-reeder-snmpv3-usm-3desede-00, Cisco's AES-256-C).
+ */
+export const PRIV_PROTOCOLS = {
+  des: { cipher: 'des-cbc', keyLength: 8, extend: 'none' },
+  aes: { cipher: 'aes-128-cfb', keyLength: 16, extend: 'none' },
+  aes192b: { cipher: 'aes-192-cfb', keyLength: 24, extend: 'blumenthal' },
+  aes256b: { cipher: 'aes-256-cfb', keyLength: 32, extend: 'blumenthal' },
+  aes192r: { cipher: 'aes-192-cfb', keyLength: 24, extend: 'reeder' },
+  aes256r: { cipher: 'aes-256-cfb', keyLength: 32, extend: 'reeder' },
+} as const;
+export type PrivProtocol = keyof typeof PRIV_PROTOCOLS;
+
+/** RFC 3414 A.2: hash 1 MiB of the repeated password (Ku). Done once per password at config load. */
+export function passwordToKey(auth: AuthProtocol, password: string | Buffer): Buffer {
+  const h = createHash(AUTH_PROTOCOLS[auth].hash);
+  const pw = typeof password === 'string' ? Buffer.from(password, 'utf8') : password;
+  if (pw.length === 0) throw new TrapError('config', 'empty-password', 'security', 'a USM password must not be empty');
+  const chunk = Buffer.alloc(64 * 1024, pw);
+  // 64 KiB chunks whose length is a multiple of the password's keep the repetition aligned
+  const step = chunk.length - (chunk.length % pw.length);
+  let done = 0;
+  while (done < 1_048_576) {
+    const n = Math.min(step, 1_048_576 - done);
+    h.update(chunk.subarray(0, n));
+    done += n;
+  }
+  return h.digest();
+}
+
+/** RFC 3414 A.2.2: Kul = H(Ku || engineID || Ku). Cheap; done per configured engine. */
+export function localizeKey(auth: AuthProtocol, ku: Buffer, engineId: Buffer): Buffer {
+  return createHash(AUTH_PROTOCOLS[auth].hash).update(ku).update(engineId).update(ku).digest();
+}
+
+/** The localized privacy key, extended as the protocol demands. */
+export function privKey(auth: AuthProtocol, priv: PrivProtocol, privKu: Buffer, engineId: Buffer): Buffer {
+  const spec = PRIV_PROTOCOLS[priv];
+  let key = localizeKey(auth, privKu, engineId);
+  const need = priv === 'des' ? 16 : spec.keyLength; // DES: key (8) + pre-IV (8), RFC 3414 §8.1.1.1
+  if (spec.extend === 'blumenthal') {
+    while (key.length < need) key = Buffer.concat([key, createHash(AUTH_PROTOCOLS[auth].hash).update(key).digest()]);
+  } else if (spec.extend === 'reeder') {
+    let last = key;
+    while (key.length < need) {
+      last = localizeKey(auth, passwordToKey(auth, last), engineId);
+      key = Buffer.concat([key, last]);
+    }
+  }
+  return key.subarray(0, need);
+}
+
+/** HMAC over the whole message with msgAuthenticationParameters zeroed (RFC 3414 §6.3.2, §7.3.2). */
+export function computeMac(auth: AuthProtocol, key: Buffer, message: Buffer, authParamsOffset: number): Buffer {
+  const { hash, macLength } = AUTH_PROTOCOLS[auth];
+  const copy = Buffer.from(message);
+  copy.fill(0, authParamsOffset, authParamsOffset + macLength);
+  return createHmac(hash, key).update(copy).digest().subarray(0, macLength);
+}
+
+export function verifyMac(auth: AuthProtocol, key: Buffer, message: Buffer, authParams: Buffer, authParamsOffset: number): boolean {
+  if (authParams.length !== AUTH_PROTOCOLS[auth].macLength) return false;
+  return timingSafeEqual(computeMac(auth, key, message, authParamsOffset), authParams);
+}
+
+function aesIv(boots: number, time: number, salt: Buffer): Buffer {
+  const iv = Buffer.alloc(16);
+  iv.writeUInt32BE(boots >>> 0, 0);
+  iv.writeUInt32BE(time >>> 0, 4);
+  salt.copy(iv, 8, 0, 8);
+  return iv;
+}
+
+/** RFC 3414 §8.3.2 (DES-CBC) / RFC 3826 §3.1.4 (AES-CFB). */
+export function decryptScopedPdu(priv: PrivProtocol, key: Buffer, salt: Buffer, boots: number, time: number, data: Buffer): Buffer {
+  if (salt.length !== 8) throw new TrapError('auth', 'decryption-error', 'security', 'msgPrivacyParameters must be 8 octets');
+  if (priv === 'des') {
+    if (data.length % 8 !== 0 || data.length === 0) throw new TrapError('auth', 'decryption-error', 'security', 'DES ciphertext is not a multiple of 8');
+    const iv = Buffer.alloc(8);
+    for (let i = 0; i < 8; i++) iv[i] = (key[8 + i] ?? 0) ^ (salt[i] ?? 0);
+    return desCbc(true, key.subarray(0, 8), iv, data);
+  }
+  const d = createDecipheriv(PRIV_PROTOCOLS[priv].cipher, key, aesIv(boots, time, salt));
+  return Buffer.concat([d.update(data), d.final()]);
+}
+
+let desSaltCounter = randomBytes(4).readUInt32BE(0);
+
+export function encryptScopedPdu(priv: PrivProtocol, key: Buffer, boots: number, time: number, plain: Buffer): { data: Buffer; salt: Buffer } {
+  if (priv === 'des') {
+    const salt = Buffer.alloc(8);
+    salt.writeUInt32BE(boots >>> 0, 0);
+    salt.writeUInt32BE((desSaltCounter = (desSaltCounter + 1) >>> 0), 4);
+    const iv = Buffer.alloc(8);
+    for (let i = 0; i < 8; i++) iv[i] = (key[8 + i] ?? 0) ^ (salt[i] ?? 0);
+    const padded = Buffer.alloc(Math.ceil(plain.length / 8) * 8);
+    plain.copy(padded);
+    return { data: desCbc(false, key.subarray(0, 8), iv, padded), salt };
+  }
+  const salt = randomBytes(8);
+  const c = createCipheriv(PRIV_PROTOCOLS[priv].cipher, key, aesIv(boots, time, salt));
+  return { data: Buffer.concat([c.update(plain), c.final()]), salt };
+}

@@ -17,6 +17,11 @@ describe('lab config', () => {
     expect(labConfigSchema.safeParse({ counterOffset: '18446744073709551616' }).success).toBe(false);
   });
 
+  it('accepts an already parsed config (Lab.start takes either)', () => {
+    const once = labConfigSchema.parse({ counterOffset: '4294967000', devices: 2 });
+    expect(labConfigSchema.parse(once)).toEqual(once);
+  });
+
   it('names the offending field', () => {
     const r = labConfigSchema.safeParse({ users: [{ name: 'u', level: 'authPriv', authProtocol: 'sha', authKey: 'short' }] });
     expect(r.success).toBe(false);

@@ -56,7 +56,11 @@ export const labConfigSchema = z.object({
   rates: ratesSchema.prefault({}),
   /** Every counter starts here; e.g. "4294967000" makes Counter32s wrap within seconds. */
   counterOffset: z
-    .union([z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER), z.string().regex(/^\d{1,20}$/, 'must be a decimal integer')])
+    .union([
+      z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+      z.string().regex(/^\d{1,20}$/, 'must be a decimal integer'),
+      z.bigint().nonnegative(),
+    ])
     .default(0)
     .transform((v) => BigInt(v))
     .refine((v) => v < 2n ** 64n, 'must be below 2^64'),

@@ -118,7 +118,7 @@ describe('HTTP event store against ClickHouse 18.16', () => {
     const store = httpStore({ url: `http://127.0.0.1:${await closedPort()}` });
     const err = await store.insertRows(TABLE, rows(1)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(StoreError);
-    expect(err).toMatchObject({ code: 'unavailable', context: { attempts: RETRIES + 1 } });
+    expect(err).toMatchObject({ code: 'unavailable', context: { attempts: RETRIES + 1, table: `transport_${process.pid}` } });
   });
 
   it('retries a server that drops every connection, once per attempt, then reports unavailable', async () => {

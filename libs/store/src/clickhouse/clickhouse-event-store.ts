@@ -70,6 +70,7 @@ export class ClickHouseEventStore implements EventStore {
    */
   async insertRows(table: string, rows: readonly Row[], options: InsertOptions = {}): Promise<void> {
     if (rows.length === 0) return;
+    // metrics and error context name the table without its database
     const label = table.slice(table.lastIndexOf('.') + 1);
     const started = performance.now();
     try {
@@ -153,9 +154,13 @@ export class ClickHouseEventStore implements EventStore {
   }
 
   private knownSettings(): Promise<ReadonlySet<string>> {
-    this.supportedSettings ??= this.query<{ name: string }>(
-      `SELECT name FROM system.settings WHERE name IN (${PROBED_SETTINGS.map((s) => `'${s}'`).join(', ')})`,
-    ).then(
+    // Raw (not through query()): a failure here surfaces as the failure of the insert that
+    // needed it, with that insert's table in the error context.
+    const sql = `SELECT name FROM system.settings WHERE name IN (${PROBED_SETTINGS.map((s) => `'${s}'`).join(', ')})`;
+    this.supportedSettings ??= this.retrying('query', async () => {
+      const result = await this.client.query({ query: sql, format: 'JSONEachRow' });
+      return result.json<{ name: string }>();
+    }).then(
       (rows) => new Set(rows.map((r) => r.name)),
       (err: unknown) => {
         this.supportedSettings = undefined;

@@ -35,9 +35,10 @@ peer_snmpd() {
 }
 
 # icmp: Debian's fping 5.1 (RTT comparison in services/icmp-prober/test and bench/icmp) and
-# iproute2 (ip netns, veth, tc) for the namespaces those tests build; libcap2-bin for capsh.
+# iproute2 (ip netns, veth, tc) and nftables (reject with icmp …) for the namespaces those tests
+# build; util-linux for setpriv (dropping CAP_NET_RAW).
 peer_icmp() {
-  peer_apt fping iproute2 libcap2-bin util-linux
+  peer_apt fping iproute2 nftables libcap2-bin util-linux
 }
 
 cmd="${1:-}"; shift || true

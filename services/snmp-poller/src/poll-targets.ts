@@ -18,7 +18,9 @@ export function pollTargets(
 ): PollTarget[] {
   const targets: PollTarget[] = [];
   for (const device of inventory.devicesAt() as readonly PollableDevice[]) {
-    if (!device.snmp || device.snmpPoller?.enabled === false) continue;
+    const rule = config.targets.find((r) => r.devices.includes(device.id) || r.tags.some((t) => device.tags.includes(t)));
+    const enabled = device.snmpPoller?.enabled ?? rule?.enabled ?? true;
+    if (!device.snmp || !enabled) continue;
     let credential: SnmpCredential;
     try {
       const c = inventory.snmpCredential(device);
@@ -33,7 +35,8 @@ export function pollTargets(
       onInvalid(device.id, (err as Error).message);
       continue;
     }
-    const intervalMs = device.snmpPoller?.intervalMs ?? config.intervalMs;
+    const intervalMs = device.snmpPoller?.intervalMs ?? rule?.intervalMs ?? config.intervalMs;
+    const profile = device.snmpPoller?.profile ?? rule?.profile;
     targets.push({
       device: device.name === undefined ? { id: device.id, address: device.address } : { id: device.id, name: device.name, address: device.address },
       snmp: {
@@ -47,7 +50,7 @@ export function pollTargets(
       },
       intervalMs,
       maxRepetitions: device.snmp.maxRepetitions ?? config.maxRepetitions,
-      ...(device.snmpPoller?.profile ? { profile: device.snmpPoller.profile } : {}),
+      ...(profile ? { profile } : {}),
     });
   }
   return targets;

@@ -88,6 +88,21 @@ const snmpPollerSectionSchema = z.strictObject({
     /** Chosen by sysObjectID prefix; no match = `defaultGroups`. */
     profiles: z.array(profileSchema).default([]),
     defaultGroups: z.array(z.string().min(1)).min(1).default(DEFAULT_GROUPS),
+    /**
+     * Per-target settings by device id or tag (first match wins; `devices[].snmpPoller:` on a
+     * device, when the process loads that device section, takes precedence).
+     */
+    targets: z
+      .array(
+        z.strictObject({
+          devices: z.array(z.string().min(1)).default([]),
+          tags: z.array(z.string().min(1)).default([]),
+          intervalMs: z.number().int().min(1000).optional(),
+          profile: z.string().min(1).optional(),
+          enabled: z.boolean().optional(),
+        }),
+      )
+      .default([]),
 });
 
 /** The `snmpPoller:` section of the config file; every field has a default. */

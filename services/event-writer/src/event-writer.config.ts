@@ -10,10 +10,10 @@ export const eventWriterConfigSchema = z
     maxBatchEvents: z.number().int().positive().default(5000),
     maxBatchWaitMs: z.number().int().positive().default(1000),
     /**
-     * Insert attempts for one batch before giving it back to the bus (which redelivers it
+     * Insert attempts (each one already retried by the store with backoff) for one batch before giving it back to the bus (which redelivers it
      * with the same dedup token). Backoff doubles from retryBackoffMs up to 30 s.
      */
-    insertAttempts: z.number().int().positive().default(5),
+    insertAttempts: z.number().int().positive().default(3),
     retryBackoffMs: z.number().int().positive().default(500),
   })
   .default({
@@ -21,7 +21,7 @@ export const eventWriterConfigSchema = z
     families: [...EVENT_FAMILIES],
     maxBatchEvents: 5000,
     maxBatchWaitMs: 1000,
-    insertAttempts: 5,
+    insertAttempts: 3,
     retryBackoffMs: 500,
   });
 

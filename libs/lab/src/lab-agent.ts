@@ -49,7 +49,18 @@ export interface LabAgentOptions {
   /** Milliseconds since the epoch; inject a fixed clock to make every value predictable. */
   clock?: () => number;
   limits?: ResponderLimits;
+  /**
+   * RFC 3414 §3.2 step 7: answer an authenticated v3 request whose engine boots/time are off
+   * (a manager that missed a reboot) with an authenticated usmStatsNotInTimeWindows report, as
+   * real agents do. Default true; false makes every v3 request timely (net-snmp's own behaviour).
+   */
+  usmTimeliness?: boolean;
 }
+
+/** RFC 3414 §2.2.3: the time window is 150 seconds. */
+const TIME_WINDOW_SECONDS = 150;
+/** net-snmp's UsmErrorType for usmStatsNotInTimeWindows. */
+const NOT_IN_TIME_WINDOW = '2';
 
 export interface LabAgentStats {
   /** Datagrams received. */
@@ -62,6 +73,8 @@ export interface LabAgentStats {
   garbage: number;
   /** Requests net-snmp rejected: unknown community/user, bad digest, undecodable. */
   rejected: number;
+  /** v3 requests answered with a notInTimeWindow report. */
+  notInTimeWindow: number;
 }
 
 const PDU_KIND: Readonly<Record<number, PduKind>> = {
@@ -111,13 +124,14 @@ function inertDgramModule(address: string, port: number): DgramModuleLike {
 }
 
 export class LabAgent {
-  readonly stats: LabAgentStats = { received: 0, answered: 0, dropped: 0, garbage: 0, rejected: 0 };
+  readonly stats: LabAgentStats = { received: 0, answered: 0, dropped: 0, garbage: 0, rejected: 0, notInTimeWindow: 0 };
   readonly engineId: string;
   private readonly agent: NetSnmpAgent;
   private readonly pending = new Set<NodeJS.Timeout>();
   private readonly mib: LabMib;
   private readonly clock: () => number;
   private readonly limits: ResponderLimits;
+  private readonly usmTimeliness: boolean;
   private closed = false;
 
   private constructor(
@@ -130,6 +144,7 @@ export class LabAgent {
     this.mib = options.mib ?? new LabMib();
     this.clock = options.clock ?? Date.now;
     this.limits = options.limits ?? DEFAULT_LIMITS;
+    this.usmTimeliness = options.usmTimeliness ?? true;
     this.engineId = labEngineId(device.spec.id);
     this.agent = netSnmp.createAgent(
       { port, address, dgramModule: inertDgramModule(address, port), engineID: this.engineId, transport: isIPv6(address) ? 'udp6' : 'udp4' },
@@ -233,6 +248,22 @@ export class LabAgent {
     const pdu = PDU_KIND[message.pdu.type];
     const version = VERSION_NAME[message.version];
     if (!pdu || !version) return;
+    const now = this.clock();
+    const security = message.msgSecurityParameters;
+    if (version === 'v3' && security && message.hasAuthentication()) {
+      const boots = this.device.engineBoots(now);
+      const time = this.device.engineTime(now);
+      if (
+        this.usmTimeliness &&
+        (security.msgAuthoritativeEngineBoots !== boots || Math.abs(security.msgAuthoritativeEngineTime - time) > TIME_WINDOW_SECONDS)
+      ) {
+        this.reportNotInTimeWindow(socket, message, rinfo);
+        return;
+      }
+      // a real agent puts its own snmpEngineBoots/Time in its responses; net-snmp echoes the request's
+      security.msgAuthoritativeEngineBoots = boots;
+      security.msgAuthoritativeEngineTime = time;
+    }
     const result = respond(
       this.mib,
       this.device,
@@ -243,7 +274,7 @@ export class LabAgent {
         nonRepeaters: message.pdu.nonRepeaters ?? 0,
         maxRepetitions: message.pdu.maxRepetitions ?? 0,
       },
-      this.clock(),
+      now,
       this.limits,
     );
     const response: NetSnmpResponsePdu = message.pdu.getResponsePduForRequest();
@@ -251,5 +282,23 @@ export class LabAgent {
     response.errorStatus = result.errorStatus;
     response.errorIndex = result.errorIndex;
     this.agent.sendResponse(socket, rinfo, message, response);
+  }
+
+  /**
+   * RFC 3414 §3.2 step 7a: the report carries our boots/time and is sent authNoPriv with the
+   * requester's user, so the manager can trust it and resynchronise. net-snmp builds reports
+   * noAuthNoPriv only; we raise this one to authNoPriv before it is encoded.
+   */
+  private reportNotInTimeWindow(socket: Socket, message: NetSnmpMessage, rinfo: RemoteInfo): void {
+    this.stats.notInTimeWindow++;
+    const report = message.createReportResponseMessage(this.agent.engine, '', NOT_IN_TIME_WINDOW);
+    const user = message.user;
+    if (user) {
+      report.user = { name: user.name, level: netSnmp.SecurityLevel.authNoPriv, authProtocol: user.authProtocol, authKey: user.authKey };
+      report.msgSecurityParameters.msgUserName = user.name;
+      report.setAuthentication(true);
+    }
+    report.setReportable(false);
+    socket.send(report.toBuffer(), rinfo.port, rinfo.address);
   }
 }

@@ -52,6 +52,8 @@ export const labConfigSchema = z.object({
   distinctAddresses: z.boolean().default(false),
   firstAddress: z.ipv4().default('127.0.1.1'),
   community: z.string().min(1).default('public'),
+  /** RFC 3414 §3.2 step 7: v3 requests with stale engine boots/time get a notInTimeWindow report. */
+  usmTimeliness: z.boolean().default(true),
   users: z.array(usmUserSchema).min(1).default(() => DEFAULT_LAB_USERS.map((u) => ({ ...u }))),
   rates: ratesSchema.prefault({}),
   /** Every counter starts here; e.g. "4294967000" makes Counter32s wrap within seconds. */

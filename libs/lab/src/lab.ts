@@ -103,7 +103,15 @@ export class Lab {
     try {
       for (let i = 0; i < devices.length; i += concurrency) {
         const batch = devices.slice(i, i + concurrency).map((device, j) =>
-          LabAgent.start({ device, mib, address: addresses[i + j], community: config.community, users: config.users, clock }),
+          LabAgent.start({
+            device,
+            mib,
+            address: addresses[i + j],
+            community: config.community,
+            users: config.users,
+            usmTimeliness: config.usmTimeliness,
+            clock,
+          }),
         );
         const settled = await Promise.allSettled(batch);
         for (const s of settled) if (s.status === 'fulfilled') agents.push(s.value);

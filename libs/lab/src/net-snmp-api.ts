@@ -29,8 +29,22 @@ export interface NetSnmpResponsePdu {
 export interface NetSnmpMessage {
   version: number;
   community?: string;
-  user?: { name: string };
+  user?: NetSnmpUser;
   pdu: NetSnmpRequestPdu;
+  /** v3 only */
+  msgSecurityParameters?: { msgAuthoritativeEngineBoots: number; msgAuthoritativeEngineTime: number; msgUserName: string };
+  hasAuthentication(): number | boolean | undefined;
+  /** internal: a Report answering this request (noAuthNoPriv, from `engine`), errorType from UsmErrorType ("2" = notInTimeWindow) */
+  createReportResponseMessage(engine: NetSnmpAgent['engine'], context: string, errorType: string): NetSnmpOutgoingMessage;
+}
+
+/** internal: a message net-snmp is about to send. */
+export interface NetSnmpOutgoingMessage {
+  user: NetSnmpUser;
+  msgSecurityParameters: { msgUserName: string };
+  setAuthentication(flag: boolean): void;
+  setReportable(flag: boolean): void;
+  toBuffer(): Buffer;
 }
 
 export interface NetSnmpUser {

@@ -153,16 +153,49 @@ describe('lab agent on the wire', () => {
   });
 
   describe('faults', () => {
-    it('restart: sysUpTime and counters start again, v3 keeps working', async () => {
-      const s = session(agent, { v3: true });
+    it('restart: sysUpTime and counters start again; a v3 manager that missed it is sent notInTimeWindow', async () => {
+      const before = session(agent, { v3: true });
+      const after = session(agent, { v3: true });
       try {
+        await get(before, ['1.3.6.1.2.1.1.3.0']);
         now = NOW + 1000;
         agent.restart();
         now = NOW + 3000;
-        const vbs = await get(s, ['1.3.6.1.2.1.1.3.0', '1.3.6.1.2.1.2.2.1.10.1']);
+        // RFC 3414 §3.2 step 7: snmpEngineBoots went up, the manager's notion is stale. net-snmp's
+        // client takes the report's boots/time and retries once, so the poll still succeeds.
+        expect((await get(before, ['1.3.6.1.2.1.1.3.0']))[0]!.value).toBe(200);
+        expect(agent.stats.notInTimeWindow).toBe(1);
+        // a manager that rediscovers the engine sees the reboot
+        const vbs = await get(after, ['1.3.6.1.2.1.1.3.0', '1.3.6.1.2.1.2.2.1.10.1']);
         expect(vbs.map((v) => v.value)).toEqual([200, counter32(OFFSET + 250_000n)]);
+        // Net-SNMP given the pre-reboot boots/time (-Z) takes the new ones from the authenticated report and retries
+        const r = await snmpTool('snmpget', [...v3Args(), '-e', `0x${agent.engineId}`, '-Z', '1,60', `127.0.0.1:${agent.port}`, '1.3.6.1.2.1.1.3.0']);
+        expect(r.stderr).toBe('');
+        expect(parseToolOutput(r.stdout)).toEqual([{ oid: '1.3.6.1.2.1.1.3.0', type: '', value: '200' }]);
+        expect(agent.stats.notInTimeWindow).toBe(2);
+      } finally {
+        before.close();
+        after.close();
+      }
+    });
+
+    it('restart without the USM timeliness check: the old v3 session keeps working', async () => {
+      const lenient = await LabAgent.start({
+        device: labTestDevice({ counterOffset: OFFSET }, BOOT),
+        community: 'public',
+        users: DEFAULT_LAB_USERS,
+        clock: () => now,
+        usmTimeliness: false,
+      });
+      const s = session(lenient, { v3: true });
+      try {
+        await get(s, ['1.3.6.1.2.1.1.3.0']);
+        lenient.restart();
+        now = NOW + 2000;
+        expect((await get(s, ['1.3.6.1.2.1.1.3.0']))[0]!.value).toBe(200);
       } finally {
         s.close();
+        await lenient.close();
       }
     });
 

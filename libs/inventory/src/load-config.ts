@@ -8,6 +8,7 @@ import { checkReferences } from './config-references';
 import { describeValue } from './describe-value';
 import type { DeviceSectionSchemas } from './device';
 import { applyEnvOverrides, envOrigin } from './env-overrides';
+import { mergeDefaults } from './merge-defaults';
 import { CORE_SECTIONS, rootSchema, type SectionSchemas, type SondeConfig } from './sonde-config';
 
 export interface LoadConfigOptions<S extends SectionSchemas, D extends DeviceSectionSchemas> {
@@ -21,6 +22,8 @@ export interface LoadConfigOptions<S extends SectionSchemas, D extends DeviceSec
   sections?: S;
   /** Per-device settings sections: `{ icmp: icmpDeviceSchema }` allows `devices[].icmp`. */
   deviceSections?: D;
+  /** Raw config under the file's (see mergeDefaults): e.g. `sonde up`'s embedded adapters and lab devices. */
+  defaults?: Readonly<Record<string, unknown>>;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -101,6 +104,7 @@ export function loadConfig<S extends SectionSchemas = Record<never, never>, D ex
     raw = parsed.raw;
   }
 
+  if (options.defaults) raw = mergeDefaults(options.defaults, raw);
   const rootKeys = [...CORE_SECTIONS, ...Object.keys(sections)];
   const overrides = applyEnvOverrides(raw, env, rootKeys);
   const issues: ConfigIssue[] = [...overrides.issues];

@@ -1,7 +1,9 @@
 import { runSnmpTool, startSnmpd, type SnmpdPeer } from '@sonde/testing/snmpd-peer';
 import { decodeEvent, encodeEvent } from '@sonde/events/event-codec';
 import type { SnmpCredential } from '@sonde/snmp/session/snmp-credential';
+import { loadOidDictionary } from '@sonde/snmp/mib/mib-loader';
 import { SnmpPoller } from '../src/snmp-poller';
+import { snmpWalk } from '../src/snmp-walk-command';
 import { RecordingBus, target, testConfig, V2C } from './poller-fixture';
 
 // Real peer: Debian snmpd (scripts/peers.sh install snmpd). The poller polls it with the
@@ -87,6 +89,23 @@ describe('snmp-poller against Debian snmpd', () => {
     } finally {
       await poller.stop();
     }
+  });
+});
+
+describe('sonde walk', () => {
+  it('walks a subtree with names from the OID dictionary, the same varbinds snmpwalk returns', async () => {
+    const rows = await snmpWalk({ target: '127.0.0.1', port: agent.port, oid: '1.3.6.1.2.1.2.2.1', config: testConfig(), credential: SHA_AES, dictionary: loadOidDictionary().dictionary });
+    const theirs = parseWalk(runSnmpTool('snmpwalk', ['-v2c', '-c', 'public', '-On', `127.0.0.1:${agent.port}`, '1.3.6.1.2.1.2.2.1']));
+    expect(rows.map((r) => r.oid)).toEqual(theirs.map(([oid]) => oid));
+    const oper = rows.find((r) => r.oid === '1.3.6.1.2.1.2.2.1.8.1')!;
+    expect(oper).toMatchObject({ name: 'IF-MIB::ifOperStatus.1', type: 'Integer' });
+    expect(oper.value).toMatch(/^(up|down|testing|unknown|dormant|notPresent|lowerLayerDown)\(\d\)$/);
+  });
+
+  it('a scalar instance is fetched with GET; numeric names without a dictionary', async () => {
+    const rows = await snmpWalk({ target: '127.0.0.1', port: agent.port, oid: '1.3.6.1.2.1.1.5.0', config: testConfig(), credential: V2C() });
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ oid: '1.3.6.1.2.1.1.5.0', name: '1.3.6.1.2.1.1.5.0', type: 'OctetString' });
   });
 });
 

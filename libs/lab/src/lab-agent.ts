@@ -75,6 +75,9 @@ export interface LabAgentStats {
   rejected: number;
   /** v3 requests answered with a notInTimeWindow report. */
   notInTimeWindow: number;
+  /** Requests that failed while being answered (an encoding error); the agent keeps serving. */
+  errors: number;
+  lastError?: string;
 }
 
 const PDU_KIND: Readonly<Record<number, PduKind>> = {
@@ -124,7 +127,7 @@ function inertDgramModule(address: string, port: number): DgramModuleLike {
 }
 
 export class LabAgent {
-  readonly stats: LabAgentStats = { received: 0, answered: 0, dropped: 0, garbage: 0, rejected: 0, notInTimeWindow: 0 };
+  readonly stats: LabAgentStats = { received: 0, answered: 0, dropped: 0, garbage: 0, rejected: 0, notInTimeWindow: 0, errors: 0 };
   readonly engineId: string;
   private readonly agent: NetSnmpAgent;
   private readonly pending = new Set<NodeJS.Timeout>();
@@ -239,7 +242,14 @@ export class LabAgent {
     this.agent.engine.engineBoots = this.device.engineBoots(now);
     this.agent.engine.engineTime = this.device.engineTime(now);
     const before = this.stats.rejected;
-    this.agent.onMsg(this.socket, buffer, rinfo);
+    try {
+      this.agent.onMsg(this.socket, buffer, rinfo);
+    } catch (err) {
+      // one bad request must not take the device (or the process) down: count it, keep serving
+      this.stats.errors++;
+      this.stats.lastError = `lab device ${this.device.spec.id}: ${(err as Error).message}`;
+      return;
+    }
     // onMsg answered unless it rejected the datagram (discovery/report replies count as answered)
     if (this.stats.rejected === before) this.stats.answered++;
   }

@@ -1,4 +1,5 @@
 import { createSocket } from 'node:dgram';
+import fc from 'fast-check';
 import { interfaceCounter } from '../src/if-mib';
 import { LabAgent } from '../src/lab-agent';
 import { counter32, counter64 } from '../src/lab-counters';
@@ -150,6 +151,34 @@ describe('lab agent on the wire', () => {
     const r = await snmpTool('snmpget', ['-v2c', '-c', 'wrong', '-t', '0.5', `127.0.0.1:${agent.port}`, '1.3.6.1.2.1.1.5.0']);
     expect(r.stderr).toContain('Timeout');
     expect(agent.stats.rejected).toBe(1);
+  });
+
+  it('survives arbitrary datagrams and keeps answering', async () => {
+    const socket = createSocket('udp4');
+    const samples = fc.sample(
+      fc.oneof(
+        fc.uint8Array({ maxLength: 300 }),
+        // valid v2c GET header with a mangled tail: gets past the first BER checks
+        fc.uint8Array({ maxLength: 60 }).map((tail) => Uint8Array.from([...Buffer.from('302902010104067075626c6963a01c', 'hex'), ...tail])),
+      ),
+      { numRuns: 500, seed: 42 },
+    );
+    try {
+      for (const bytes of samples) socket.send(bytes, agent.port, '127.0.0.1');
+      // the flood can overflow the socket's receive buffer (UDP): the poll retries, as a poller would
+      const s = netSnmp.createSession('127.0.0.1', 'public', { port: agent.port, version: netSnmp.Version2c, retries: 5, timeout: 1000 });
+      s.on('error', () => undefined);
+      try {
+        expect(String((await get(s, ['1.3.6.1.2.1.1.5.0']))[0]!.value)).toBe('lab-router-1');
+        const { received, answered, rejected, errors } = agent.stats;
+        expect(answered + rejected + errors).toBe(received);
+        expect(rejected).toBeGreaterThan(0);
+      } finally {
+        s.close();
+      }
+    } finally {
+      socket.close();
+    }
   });
 
   describe('faults', () => {

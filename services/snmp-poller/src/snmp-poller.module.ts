@@ -54,16 +54,17 @@ export class SnmpPollerModule {
           inject: [EVENT_BUS, { token: STATE_STORE, optional: true }, METRICS_REGISTRY, LOGGER, TELEMETRY_IDENTITY],
           useFactory: (bus: EventBus, state: StateStore | undefined, registry: Registry, logger: Logger, identity: TelemetryIdentity) => {
             const errors = new RateLimitedLog(logger.child({ component: 'snmp-poller' }), { intervalMs: config.intervalMs });
-            let poller: SnmpPoller | undefined;
+            // the gauges read the poller lazily at scrape time; it exists by then
+            const ref: { poller?: SnmpPoller } = {};
             const metrics = new SnmpPollerMetrics(registry, {
-              versions: () => poller?.versionSummary() ?? { devices: 0, byVersion: {}, rows: [] },
+              versions: () => ref.poller?.versionSummary() ?? { devices: 0, byVersion: {}, rows: [] },
               pool: () => {
-                const s = poller?.pool.stats();
+                const s = ref.poller?.pool.stats();
                 return { open: s?.open ?? 0, sockets: s?.transport?.sockets ?? s?.open ?? 0, inFlight: s?.inFlight ?? 0, queued: s?.queued ?? 0 };
               },
-              targets: () => poller?.targetCount ?? 0,
+              targets: () => ref.poller?.targetCount ?? 0,
             });
-            poller = new SnmpPoller({
+            const poller = new SnmpPoller({
               config,
               bus,
               origin: { site: identity.site, collector: identity.instance },
@@ -71,6 +72,7 @@ export class SnmpPollerModule {
               metrics,
               onError: (device, reason, message) => errors.log(device, reason, { device, reason }, message),
             });
+            ref.poller = poller;
             return poller;
           },
         },

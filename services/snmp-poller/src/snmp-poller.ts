@@ -2,7 +2,6 @@ import type { EventBus } from '@sonde/bus/event-bus';
 import { createEvent, type EventOrigin } from '@sonde/events/create-event';
 import type { SondeEvent } from '@sonde/events/sonde-event';
 import { CounterCache, type CounterStateBackend } from '@sonde/snmp/counters/counter-cache';
-import { SnmpError } from '@sonde/snmp/session/snmp-error';
 import { SnmpSessionPool } from '@sonde/snmp/session/snmp-session-pool';
 import { DevicePoller, statusSamples, type PollOutcome, type PollTarget } from './device-poller';
 import { PollScheduler, type CycleInfo } from './poll-scheduler';

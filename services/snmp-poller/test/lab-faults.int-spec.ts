@@ -67,6 +67,16 @@ describe('snmp-poller against faulty lab agents', () => {
     for (const r of after) expect(r.value).toBeGreaterThanOrEqual(0);
   });
 
+  it('SNMPv3 AES-256 with Reeder key extension (aes256r, no Debian peer) against a lab agent', async () => {
+    const users = [{ name: 'reeder', level: 'authPriv' as const, authProtocol: 'sha' as const, authKey: 'reeder-auth-1', privProtocol: 'aes256r' as const, privKey: 'reeder-priv-1' }];
+    const a = await LabAgent.start({ device: labTestDevice({ id: 'reeder-1', name: 'reeder-1' }, clock - 600_000), community: 'public', users, clock: now });
+    agents.push(a);
+    const t = target('reeder-1', a.port, { version: 'v3', user: 'reeder', level: 'authPriv', authProtocol: 'sha', authKey: 'reeder-auth-1', privProtocol: 'aes256r', privKey: 'reeder-priv-1' });
+    await poller.cycle(t);
+    expect(bus.status('reeder-1').snmp_poll_reachable).toMatchObject({ value: 1, labels: { version: 'v3', security_level: 'authPriv' } });
+    expect(bus.samples('reeder-1').filter((x) => x.name === 'ifHCInOctets')).toHaveLength(4);
+  });
+
   const faults: Array<[string, LabFaultsInput, (status: Record<string, MetricSample>, samples: MetricSample[]) => void]> = [
     ['timeout', { timeout: true }, (st) => {
       expect(st.snmp_poll_reachable?.value).toBe(0);

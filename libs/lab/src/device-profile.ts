@@ -26,50 +26,56 @@ export interface DeviceProfile {
 const GIGABIT = 1_000_000_000;
 const TEN_GIGABIT = 10_000_000_000;
 
+export const ROUTER_PROFILE: DeviceProfile = {
+  name: 'router',
+  sysObjectID: '1.3.6.1.4.1.9.1.2068',
+  sysDescr: (n) => `Sonde lab router ${n}, IOS-XE Software, Version 17.9.4a (simulated)`,
+  sysServices: 78, // datalink + internet + end-to-end + applications
+  ifType: 6,
+  ifMtu: 1500,
+  ifDescr: (i) => `GigabitEthernet0/0/${i - 1}`,
+  ifName: (i) => `Gi0/0/${i - 1}`,
+  // uplinks (first two ports) are 10G so ifSpeed saturates and ifHighSpeed carries the speed
+  ifSpeed: (i) => (i <= 2 ? TEN_GIGABIT : GIGABIT),
+  processors: 2,
+  ramKBytes: 8 * 1024 * 1024,
+  diskKBytes: 16 * 1024 * 1024,
+};
+
+export const SWITCH_PROFILE: DeviceProfile = {
+  name: 'switch',
+  sysObjectID: '1.3.6.1.4.1.2636.1.1.1.2.31',
+  sysDescr: (n) => `Sonde lab switch ${n}, Juniper Networks ex4300-48t, JUNOS 21.4R3 (simulated)`,
+  sysServices: 6, // datalink + internet
+  ifType: 6,
+  ifMtu: 1514,
+  ifDescr: (i) => `ge-0/0/${i - 1}`,
+  ifName: (i) => `ge-0/0/${i - 1}`,
+  ifSpeed: () => GIGABIT,
+  processors: 1,
+  ramKBytes: 2 * 1024 * 1024,
+  diskKBytes: 4 * 1024 * 1024,
+};
+
+export const SERVER_PROFILE: DeviceProfile = {
+  name: 'server',
+  sysObjectID: '1.3.6.1.4.1.8072.3.2.10',
+  sysDescr: (n) => `Linux ${n} 6.12.0-sonde-lab #1 SMP x86_64 (simulated)`,
+  sysServices: 72, // end-to-end + applications
+  ifType: 6,
+  ifMtu: 9000,
+  ifDescr: (i) => `eth${i - 1}`,
+  ifName: (i) => `eth${i - 1}`,
+  ifSpeed: () => TEN_GIGABIT,
+  processors: 4,
+  ramKBytes: 32 * 1024 * 1024,
+  diskKBytes: 512 * 1024 * 1024,
+};
+
 export const DEVICE_PROFILES: Readonly<Record<string, DeviceProfile>> = {
-  router: {
-    name: 'router',
-    sysObjectID: '1.3.6.1.4.1.9.1.2068',
-    sysDescr: (n) => `Sonde lab router ${n}, IOS-XE Software, Version 17.9.4a (simulated)`,
-    sysServices: 78, // datalink + internet + end-to-end + applications
-    ifType: 6,
-    ifMtu: 1500,
-    ifDescr: (i) => `GigabitEthernet0/0/${i - 1}`,
-    ifName: (i) => `Gi0/0/${i - 1}`,
-    // uplinks (first two ports) are 10G so ifSpeed saturates and ifHighSpeed carries the speed
-    ifSpeed: (i) => (i <= 2 ? TEN_GIGABIT : GIGABIT),
-    processors: 2,
-    ramKBytes: 8 * 1024 * 1024,
-    diskKBytes: 16 * 1024 * 1024,
-  },
-  switch: {
-    name: 'switch',
-    sysObjectID: '1.3.6.1.4.1.2636.1.1.1.2.31',
-    sysDescr: (n) => `Sonde lab switch ${n}, Juniper Networks ex4300-48t, JUNOS 21.4R3 (simulated)`,
-    sysServices: 6, // datalink + internet
-    ifType: 6,
-    ifMtu: 1514,
-    ifDescr: (i) => `ge-0/0/${i - 1}`,
-    ifName: (i) => `ge-0/0/${i - 1}`,
-    ifSpeed: () => GIGABIT,
-    processors: 1,
-    ramKBytes: 2 * 1024 * 1024,
-    diskKBytes: 4 * 1024 * 1024,
-  },
-  server: {
-    name: 'server',
-    sysObjectID: '1.3.6.1.4.1.8072.3.2.10',
-    sysDescr: (n) => `Linux ${n} 6.12.0-sonde-lab #1 SMP x86_64 (simulated)`,
-    sysServices: 72, // end-to-end + applications
-    ifType: 6,
-    ifMtu: 9000,
-    ifDescr: (i) => `eth${i - 1}`,
-    ifName: (i) => `eth${i - 1}`,
-    ifSpeed: () => TEN_GIGABIT,
-    processors: 4,
-    ramKBytes: 32 * 1024 * 1024,
-    diskKBytes: 512 * 1024 * 1024,
-  },
+  router: ROUTER_PROFILE,
+  switch: SWITCH_PROFILE,
+  server: SERVER_PROFILE,
 };
 
 export const DEVICE_PROFILE_NAMES = Object.keys(DEVICE_PROFILES) as readonly string[];

@@ -1,4 +1,4 @@
-import { DEVICE_PROFILES } from './device-profile';
+import { ROUTER_PROFILE } from './device-profile';
 import { LabDevice, type LabDeviceSpec } from './lab-device';
 
 /** A device for specs and benchmarks: router profile, 4 interfaces, interface 4 down, booted at `bootAtMs`. */
@@ -7,7 +7,7 @@ export function labTestDevice(overrides: Partial<LabDeviceSpec> = {}, bootAtMs =
     {
       id: 'lab-router-1',
       name: 'lab-router-1',
-      profile: DEVICE_PROFILES.router as LabDeviceSpec['profile'],
+      profile: ROUTER_PROFILE,
       interfaces: 4,
       rates: { inOctetsPerSec: 125_000, outOctetsPerSec: 62_500, inErrorsPerSec: 0.5, outErrorsPerSec: 0, inDiscardsPerSec: 0.25, outDiscardsPerSec: 0 },
       counterOffset: 0n,

@@ -1,0 +1,151 @@
+import type { EventBus } from '@sonde/bus/event-bus';
+import type { EventOrigin } from '@sonde/events/create-event';
+import type { SondeEvent } from '@sonde/events/sonde-event';
+import { IcmpProber, type CycleResult, type IcmpTransport } from './icmp-prober';
+import type { IcmpProberConfig } from './icmp-prober.config';
+import type { IcmpProberMetrics } from './icmp-prober.metrics';
+import { RawIcmpTransport } from './icmp-socket';
+import { probeEvents } from './probe-event';
+import { probeTarget, type ProbeTarget } from './probe-target';
+
+/** The part of the inventory the prober reads: this site's devices and their addresses. */
+export interface DeviceSource {
+  devicesAt(): readonly { id: string; name?: string; address: string }[];
+}
+
+/** The part of a pino Logger this needs. */
+export interface ProberLog {
+  info(fields: Record<string, unknown>, msg: string): void;
+  warn(fields: Record<string, unknown>, msg: string): void;
+}
+
+export interface IcmpProberServiceDeps {
+  bus: EventBus;
+  inventory: DeviceSource;
+  metrics: IcmpProberMetrics;
+  log: ProberLog;
+  origin: EventOrigin;
+  /** Opens the sockets; raw sockets by default (tests of the service alone may pass another). */
+  openTransport?: (config: IcmpProberConfig) => { transport: IcmpTransport; unavailable: { family: 4 | 6; reason: string }[] };
+}
+
+/** Events waiting for the bus beyond this are dropped (counted): a dead bus must not eat memory. */
+const MAX_PENDING_EVENTS = 100_000;
+const FLUSH_EVERY_MS = 200;
+
+/**
+ * The prober as a service: resolves targets (inventory devices with an IP address, plus the
+ * config's static list), runs the engine on raw sockets, and publishes each cycle's
+ * `icmp.probe` events to the bus in batches (at most one publish in flight, in order).
+ */
+export class IcmpProberService {
+  private transport: IcmpTransport | null = null;
+  private prober: IcmpProber | null = null;
+  private pending: SondeEvent[] = [];
+  private publishing: Promise<void> | null = null;
+  private flushTimer: NodeJS.Timeout | null = null;
+  private lastPublishError = 0;
+
+  constructor(
+    private readonly config: IcmpProberConfig,
+    private readonly deps: IcmpProberServiceDeps,
+  ) {}
+
+  /** Opens the sockets and starts probing. Throws IcmpProberError (code `auth`) without CAP_NET_RAW. */
+  start(): { targets: number; unavailableFamilies: number[] } {
+    const open = this.deps.openTransport ?? ((c: IcmpProberConfig) => RawIcmpTransport.open({ receiveBufferBytes: c.socketReceiveBufferBytes }));
+    const { transport, unavailable } = open(this.config);
+    this.transport = transport;
+    for (const u of unavailable) this.deps.log.warn({ family: u.family, reason: u.reason }, `icmp-prober: IPv${u.family} socket unavailable; IPv${u.family} targets are skipped`);
+    this.prober = new IcmpProber({
+      settings: this.config,
+      transport,
+      metrics: this.deps.metrics,
+      unavailableFamilies: unavailable.map((u) => u.family),
+      onCycle: (result) => this.enqueue(result),
+    });
+    const targets = this.resolveTargets();
+    this.prober.setTargets(targets);
+    this.prober.start();
+    this.flushTimer = setInterval(() => void this.flush(), FLUSH_EVERY_MS);
+    return { targets: targets.length, unavailableFamilies: unavailable.map((u) => u.family) };
+  }
+
+  /** Re-reads the inventory (e.g. after a target reassignment); kept targets keep their state. */
+  refreshTargets(): number {
+    const targets = this.resolveTargets();
+    this.prober?.setTargets(targets);
+    return targets.length;
+  }
+
+  get pendingEvents(): number {
+    return this.pending.length;
+  }
+
+  /** Stops probing, publishes what was measured, closes the sockets. */
+  async stop(): Promise<void> {
+    this.prober?.stop();
+    if (this.flushTimer) clearInterval(this.flushTimer);
+    this.flushTimer = null;
+    await this.flush();
+    this.transport?.close();
+    this.transport = null;
+  }
+
+  private resolveTargets(): ProbeTarget[] {
+    const byAddress = new Map<string, ProbeTarget>();
+    const skipped: string[] = [];
+    if (this.config.probeInventory) {
+      for (const d of this.deps.inventory.devicesAt()) {
+        const t = probeTarget(d.address, { id: d.id, ...(d.name ? { name: d.name } : {}), address: d.address });
+        if (t) byAddress.set(t.address, t);
+        else skipped.push(d.id);
+      }
+    }
+    for (const s of this.config.targets) {
+      const t = probeTarget(s.address, { id: s.id ?? s.address, ...(s.name ? { name: s.name } : {}), address: s.address });
+      if (t && !byAddress.has(t.address)) byAddress.set(t.address, t);
+    }
+    if (skipped.length > 0) {
+      this.deps.metrics.dropped.inc({ reason: 'address-not-ip', stage: 'targets' }, skipped.length);
+      this.deps.log.warn({ devices: skipped.slice(0, 20), count: skipped.length }, 'icmp-prober: devices whose address is a hostname are not probed (no DNS on the probe path)');
+    }
+    return [...byAddress.values()];
+  }
+
+  private enqueue(result: CycleResult): void {
+    const events = probeEvents(result, this.deps.origin);
+    if (this.pending.length + events.length > MAX_PENDING_EVENTS) {
+      this.deps.metrics.dropped.inc({ reason: 'bus-backlog-full', stage: 'publish' }, events.length);
+      return;
+    }
+    for (const e of events) this.pending.push(e);
+  }
+
+  private async flush(): Promise<void> {
+    if (this.publishing) return this.publishing;
+    if (this.pending.length === 0) return;
+    const batch = this.pending;
+    this.pending = [];
+    this.publishing = this.deps.bus
+      .publish(batch)
+      .then(
+        () => {
+          this.deps.metrics.published.inc(batch.length);
+        },
+        (err: unknown) => {
+          // The bus rejects only when even its spool is full: these events are lost; say so once a minute.
+          this.deps.metrics.dropped.inc({ reason: 'bus-rejected', stage: 'publish' }, batch.length);
+          const now = Date.now();
+          if (now - this.lastPublishError > 60_000) {
+            this.lastPublishError = now;
+            this.deps.log.warn({ err: err instanceof Error ? err.message : String(err), events: batch.length }, 'icmp-prober: bus rejected events');
+          }
+        },
+      )
+      .finally(() => {
+        this.publishing = null;
+      });
+    return this.publishing;
+  }
+}

@@ -1,0 +1,43 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import type { EventBus } from '@sonde/bus/event-bus';
+import type { Inventory } from '@sonde/inventory/inventory';
+import { SONDE_INVENTORY } from '@sonde/inventory/inventory.tokens';
+import type { TelemetryIdentity } from '@sonde/telemetry/telemetry-identity';
+import { LOGGER, METRICS_REGISTRY, TELEMETRY_IDENTITY } from '@sonde/telemetry/telemetry.tokens';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { ICMP_PROBER_CONFIG, IcmpProberListener } from './icmp-prober.listener';
+import { icmpProberConfigSchema, type IcmpProberConfig } from './icmp-prober.config';
+import { IcmpProberMetrics } from './icmp-prober.metrics';
+import { IcmpProberService } from './icmp-prober-service';
+
+/** ADR 0001 token of libs/bus's BusModule. */
+const EVENT_BUS = 'EVENT_BUS';
+
+/** Wires the ICMP prober to the global bus, inventory and telemetry modules (ADR 0001). */
+@Module({})
+export class IcmpProberModule {
+  static forRoot(config: Partial<IcmpProberConfig> = {}): DynamicModule {
+    const parsed = icmpProberConfigSchema.parse(config);
+    return {
+      module: IcmpProberModule,
+      providers: [
+        { provide: ICMP_PROBER_CONFIG, useValue: parsed },
+        {
+          provide: IcmpProberService,
+          inject: [EVENT_BUS, SONDE_INVENTORY, METRICS_REGISTRY, LOGGER, TELEMETRY_IDENTITY],
+          useFactory: (bus: EventBus, inventory: Inventory, registry: Registry, logger: Logger, identity: TelemetryIdentity) =>
+            new IcmpProberService(parsed, {
+              bus,
+              inventory: { devicesAt: () => inventory.devicesAt() },
+              metrics: new IcmpProberMetrics(registry),
+              log: logger.child({ component: 'icmp-prober' }),
+              origin: { site: identity.site, collector: identity.instance },
+            }),
+        },
+        IcmpProberListener,
+      ],
+      exports: [IcmpProberService],
+    };
+  }
+}

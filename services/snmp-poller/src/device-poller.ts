@@ -162,7 +162,7 @@ export class DevicePoller {
       }
     }
     try {
-      await this.counters.save(target.device.id);
+      await this.counters.save(target.device.id, target.intervalMs * this.options.maxGapIntervals);
     } catch (err) {
       fail(new SnmpError('socket', `device ${target.device.id}: cannot save counter state: ${(err as Error).message}`, { device: target.device.id }));
     }

@@ -49,8 +49,7 @@ export class SnmpPoller {
       perDeviceConcurrency: c.concurrency.perDevice,
       overallConcurrency: c.concurrency.overall,
     });
-    const maxInterval = () => Math.max(c.intervalMs, ...this.targets.map((t) => t.intervalMs));
-    this.cache = new CounterCache(deps.state, maxInterval() * c.maxGapIntervals);
+    this.cache = new CounterCache(deps.state, c.intervalMs * c.maxGapIntervals);
     this.devicePoller = new DevicePoller(this.pool, new ProfileSelector(c), this.cache, {
       walk: { varbindBudget: c.bulkVarbindBudget, maxVarbinds: c.maxVarbindsPerWalk },
       maxGapIntervals: c.maxGapIntervals,

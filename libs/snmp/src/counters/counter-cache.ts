@@ -47,12 +47,20 @@ export class CounterCache {
     return map;
   }
 
-  async save(device: string): Promise<void> {
+  /**
+   * Drops readings older than `ttlMs` (interfaces that disappeared) and writes the rest.
+   * `ttlMs` per device: a device polled every 5 min needs its readings longer than one on 30 s.
+   */
+  async save(device: string, ttlMs: number = this.ttlMs): Promise<void> {
     const map = this.devices.get(device);
-    if (!map || !this.backend) return;
+    if (!map) return;
+    let newest = 0;
+    for (const r of map.values()) if (r.ts > newest) newest = r.ts;
+    for (const [key, r] of map) if (r.ts < newest - ttlMs) map.delete(key);
+    if (!this.backend) return;
     const out: Record<string, Stored> = {};
     for (const [key, r] of map) out[key] = [r.value.toString(), r.ts, r.sysUpTime ?? null, r.discontinuity ?? null];
-    await this.backend.set(this.prefix + device, JSON.stringify(out), this.ttlMs);
+    await this.backend.set(this.prefix + device, JSON.stringify(out), ttlMs);
   }
 
   forget(device: string): void {

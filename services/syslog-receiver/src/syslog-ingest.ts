@@ -79,15 +79,24 @@ export class SyslogIngest {
       if (this.devices.size >= 100_000) this.devices.clear();
       this.devices.set(meta.address, device);
     }
-    const { ts, ...fields } = parsed;
-    return createEvent(
-      'syslog.message',
-      this.origin,
-      device,
-      { ...fields, transport: meta.transport, source: { address: meta.address, port: meta.port }, truncated },
-      ts,
-      meta.receivedAt,
-    );
+    // explicit fields, no rest/spread: this runs per message
+    const payload: SyslogMessageEvent['payload'] = {
+      facility: parsed.facility,
+      severity: parsed.severity,
+      format: parsed.format,
+      hostname: parsed.hostname,
+      appName: parsed.appName,
+      procId: parsed.procId,
+      msgId: parsed.msgId,
+      message: parsed.message,
+      structuredData: parsed.structuredData,
+      fields: parsed.fields,
+      timeSource: parsed.timeSource,
+      transport: meta.transport,
+      source: { address: meta.address, port: meta.port },
+      truncated,
+    };
+    return createEvent('syslog.message', this.origin, device, payload, parsed.ts, meta.receivedAt);
   }
 
   /** parse + toEvent. */

@@ -39,8 +39,13 @@ export class SyslogReceiverMetrics implements SyslogCounts {
 
   constructor(registry: Registry, udpKernelDrops: () => number = () => 0) {
     const registers = [registry];
-    this.receivedTotal = new Counter({ name: 'sonde_syslog_received_total', help: 'Syslog messages read from sockets, per transport', labelNames: ['transport'], registers });
-    this.parsedTotal = new Counter({ name: 'sonde_syslog_parsed_total', help: 'Syslog messages parsed, per detected format', labelNames: ['format'], registers });
+    const flush = () => this.flushCounts();
+    this.receivedTotal = new Counter({
+      name: 'sonde_syslog_received_total', help: 'Syslog messages read from sockets, per transport', labelNames: ['transport'], registers, collect: flush,
+    });
+    this.parsedTotal = new Counter({
+      name: 'sonde_syslog_parsed_total', help: 'Syslog messages parsed, per detected format', labelNames: ['format'], registers, collect: flush,
+    });
     this.publishedTotal = new Counter({ name: 'sonde_syslog_published_total', help: 'syslog.message events accepted by the bus', registers });
     this.droppedTotal = new Counter({ name: 'sonde_syslog_dropped_total', help: 'Syslog messages dropped, by reason and pipeline stage', labelNames: ['reason', 'stage'], registers });
     this.truncatedTotal = new Counter({ name: 'sonde_syslog_truncated_total', help: 'Syslog messages longer than maxMessageBytes, truncated and flagged', labelNames: ['transport'], registers });
@@ -56,12 +61,31 @@ export class SyslogReceiverMetrics implements SyslogCounts {
     });
   }
 
+  // Per-message counts go to plain numbers and reach prom-client at scrape time (collect):
+  // prom-client hashes the label set on every inc, which costs more than parsing a message.
+  private readonly pendingReceived: Record<SyslogTransport, number> = { udp: 0, tcp: 0, tls: 0 };
+  private readonly pendingParsed = new Map<string, number>();
+
   received(transport: SyslogTransport, n = 1): void {
-    this.receivedTotal.inc({ transport }, n);
+    this.pendingReceived[transport] += n;
   }
   parsed(format: string, n = 1): void {
-    this.parsedTotal.inc({ format }, n);
+    this.pendingParsed.set(format, (this.pendingParsed.get(format) ?? 0) + n);
   }
+
+  /** Moves the pending per-message counts into the prom-client counters. */
+  flushCounts(): void {
+    for (const transport of ['udp', 'tcp', 'tls'] as const) {
+      const n = this.pendingReceived[transport];
+      if (n) {
+        this.receivedTotal.inc({ transport }, n);
+        this.pendingReceived[transport] = 0;
+      }
+    }
+    for (const [format, n] of this.pendingParsed) this.parsedTotal.inc({ format }, n);
+    this.pendingParsed.clear();
+  }
+
   published(n: number): void {
     if (n > 0) this.publishedTotal.inc(n);
   }

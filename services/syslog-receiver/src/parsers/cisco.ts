@@ -1,5 +1,4 @@
-import { optional } from './rfc5424';
-import type { ParseContext, ParsedSyslog, PriorityPart, SyslogDialect } from './syslog-dialect';
+import { parsedSyslog, type ParseContext, type ParsedSyslog, type PriorityPart, type SyslogDialect } from './syslog-dialect';
 import { MONTHS, fractionToMs, resolveWallClock } from './syslog-time';
 
 /**
@@ -47,7 +46,7 @@ export const cisco: SyslogDialect = {
     if (!m) return undefined;
     const [, seq, originHost, node, marker, yearFirst, mon, day, yearAfter, hh, mi, ss, frac, zoneToken, uptime, host2, proc, pid, fac, sev, mnemonic] = m;
     const fields: Record<string, string> = {};
-    if (seq) fields.seq = seq;
+    if (seq) fields.sequence = seq;
     if (node) fields.node = node;
     if (fac) fields.facility = fac;
     if (sev) fields.severity = sev;
@@ -78,19 +77,9 @@ export const cisco: SyslogDialect = {
       fields.uptime = uptime;
     }
     const format = fac === 'ASA' || fac === 'FTD' ? 'cisco-asa' : yearFirst ? 'cisco-nxos' : node ? 'cisco-iosxr' : 'cisco-ios';
-    return {
-      facility: pri.facility,
-      severity: pri.severity,
-      format,
-      ...optional('hostname', originHost ?? host2),
-      ...optional('appName', proc),
-      ...optional('procId', pid),
-      msgId: `${fac}-${sev}-${mnemonic}`,
-      message: body.slice(m[0].length),
-      structuredData: {},
-      fields,
-      ts: ts ?? ctx.receivedAt,
-      timeSource: ts === undefined ? 'received' : 'message',
-    };
+    return parsedSyslog({
+      pri, format, hostname: originHost ?? host2, appName: proc, procId: pid, msgId: `${fac}-${sev}-${mnemonic}`,
+      message: body.slice(m[0].length), fields, ts, receivedAt: ctx.receivedAt,
+    });
   },
 };

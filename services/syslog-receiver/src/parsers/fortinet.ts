@@ -1,7 +1,6 @@
 import { parseKeyValues } from './key-values';
 import { parseRfc3164Parts } from './rfc3164';
-import { optional } from './rfc5424';
-import type { ParseContext, ParsedSyslog, PriorityPart, SyslogDialect } from './syslog-dialect';
+import { parsedSyslog, type ParseContext, type ParsedSyslog, type PriorityPart, type SyslogDialect } from './syslog-dialect';
 import { wallClockToEpoch } from './syslog-time';
 
 /**
@@ -44,17 +43,8 @@ export const fortinet: SyslogDialect = {
     }
     if (!kv || (kv.devid === undefined && kv.logid === undefined)) return undefined;
     const ts = fortiTime(kv, ctx);
-    return {
-      facility: pri.facility,
-      severity: pri.severity,
-      format: 'fortinet',
-      ...optional('hostname', kv.devname),
-      ...optional('msgId', kv.logid),
-      message: kv.msg ?? kv.logdesc ?? text,
-      structuredData: {},
-      fields: kv,
-      ts: ts ?? ctx.receivedAt,
-      timeSource: ts === undefined ? 'received' : 'message',
-    };
+    return parsedSyslog({
+      pri, format: 'fortinet', hostname: kv.devname, msgId: kv.logid, message: kv.msg ?? kv.logdesc ?? text, fields: kv, ts, receivedAt: ctx.receivedAt,
+    });
   },
 };

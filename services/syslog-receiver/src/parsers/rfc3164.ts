@@ -1,5 +1,4 @@
-import { optional } from './rfc5424';
-import type { ParseContext, ParsedSyslog, PriorityPart, SyslogDialect } from './syslog-dialect';
+import { parsedSyslog, type ParseContext, type ParsedSyslog, type PriorityPart, type SyslogDialect } from './syslog-dialect';
 import { MONTHS, fractionToMs, parseRfc3339, resolveWallClock } from './syslog-time';
 
 /**
@@ -44,10 +43,10 @@ export function readDeviceTime(s: string, ctx: ParseContext): DeviceTime | undef
 
 export interface Rfc3164Parts {
   ts: number | undefined;
-  rawTime?: string;
-  hostname?: string;
-  appName?: string;
-  procId?: string;
+  rawTime: string | undefined;
+  hostname: string | undefined;
+  appName: string | undefined;
+  procId: string | undefined;
   /** the MSG CONTENT after the TAG (or after the header when there is no TAG) */
   content: string;
 }
@@ -76,13 +75,9 @@ export function parseRfc3164Parts(body: string, ctx: ParseContext): Rfc3164Parts
   }
   const tag = TAG.exec(rest);
   if (tag) {
-    return {
-      ts, ...(rawTime ? { rawTime } : {}), ...optional('hostname', hostname),
-      ...optional('appName', tag[1]), ...optional('procId', tag[2]),
-      content: rest.slice(tag[0].length),
-    };
+    return { ts, rawTime, hostname, appName: tag[1], procId: tag[2], content: rest.slice(tag[0].length) };
   }
-  return { ts, ...(rawTime ? { rawTime } : {}), ...optional('hostname', hostname), content: rest };
+  return { ts, rawTime, hostname, appName: undefined, procId: undefined, content: rest };
 }
 
 /** Assembles the parsed message from RFC 3164 parts (shared by the dialects built on 3164). */
@@ -93,22 +88,12 @@ export function fromRfc3164Parts(
   format: string,
   extra: { message?: string; msgId?: string; fields?: Record<string, string> } = {},
 ): ParsedSyslog {
-  const fields: Record<string, string> = { ...extra.fields };
+  const fields: Record<string, string> = extra.fields ?? {};
   if (parts.ts === undefined && parts.rawTime) fields.invalidTimestamp = parts.rawTime;
-  return {
-    facility: pri.facility,
-    severity: pri.severity,
-    format,
-    ...optional('hostname', parts.hostname),
-    ...optional('appName', parts.appName),
-    ...optional('procId', parts.procId),
-    ...optional('msgId', extra.msgId),
-    message: extra.message ?? parts.content,
-    structuredData: {},
-    fields,
-    ts: parts.ts ?? ctx.receivedAt,
-    timeSource: parts.ts === undefined ? 'received' : 'message',
-  };
+  return parsedSyslog({
+    pri, format, hostname: parts.hostname, appName: parts.appName, procId: parts.procId, msgId: extra.msgId,
+    message: extra.message ?? parts.content, fields, ts: parts.ts, receivedAt: ctx.receivedAt,
+  });
 }
 
 /** RFC 3164 (BSD syslog) and its common deviations; accepts any text (the last resort). */

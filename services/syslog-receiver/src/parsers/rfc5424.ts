@@ -1,4 +1,4 @@
-import type { ParseContext, ParsedSyslog, PriorityPart, SyslogDialect } from './syslog-dialect';
+import { parsedSyslog, type ParseContext, type ParsedSyslog, type PriorityPart, type SyslogDialect } from './syslog-dialect';
 import { parseRfc3339 } from './syslog-time';
 
 const BOM = '\uFEFF';
@@ -31,7 +31,7 @@ export function parseStructuredData(
     const idEnd = scanName(s, i);
     if (idEnd === i) return undefined;
     const id = s.slice(i, idEnd);
-    const params: Record<string, string> = Object.create(null) as Record<string, string>;
+    const params: Record<string, string> = {};
     i = idEnd;
     while (s.charCodeAt(i) === 32) {
       i++;
@@ -65,7 +65,7 @@ export function parseStructuredData(
     if (s.charCodeAt(i) !== 93 /* ] */) return undefined;
     i++;
     // §6.3.2: an SD-ID must not repeat; when a sender repeats it anyway, merge the params
-    if (id !== '__proto__') sd[id] = Object.hasOwn(sd, id) ? { ...sd[id], ...params } : { ...params };
+    if (id !== '__proto__') sd[id] = Object.hasOwn(sd, id) ? Object.assign({}, sd[id], params) : params;
   }
   return { sd, next: i };
 }
@@ -110,24 +110,9 @@ export const rfc5424: SyslogDialect = {
     }
     // §6.4: MSG may start with a BOM, which says UTF-8 and is not part of the text
     if (message.startsWith(BOM)) message = message.slice(1);
-    return {
-      facility: pri.facility,
-      severity: pri.severity,
-      format: 'rfc5424',
-      ...optional('hostname', nil(host.value)),
-      ...optional('appName', nil(app.value)),
-      ...optional('procId', nil(proc.value)),
-      ...optional('msgId', nil(msgIdField.value)),
-      message,
-      structuredData,
-      fields,
-      ts: ts ?? ctx.receivedAt,
-      timeSource: ts === undefined ? 'received' : 'message',
-    };
+    return parsedSyslog({
+      pri, format: 'rfc5424', hostname: nil(host.value), appName: nil(app.value), procId: nil(proc.value), msgId: nil(msgIdField.value),
+      message, structuredData, fields, ts, receivedAt: ctx.receivedAt,
+    });
   },
 };
-
-/** `{ key: value }` when value is defined, else `{}`: keeps absent fields absent in the payload. */
-export function optional<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {
-  return (value === undefined || value === '' ? {} : { [key]: value }) as { [P in K]?: string };
-}

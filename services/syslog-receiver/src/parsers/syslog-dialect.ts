@@ -33,3 +33,41 @@ export interface SyslogDialect {
   readonly name: string;
   parse(body: string, pri: PriorityPart, ctx: ParseContext): ParsedSyslog | undefined;
 }
+
+export interface ParsedInit {
+  pri: PriorityPart;
+  format: string;
+  hostname?: string | undefined;
+  appName?: string | undefined;
+  procId?: string | undefined;
+  msgId?: string | undefined;
+  message: string;
+  structuredData?: Record<string, Record<string, string>>;
+  fields?: Record<string, string>;
+  /** undefined = the message had no usable time: the receive time is used */
+  ts: number | undefined;
+  receivedAt: number;
+}
+
+const orUndefined = (v: string | undefined): string | undefined => (v === '' ? undefined : v);
+
+/**
+ * Builds the result every dialect returns, always with the same keys in the same order (one
+ * hidden class on the hot path; absent header fields are `undefined`, which JSON leaves out).
+ */
+export function parsedSyslog(p: ParsedInit): ParsedSyslog {
+  return {
+    facility: p.pri.facility,
+    severity: p.pri.severity,
+    format: p.format,
+    hostname: orUndefined(p.hostname),
+    appName: orUndefined(p.appName),
+    procId: orUndefined(p.procId),
+    msgId: orUndefined(p.msgId),
+    message: p.message,
+    structuredData: p.structuredData ?? {},
+    fields: p.fields ?? {},
+    ts: p.ts ?? p.receivedAt,
+    timeSource: p.ts === undefined ? 'received' : 'message',
+  };
+}

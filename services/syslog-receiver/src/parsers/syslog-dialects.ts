@@ -21,7 +21,9 @@ export function autoParse(body: string, pri: PriorityPart, ctx: ParseContext): P
       const parsed = junosStructured(body, pri, ctx) ?? rfc5424.parse(body, pri, ctx);
       if (parsed) return parsed;
     }
-    if (body.includes('logid=') || body.includes('devid=')) {
+    // FortiOS: key=value right after PRI (`date=…`, `logver=…`), or behind a 3164 header
+    const c0 = body.charCodeAt(0);
+    if ((c0 >= 97 && c0 <= 122) || (body.includes('devid=') && body.includes('logid='))) {
       const parsed = fortinet.parse(body, pri, ctx);
       if (parsed) return parsed;
     }

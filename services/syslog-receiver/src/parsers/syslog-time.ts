@@ -61,23 +61,31 @@ export function zoneOffsetMs(zone: string, utcMs: number): number {
  * In a DST gap or overlap the offset in force just before the transition is used.
  */
 export function wallClockToEpoch(w: WallClock & { year: number }, zone: string): number | undefined {
-  const naive = Date.UTC(w.year, w.month, w.day, w.hour, w.minute, w.second, w.ms);
-  const d = new Date(naive);
-  if (d.getUTCFullYear() !== w.year || d.getUTCMonth() !== w.month || d.getUTCDate() !== w.day) return undefined;
+  return epochInZone(w, w.year, zone);
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 1) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return month === 3 || month === 5 || month === 8 || month === 10 ? 30 : 31;
+}
+
+function epochInZone(w: WallClock, year: number, zone: string): number | undefined {
+  if (w.month < 0 || w.month > 11 || w.day < 1 || w.day > daysInMonth(year, w.month)) return undefined;
   if (w.hour > 23 || w.minute > 59 || w.second > 60) return undefined;
+  const naive = Date.UTC(year, w.month, w.day, w.hour, w.minute, w.second, w.ms);
+  if (zone === 'UTC') return naive;
   const first = naive - zoneOffsetMs(zone, naive);
-  const second = naive - zoneOffsetMs(zone, first);
-  return second;
+  return naive - zoneOffsetMs(zone, first);
 }
 
 /** Applies the year rule above, then the zone. undefined when no candidate year is valid. */
 export function resolveWallClock(w: WallClock, zone: string, receivedAt: number): number | undefined {
-  if (w.year !== undefined) return wallClockToEpoch({ ...w, year: w.year }, zone);
-  const localNow = new Date(receivedAt + zoneOffsetMs(zone, receivedAt));
-  const y = localNow.getUTCFullYear();
-  for (const year of [y + 1, y, y - 1]) {
-    const ts = wallClockToEpoch({ ...w, year }, zone);
-    if (ts !== undefined && ts <= receivedAt + FUTURE_TOLERANCE_MS) return ts;
+  if (w.year !== undefined) return epochInZone(w, w.year, zone);
+  const y = new Date(receivedAt + zoneOffsetMs(zone, receivedAt)).getUTCFullYear();
+  const latest = receivedAt + FUTURE_TOLERANCE_MS;
+  for (let year = y + 1; year >= y - 1; year--) {
+    const ts = epochInZone(w, year, zone);
+    if (ts !== undefined && ts <= latest) return ts;
   }
   return undefined;
 }

@@ -1,0 +1,157 @@
+// Runs the same generated UDP syslog stream (load-generator.cjs) against, in one run:
+//   bare     a Node dgram socket that only counts (the floor for Node)
+//   sonde    the Sonde syslog receiver, main thread (udp.workers: 0) → MemoryEventBus
+//   sonde-w2 the same with 2 UDP worker threads (SO_REUSEPORT)
+//   rsyslog  Debian rsyslogd 8.2302, imudp → omfile
+// For each rate step: messages sent / arrived, CPU seconds of the target process (all threads,
+// /proc/<pid>/stat utime+stime) per million messages. Loopback only; each step is bounded.
+//   node run-bench.cjs [--rates 20000,50000,100000] [--seconds 4] [--targets bare,sonde,sonde-w2,rsyslog]
+const { spawn, execFileSync } = require('node:child_process');
+const dgram = require('node:dgram');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const readline = require('node:readline');
+
+const arg = (name, def) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : def;
+};
+const RATES = arg('rates', '20000,50000,100000,150000').split(',').map(Number);
+const SECONDS = Number(arg('seconds', '4'));
+const TARGETS = arg('targets', 'bare,sonde,sonde-w2,rsyslog').split(',');
+const TICK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim());
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function cpuSeconds(pid) {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / TICK; // utime, stime (fields 14, 15)
+}
+
+/** A Node target speaking the READY/stats protocol. */
+async function nodeTarget(script, args) {
+  const child = spawn(process.execPath, [path.join(__dirname, script), ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = readline.createInterface({ input: child.stdout });
+  const queue = [];
+  let waiter;
+  lines.on('line', (l) => (waiter ? (waiter(l), (waiter = undefined)) : queue.push(l)));
+  const next = () => (queue.length ? Promise.resolve(queue.shift()) : new Promise((r) => (waiter = r)));
+  const ready = await next();
+  const port = Number(ready.split(' ')[1]);
+  return {
+    pid: child.pid,
+    port,
+    async count() {
+      child.stdin.write('stats\n');
+      return JSON.parse(await next()).delivered;
+    },
+    async stop() {
+      child.stdin.write('quit\n');
+      await new Promise((r) => child.once('exit', r));
+    },
+  };
+}
+
+async function freeUdpPort() {
+  const s = dgram.createSocket('udp4');
+  await new Promise((r) => s.bind(0, '127.0.0.1', r));
+  const { port } = s.address();
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+async function rsyslogTarget() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sonde-bench-rsyslog-'));
+  const port = await freeUdpPort();
+  const out = path.join(dir, 'out.log');
+  const conf = path.join(dir, 'rsyslog.conf');
+  fs.writeFileSync(
+    conf,
+    `global(workDirectory="${dir}")
+module(load="imudp")
+input(type="imudp" address="127.0.0.1" port="${port}" rcvbufSize="${process.env.RCVBUF ?? 4194304}")
+action(type="omfile" file="${out}")
+`,
+  );
+  const child = spawn('/usr/sbin/rsyslogd', ['-n', '-f', conf, '-i', path.join(dir, 'pid')], { stdio: ['ignore', 'inherit', 'inherit'] });
+  await sleep(700);
+  let offset = 0;
+  let lines = 0;
+  return {
+    pid: child.pid,
+    port,
+    async count() {
+      if (!fs.existsSync(out)) return 0;
+      const fd = fs.openSync(out, 'r');
+      const buf = Buffer.alloc(1 << 20);
+      for (;;) {
+        const n = fs.readSync(fd, buf, 0, buf.length, offset);
+        if (n <= 0) break;
+        for (let i = 0; i < n; i++) if (buf[i] === 10) lines++;
+        offset += n;
+      }
+      fs.closeSync(fd);
+      return lines;
+    },
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function generate(port, rate, seconds) {
+  const out = execFileSync(process.execPath, [path.join(__dirname, 'load-generator.cjs'), String(port), String(rate), String(seconds), '4']);
+  return JSON.parse(out.toString());
+}
+
+async function settle(target, sent, before) {
+  let last = -1;
+  for (let i = 0; i < 50; i++) {
+    const n = (await target.count()) - before;
+    if (n >= sent || n === last) return n;
+    last = n;
+    await sleep(300);
+  }
+  return last;
+}
+
+async function main() {
+  const results = [];
+  for (const name of TARGETS) {
+    const target =
+      name === 'rsyslog' ? await rsyslogTarget() : name === 'bare' ? await nodeTarget('target-bare.cjs', []) : await nodeTarget('target-receiver.cjs', [name === 'sonde-w2' ? '2' : '0']);
+    await sleep(300);
+    for (const rate of RATES) {
+      const before = await target.count();
+      const cpu0 = cpuSeconds(target.pid);
+      const { sent, seconds } = generate(target.port, rate, SECONDS);
+      const arrived = await settle(target, sent, before);
+      const cpu = cpuSeconds(target.pid) - cpu0;
+      const row = {
+        target: name, rate, sent, achievedRate: Math.round(sent / seconds), arrived, lost: sent - arrived,
+        cpuSeconds: +cpu.toFixed(2), cpuSecondsPerMillion: arrived ? +((cpu / arrived) * 1e6).toFixed(2) : null,
+      };
+      results.push(row);
+      process.stderr.write(`${JSON.stringify(row)}\n`);
+    }
+    await target.stop();
+  }
+  const zeroLoss = {};
+  for (const r of results) if (r.lost === 0) zeroLoss[r.target] = Math.max(zeroLoss[r.target] ?? 0, r.rate);
+  const cpuAt = {};
+  for (const r of results) if (r.lost === 0 && r.cpuSecondsPerMillion !== null) (cpuAt[r.target] ??= []).push(r.cpuSecondsPerMillion);
+  const median = (xs) => (xs && xs.length ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] : null);
+  const summary = Object.fromEntries(TARGETS.map((t) => [t, { zeroLossRate: zeroLoss[t] ?? 0, cpuSecondsPerMillion: median(cpuAt[t]) }]));
+  const report = { when: new Date().toISOString(), host: { cpus: os.cpus().length, model: os.cpus()[0]?.model, loadavg: os.loadavg() }, seconds: SECONDS, rates: RATES, results, summary };
+  const dir = path.join(__dirname, 'results');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, `run-${report.when.replace(/[:.]/g, '-')}.json`), JSON.stringify(report, null, 2));
+  process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
+}
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,97 @@
+import { z } from 'zod';
+
+/**
+ * The `bus:` section of the config file. Every field has a default, so `bus: {}` (or no
+ * section) gives the embedded in-process bus; `bus: { type: kafka, kafka: { brokers: [...] } }`
+ * the real one. Types are derived from the schema, never written twice.
+ */
+
+const positiveInt = z.number().int().positive();
+
+export const memoryBusConfigSchema = z.object({
+  /** Events a subscription group may hold before publish() waits (backpressure). */
+  queueCapacity: positiveInt.default(10_000),
+  /** How long publish() waits for room in a full queue before it counts a drop and rejects. */
+  publishTimeoutMs: positiveInt.default(5_000),
+  /** Events published to a family nobody subscribes to yet, kept for the first group that does. */
+  backlogCapacity: z.number().int().nonnegative().default(10_000),
+  /** close() hands queued events to subscribers for at most this long. */
+  closeTimeoutMs: positiveInt.default(30_000),
+});
+export type MemoryBusConfig = z.infer<typeof memoryBusConfigSchema>;
+
+export const kafkaProducerConfigSchema = z.object({
+  /** Micro-batching: wait this long for more events before sending (Kafka's linger.ms). */
+  lingerMs: z.number().int().nonnegative().default(5),
+  /** Send as soon as this many events are buffered. */
+  batchEvents: positiveInt.default(1_000),
+  /** …or this many bytes: must stay under the broker's message.max.bytes (1 MiB by default). */
+  batchBytes: positiveInt.default(768 * 1024),
+  /** A single encoded event larger than this is rejected at publish (it would never be accepted). */
+  maxEventBytes: positiveInt.default(900 * 1024),
+  compression: z.enum(['none', 'gzip']).default('none'),
+  /** kafkajs retries before a send counts as failed and goes to the spool. */
+  retries: z.number().int().nonnegative().default(3),
+  requestTimeoutMs: positiveInt.default(10_000),
+});
+
+export const kafkaConsumerConfigSchema = z.object({
+  sessionTimeoutMs: positiveInt.default(30_000),
+  heartbeatIntervalMs: positiveInt.default(3_000),
+  rebalanceTimeoutMs: positiveInt.default(60_000),
+  /** The broker holds a fetch until this many bytes are ready or maxBatchWaitMs passed. */
+  minBytes: positiveInt.default(64 * 1024),
+  maxBytesPerPartition: positiveInt.default(1024 * 1024),
+  /** Partitions whose batches are handled in parallel (order is kept within a partition). */
+  partitionsConsumedConcurrently: positiveInt.default(2),
+  /** Defaults of SubscribeOptions.maxBatchEvents / maxBatchWaitMs. */
+  maxBatchEvents: positiveInt.default(1_000),
+  maxBatchWaitMs: positiveInt.default(500),
+});
+
+export const spoolConfigSchema = z.object({
+  /** Folder of this process's spool (one process per folder: it is locked). */
+  dir: z.string().min(1).default('./data/bus-spool'),
+  /** Disk the spool may use; past it publish() rejects and the caller counts a drop. */
+  maxBytes: positiveInt.default(256 * 1024 * 1024),
+  segmentBytes: positiveInt.default(16 * 1024 * 1024),
+  /**
+   * `always`: fsync before publish() resolves (survives power loss); `interval`: fsync every
+   * fsyncIntervalMs (survives a process crash, loses at most that much on power loss);
+   * `never`: leave it to the OS.
+   */
+  fsync: z.enum(['always', 'interval', 'never']).default('always'),
+  fsyncIntervalMs: positiveInt.default(1_000),
+  /** Replay backoff while the broker stays unreachable. */
+  retryInitialMs: positiveInt.default(500),
+  retryMaxMs: positiveInt.default(10_000),
+});
+export type SpoolConfig = z.infer<typeof spoolConfigSchema>;
+
+export const kafkaBusConfigSchema = z.object({
+  brokers: z.array(z.string().min(1)).min(1).default(['127.0.0.1:9092']),
+  clientId: z.string().min(1).default('sonde'),
+  /** Prepended to every topic name (`<prefix>sonde.snmp.v1`): shared clusters, tests. */
+  topicPrefix: z.string().default(''),
+  /** Topics are created with these at first connection if missing (deploy/kafka holds the same). */
+  partitions: positiveInt.default(6),
+  replicationFactor: positiveInt.default(1),
+  connectionTimeoutMs: positiveInt.default(3_000),
+  producer: kafkaProducerConfigSchema.prefault({}),
+  consumer: kafkaConsumerConfigSchema.prefault({}),
+  spool: spoolConfigSchema.prefault({}),
+});
+export type KafkaBusConfig = z.infer<typeof kafkaBusConfigSchema>;
+
+export const BUS_TYPES = ['memory', 'kafka'] as const;
+
+export const busConfigSchema = z.object({
+  type: z.enum(BUS_TYPES).default('memory'),
+  memory: memoryBusConfigSchema.prefault({}),
+  kafka: kafkaBusConfigSchema.prefault({}),
+  /** A handler that throws gets the same batch again after this backoff (doubling up to max). */
+  handlerRetryInitialMs: positiveInt.default(100),
+  handlerRetryMaxMs: positiveInt.default(5_000),
+});
+export type BusConfig = z.infer<typeof busConfigSchema>;
+export type BusConfigInput = z.input<typeof busConfigSchema>;

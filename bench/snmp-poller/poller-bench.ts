@@ -111,7 +111,8 @@ async function cpuPerVarbind(): Promise<void> {
 async function scale(): Promise<void> {
   const lab = await startLab(SCALE_DEVICES);
   try {
-    const config = snmpPollerConfigSchema.parse({ intervalMs: INTERVAL_MS, timeoutMs: 5000, retries: 2 });
+    const shared = Number(process.env.BENCH_SHARED_SOCKETS ?? 4);
+    const config = snmpPollerConfigSchema.parse({ intervalMs: INTERVAL_MS, timeoutMs: 5000, retries: 2, sockets: { shared } });
     const poller = new SnmpPoller({ config, bus: { publish: async () => undefined }, origin: { site: 'bench', collector: 'bench' } });
     poller.setTargets(lab.devices.map((d) => toTarget(d, INTERVAL_MS)));
     let rssMax = 0;
@@ -126,8 +127,11 @@ async function scale(): Promise<void> {
     clearInterval(sampler);
     const stats = poller.pool.stats();
     const totals = { ...poller.totals };
-    await poller.stop();
     const fds = spawnSync('bash', ['-c', `ls /proc/${process.pid}/fd | wc -l`], { encoding: 'utf8' }).stdout.trim();
+    const gc = (globalThis as { gc?: () => void }).gc;
+    gc?.();
+    const heapMiB = process.memoryUsage().heapUsed / 1048576;
+    await poller.stop();
     console.log(`| devices × interfaces | ${SCALE_DEVICES} × 48 |`);
     console.log(`| interval, run length | ${INTERVAL_MS / 1000} s, ${wall.toFixed(0)} s (${SCALE_INTERVALS} intervals) |`);
     console.log(`| cycles completed | ${totals.cycles} (expected ≈ ${SCALE_DEVICES * SCALE_INTERVALS}) |`);
@@ -136,7 +140,8 @@ async function scale(): Promise<void> {
     console.log(`| poller RSS (max) | ${(rssMax / 1048576).toFixed(0)} MiB |`);
     console.log(`| late polls (> ${config.lateAfterMs} ms after slot) | ${totals.late} |`);
     console.log(`| skipped polls (busy/behind) | ${totals.skipped} |`);
-    console.log(`| UDP sockets for ${stats.open} sessions | ${stats.transport?.sockets ?? stats.open} (process FDs at end: ${fds}) |`);
+    console.log(`| poller heap after GC (sessions, counter cache for every interface counter) | ${gc ? heapMiB.toFixed(0) + ' MiB' : 'run with --expose-gc'} |`);
+    console.log(`| UDP sockets for ${stats.open} sessions (sockets.shared = ${shared}) | ${stats.transport?.sockets ?? stats.open} (process FDs while polling: ${fds}) |`);
     console.log(`| events built | ${totals.events} |`);
   } finally {
     lab.stop();

@@ -81,6 +81,11 @@ const snmpPollerSectionSchema = z.strictObject({
         maxOpenSessions: z.number().int().min(1).default(20_000),
       })
       .default({ shared: 4, recvBufferBytes: 4 * 1024 * 1024, maxOpenSessions: 20_000 }),
+    /**
+     * A group with more samples is split into several events (a 500-port switch's interfaces
+     * group is ~12 000 samples; Kafka's default message limit is 1 MB). ~130 bytes per sample.
+     */
+    maxSamplesPerEvent: z.number().int().min(10).default(2000),
     /** A rate is not computed across a gap longer than this many intervals. */
     maxGapIntervals: z.number().min(1).default(3),
     /** Metric groups beside the built-in `system`, `interfaces`, `host-resources`; same name = replace. */

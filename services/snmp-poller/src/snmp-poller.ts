@@ -108,7 +108,13 @@ export class SnmpPoller {
     this.totals.cycles++;
     this.totals.varbinds += status.varbinds;
     this.versions.record(target.device.id, { version: status.version, securityLevel: status.securityLevel, reachable: status.reachable });
-    const events: SondeEvent[] = outcome.groups.map((g) => createEvent('snmp.metric', this.deps.origin, target.device, { group: g.group, samples: g.samples }, outcome.ts));
+    const events: SondeEvent[] = [];
+    const max = this.deps.config.maxSamplesPerEvent;
+    for (const g of outcome.groups) {
+      for (let i = 0; i < g.samples.length; i += max) {
+        events.push(createEvent('snmp.metric', this.deps.origin, target.device, { group: g.group, samples: g.samples.slice(i, i + max) }, outcome.ts));
+      }
+    }
     events.push(createEvent('snmp.metric', this.deps.origin, target.device, { group: POLL_STATUS_GROUP, samples: statusSamples(status, info.skipped) }, outcome.ts));
     if (m) {
       m.polls.inc({ result: !status.reachable ? 'unreachable' : status.errors.length ? 'partial' : 'ok' });

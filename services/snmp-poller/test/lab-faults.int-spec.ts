@@ -47,6 +47,17 @@ describe('snmp-poller against faulty lab agents', () => {
     for (const r of rates(bus.samples('wrap-1'))) expect(r.value).toBeGreaterThanOrEqual(0);
   });
 
+  it('splits a large group into several events (Kafka message size), same samples', async () => {
+    const a = await labAgent('big-1', { interfaces: 48 });
+    const small = new SnmpPoller({ config: testConfig({ maxSamplesPerEvent: 100 }), bus, origin: { site: 'lab', collector: 'test' }, now });
+    await small.cycle(target('big-1', a.port, V2C()));
+    await small.stop();
+    const ifEvents = bus.events.filter((e) => e.kind === 'snmp.metric' && e.payload.group === 'interfaces');
+    expect(ifEvents.length).toBeGreaterThan(5);
+    for (const e of ifEvents) if (e.kind === 'snmp.metric') expect(e.payload.samples.length).toBeLessThanOrEqual(100);
+    expect(bus.samples('big-1', 'interfaces').filter((s) => s.name === 'ifOperStatus')).toHaveLength(48);
+  });
+
   it('agent restart: no rate for the cycle across the restart (reported), rates again after', async () => {
     const a = await labAgent('restart-1');
     const t = target('restart-1', a.port, V2C());

@@ -43,7 +43,7 @@ const target = (credential: SnmpCredential, over: Partial<SnmpTarget> = {}): Snm
 });
 
 beforeAll(async () => {
-  agent = await startSnmpd({ users });
+  agent = await startSnmpd({ users, ipv6: true });
   pool = new SnmpSessionPool({ sharedSockets: 2, recvBufferBytes: 1 << 20, maxOpenSessions: 100, perDeviceConcurrency: 2, overallConcurrency: 32 });
 });
 afterAll(async () => {
@@ -67,6 +67,14 @@ describe('sessions against Debian snmpd', () => {
       const ours = (await walkSubtree(s, base)).columns[0] ?? [];
       expect(ours.map((v) => v.oid)).toEqual(theirs.map((t) => t.oid));
       ours.forEach((vb, i) => expectSameValue(vb, theirs[i]!));
+    }
+  });
+
+  it('IPv6: v2c and v3 over ::1 through the shared udp6 sockets', async () => {
+    for (const credential of [credentials[1]![1], credentials[3]![1]]) {
+      const s = await pool.session(target(credential, { device: `v6-${credential.version}`, address: '::1' }));
+      const [name] = await s.get(['1.3.6.1.2.1.1.5.0']);
+      expect(name?.type).toBe('OctetString');
     }
   });
 

@@ -44,14 +44,16 @@ export async function freeUdpPort(): Promise<number> {
   return port;
 }
 
-export async function startSnmpd(options: { community?: string; users?: SnmpdUser[]; extraConfig?: string[] } = {}): Promise<SnmpdPeer> {
+export async function startSnmpd(options: { community?: string; users?: SnmpdUser[]; extraConfig?: string[]; ipv6?: boolean } = {}): Promise<SnmpdPeer> {
   snmpdInstalled();
   const dir = mkdtempSync(path.join(tmpdir(), 'sonde-snmpd-'));
   const community = options.community ?? 'public';
   const port = await freeUdpPort();
   const lines = [
-    `agentAddress udp:127.0.0.1:${port}`,
+    // with ipv6, the same port on ::1 too (the kernel picked it free on 127.0.0.1 only: rare clash)
+    `agentAddress udp:127.0.0.1:${port}${options.ipv6 ? `,udp6:[::1]:${port}` : ''}`,
     `rocommunity ${community} 127.0.0.1`,
+    ...(options.ipv6 ? [`rocommunity6 ${community} ::1`] : []),
     'dontLogTCPWrappersConnects yes',
     'sysLocation sonde test rack',
     'sysContact sonde@example.test',

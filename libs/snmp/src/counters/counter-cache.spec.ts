@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { CounterCache, type CounterStateBackend } from './counter-cache';
 
 class MapBackend implements CounterStateBackend {
@@ -34,5 +35,21 @@ describe('CounterCache', () => {
     expect((await new CounterCache(backend, 1000).load('r3')).size).toBe(0);
     backend.data.set('snmp:counters:r4', { value: JSON.stringify({ k: ['-5', 1], j: [12, 'x'], ok: ['7', 3, null, null] }) });
     expect([...(await new CounterCache(backend, 1000).load('r4')).keys()]).toEqual(['ok']);
+  });
+
+  it('property: whatever the state store holds, load() never throws and yields only valid readings', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(fc.string(), fc.json(), fc.dictionary(fc.string(), fc.jsonValue()).map((d) => JSON.stringify(d))), async (raw) => {
+        const backend = new MapBackend();
+        backend.data.set('snmp:counters:x', { value: raw });
+        const map = await new CounterCache(backend, 1000).load('x');
+        for (const r of map.values()) {
+          expect(typeof r.value).toBe('bigint');
+          expect(r.value >= 0n).toBe(true);
+          expect(Number.isFinite(r.ts)).toBe(true);
+        }
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

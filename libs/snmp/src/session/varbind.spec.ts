@@ -1,0 +1,34 @@
+import fc from 'fast-check';
+import { bytesToBigint, compareOids, oidInSubtree, toVarbind } from './varbind';
+
+describe('varbind', () => {
+  it('property: Counter64 bytes decode to the big-endian value, at most 2^64 − 1', () => {
+    fc.assert(
+      fc.property(fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }), (n) => {
+        const hex = n.toString(16).padStart(16, '0');
+        expect(bytesToBigint(Buffer.from(hex, 'hex'))).toBe(n);
+        // BER may carry a leading 0x00 (9 bytes) for values with the top bit set
+        expect(bytesToBigint(Buffer.concat([Buffer.from([0]), Buffer.from(hex, 'hex')]))).toBe(n);
+      }),
+    );
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 20 }), (b) => expect(bytesToBigint(Buffer.from(b)) <= 2n ** 64n - 1n).toBe(true)));
+  });
+
+  it('property: compareOids orders by sub-identifier, consistently with subtree membership', () => {
+    const oid = fc.array(fc.nat({ max: 300 }), { minLength: 2, maxLength: 8 }).map((a) => a.join('.'));
+    fc.assert(
+      fc.property(oid, oid, (a, b) => {
+        expect(compareOids(a, b)).toBe(-compareOids(b, a));
+        if (oidInSubtree(a, b)) expect(compareOids(a, b)).toBe(-1);
+      }),
+    );
+    expect(compareOids('1.3.6.1.2.1.2.2.1.10.9', '1.3.6.1.2.1.2.2.1.10.10')).toBe(-1);
+    expect(oidInSubtree('1.3.6.1.2.1.2', '1.3.6.1.2.1.25.1')).toBe(false);
+  });
+
+  it('maps net-snmp types to SMI names; unknown types become Opaque', () => {
+    expect(toVarbind({ oid: '1.3', type: 65, value: 5 })).toEqual({ oid: '1.3', type: 'Counter32', value: 5 });
+    expect(toVarbind({ oid: '1.3', type: 70, value: Buffer.from([1, 0]) })).toEqual({ oid: '1.3', type: 'Counter64', value: 256n });
+    expect(toVarbind({ oid: '1.3', type: 99, value: null }).type).toBe('Opaque');
+  });
+});

@@ -9,7 +9,6 @@ import {
   decryptScopedPdu,
   encryptScopedPdu,
   localizeKey,
-  desAvailable,
   passwordToKey,
   privKey,
   verifyMac,
@@ -88,9 +87,6 @@ export class UsmSecurity {
   ) {
     this.engineTimes = new EngineTimeTracker(clock);
     for (const u of users) {
-      if (u.privProtocol === 'des' && !desAvailable()) {
-        throw new TrapError('config', 'des-unavailable', 'security', `user ${u.name}: privProtocol des needs Node started with --openssl-legacy-provider (OpenSSL 3 moved DES there)`, { user: u.name });
-      }
       const level: SecurityLevel = u.privProtocol ? 'authPriv' : u.authProtocol ? 'authNoPriv' : 'noAuthNoPriv';
       // Ku once per password; localization per engine is one short hash
       const authKu = u.authProtocol && u.authPassword ? passwordToKey(u.authProtocol, u.authPassword) : undefined;

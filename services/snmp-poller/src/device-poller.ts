@@ -4,7 +4,7 @@ import type { CounterCache } from '@sonde/snmp/counters/counter-cache';
 import type { SnmpTarget } from '@sonde/snmp/session/snmp-credential';
 import { SnmpError } from '@sonde/snmp/session/snmp-error';
 import type { SnmpSessionPool } from '@sonde/snmp/session/snmp-session-pool';
-import type { WalkCapabilities, WalkOptions } from '@sonde/snmp/walk/table-walk';
+import { expireDowngrades, type WalkCapabilities, type WalkOptions } from '@sonde/snmp/walk/table-walk';
 import type { DeviceRef } from '@sonde/events/sonde-event';
 import { pollGroup } from './group-poller';
 import { groupSamples } from './group-samples';
@@ -128,6 +128,8 @@ export class DevicePoller {
     status.profile = profile.name;
     let caps = this.capabilities.get(target.device.id);
     if (!caps) this.capabilities.set(target.device.id, (caps = {}));
+    // retry full GETBULK an hour after a downgrade (tooBig, garbled or out-of-order answers)
+    expireDowngrades(caps, now(), 3_600_000);
     const walk: WalkOptions = { ...this.options.walk, maxRepetitions: target.maxRepetitions, capabilities: caps };
     let counters;
     try {

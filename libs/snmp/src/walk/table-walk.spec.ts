@@ -1,7 +1,7 @@
 import { SnmpError } from '../session/snmp-error';
 import type { SnmpSession } from '../session/snmp-session';
 import { compareOids, type Varbind } from '../session/varbind';
-import { walkColumns, type WalkCapabilities } from './table-walk';
+import { expireDowngrades, walkColumns, type WalkCapabilities } from './table-walk';
 
 // A scripted agent MIB behind the three calls the walk makes: the walk's fallbacks are pure
 // decisions over what comes back, tested here; the real agents are in test/*.int-spec.ts.
@@ -73,6 +73,9 @@ describe('walkColumns', () => {
     const again = agent('v2c', { garbleBulk: true });
     await walkColumns(again, cols, { ...opts, capabilities: caps });
     expect(again.calls.every((c) => c === 'GETNEXT')).toBe(true);
+    // an hour later bulk is tried again
+    expireDowngrades(caps, Date.now(), 0);
+    expect(caps).toEqual({});
   });
 
   it('an agent whose GETNEXT does not advance is an out-of-order error, not a loop', async () => {

@@ -12,6 +12,21 @@ export interface WalkCapabilities {
   bulkBroken?: boolean;
   /** Why bulk was given up, for the poll status. */
   bulkBrokenReason?: string;
+  /** When the last downgrade happened (epoch ms): callers retry full bulk after a while. */
+  downgradedAt?: number;
+}
+
+/**
+ * Forgets downgrades older than `retryAfterMs`: one garbled datagram or a tooBig during a
+ * busy moment must not cost GETNEXT walks forever.
+ */
+export function expireDowngrades(caps: WalkCapabilities, now: number, retryAfterMs: number): void {
+  if (caps.downgradedAt !== undefined && now - caps.downgradedAt >= retryAfterMs) {
+    delete caps.bulkBroken;
+    delete caps.bulkBrokenReason;
+    delete caps.maxRepetitions;
+    delete caps.downgradedAt;
+  }
 }
 
 export interface WalkOptions {
@@ -69,8 +84,10 @@ export async function walkColumns(session: SnmpSession, bases: readonly string[]
       } catch (err) {
         if (isSnmpError(err, 'too-big')) {
           fallback = 'smaller-repetitions';
-          if (reps > 1) caps.maxRepetitions = Math.floor(reps / 2);
-          else giveUpBulk(caps, 'tooBig at max-repetitions 1');
+          if (reps > 1) {
+            caps.maxRepetitions = Math.floor(reps / 2);
+            caps.downgradedAt = Date.now();
+          } else giveUpBulk(caps, 'tooBig at max-repetitions 1');
           continue;
         }
         if (isSnmpError(err, 'malformed-response') || isSnmpError(err, 'out-of-order')) {
@@ -149,6 +166,7 @@ export async function walkColumns(session: SnmpSession, bases: readonly string[]
 function giveUpBulk(caps: WalkCapabilities, reason: string): void {
   caps.bulkBroken = true;
   caps.bulkBrokenReason = reason;
+  caps.downgradedAt = Date.now();
 }
 
 function noSuchNameColumn(err: SnmpError, active: readonly number[], cursors: readonly string[]): number | undefined {

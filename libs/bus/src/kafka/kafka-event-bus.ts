@@ -1,0 +1,153 @@
+import { encodeEvent } from '@sonde/events/event-codec';
+import { EVENT_FAMILIES, topicFor, topicForFamily, type EventFamily } from '@sonde/events/event-kind';
+import type { SondeEvent } from '@sonde/events/sonde-event';
+import { Kafka, type Admin } from 'kafkajs';
+import type { BusConfig } from '../bus.config';
+import { BusError } from '../bus-error';
+import { silentBusLogger, type BusLogger } from '../bus-logger';
+import type { BusMetrics } from '../bus.metrics';
+import type { BusHealth, EventBus, SubscribeOptions } from '../event-bus';
+import { SegmentSpool } from '../spool/segment-spool';
+import type { SpoolRecord } from '../spool/spool-record';
+import { kafkajsLogCreator } from './kafkajs-logger';
+import { KafkaPublisher } from './kafka-publisher';
+import { KafkaSubscription } from './kafka-subscription';
+
+export interface KafkaEventBusDeps {
+  metrics: BusMetrics;
+  logger?: BusLogger;
+}
+
+/**
+ * The deployment bus on kafkajs: one topic per event family (`<prefix>sonde.<family>.v1`,
+ * created with the configured partitions if missing), keyed by device id; an idempotent
+ * producer with acks=all and a disk spool for outages (kafka-publisher.ts); consumer groups
+ * with deterministic, manually committed batches (kafka-subscription.ts).
+ */
+export class KafkaEventBus implements EventBus {
+  private readonly kafka: Kafka;
+  private readonly admin: Admin;
+  private adminReady: Promise<void> | null = null;
+  private topicsReady: Promise<void> | null = null;
+  private readonly subscriptions = new Set<KafkaSubscription>();
+  private closed = false;
+  private readonly logger: BusLogger;
+
+  private constructor(
+    private readonly config: BusConfig,
+    private readonly spool: SegmentSpool,
+    private readonly deps: KafkaEventBusDeps,
+    private readonly publisher: KafkaPublisher,
+    kafka: Kafka,
+  ) {
+    this.kafka = kafka;
+    this.admin = kafka.admin({ retry: { retries: 3, initialRetryTime: 200, maxRetryTime: 2_000 } });
+    this.logger = deps.logger ?? silentBusLogger;
+  }
+
+  /** Opens the spool (replaying what a previous run left) and connects in the background. */
+  static async create(config: BusConfig, deps: KafkaEventBusDeps): Promise<KafkaEventBus> {
+    const k = config.kafka;
+    const logger = deps.logger ?? silentBusLogger;
+    const kafka = new Kafka({
+      clientId: k.clientId,
+      brokers: k.brokers,
+      connectionTimeout: k.connectionTimeoutMs,
+      requestTimeout: k.producer.requestTimeoutMs,
+      logCreator: kafkajsLogCreator(logger),
+      retry: { retries: k.producer.retries, initialRetryTime: 200, maxRetryTime: 2_000 },
+    });
+    const spool = await SegmentSpool.open(k.spool, deps);
+    let bus: KafkaEventBus | null = null;
+    const publisher = new KafkaPublisher(kafka, () => bus!.ensureTopics(), k, spool, deps.metrics, logger);
+    bus = new KafkaEventBus(config, spool, deps, publisher, kafka);
+    publisher.start();
+    return bus;
+  }
+
+  topicOf(family: EventFamily): string {
+    return `${this.config.kafka.topicPrefix}${topicForFamily(family)}`;
+  }
+
+  publish(events: readonly SondeEvent[]): Promise<void> {
+    const records: SpoolRecord[] = new Array(events.length);
+    let bytes = 0;
+    const max = this.config.kafka.producer.maxEventBytes;
+    const prefix = this.config.kafka.topicPrefix;
+    for (let i = 0; i < events.length; i++) {
+      const e = events[i]!;
+      const value = encodeEvent(e);
+      if (value.length > max) {
+        this.deps.metrics.publishFailures.inc({ adapter: 'kafka', reason: 'too_large' }, events.length);
+        return Promise.reject(new BusError('malformed', `event ${e.id} of device ${e.device.id} is ${value.length} bytes, above kafka.producer.maxEventBytes (${max})`, {
+          device: e.device.id,
+          kind: e.kind,
+          bytes: value.length,
+        }));
+      }
+      records[i] = { topic: prefix + topicFor(e.kind), key: e.device.id, value };
+      bytes += value.length;
+    }
+    return this.publisher.publish(records, bytes);
+  }
+
+  async subscribe(options: SubscribeOptions): Promise<KafkaSubscription> {
+    if (this.closed) throw new BusError('unavailable', 'event bus is closed', { adapter: 'kafka', group: options.group });
+    await this.ensureTopics();
+    const sub = new KafkaSubscription(this.kafka, this.admin, options.families.map((f) => this.topicOf(f)), options, this.config, this.deps.metrics, this.logger);
+    this.subscriptions.add(sub);
+    const close = sub.close.bind(sub);
+    sub.close = async () => {
+      this.subscriptions.delete(sub);
+      await close();
+    };
+    await sub.start();
+    return sub;
+  }
+
+  /** Creates the family topics that are missing (idempotent; once per bus unless it failed). */
+  ensureTopics(): Promise<void> {
+    this.topicsReady ??= (async () => {
+      await this.connectAdmin();
+      const k = this.config.kafka;
+      const existing = new Set(await this.admin.listTopics());
+      const missing = EVENT_FAMILIES.map((f) => this.topicOf(f)).filter((t) => !existing.has(t));
+      if (missing.length) {
+        await this.admin.createTopics({
+          waitForLeaders: true,
+          topics: missing.map((topic) => ({ topic, numPartitions: k.partitions, replicationFactor: k.replicationFactor })),
+        });
+        this.logger.info({ topics: missing, partitions: k.partitions }, 'created kafka topics');
+      }
+    })().catch((err: unknown) => {
+      this.topicsReady = null;
+      throw err;
+    });
+    return this.topicsReady;
+  }
+
+  private connectAdmin(): Promise<void> {
+    this.adminReady ??= this.admin.connect().catch((err: unknown) => {
+      this.adminReady = null;
+      throw err;
+    });
+    return this.adminReady;
+  }
+
+  async health(): Promise<BusHealth> {
+    const pending = this.publisher.pending + this.spool.depth;
+    if (this.closed) return { ok: false, detail: 'closed', pending };
+    if (!this.publisher.healthy) return { ok: false, detail: `kafka unreachable; ${this.spool.depth} events spooled (${this.spool.bytes} bytes)`, pending };
+    return { ok: true, detail: `kafka ${this.config.kafka.brokers.join(',')}`, pending };
+  }
+
+  /** Sends what publish() accepted (broker or spool), stops the subscriptions, disconnects. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.publisher.close();
+    await Promise.all([...this.subscriptions].map((s) => s.close()));
+    if (this.adminReady) await this.admin.disconnect().catch(() => undefined);
+    await this.spool.close();
+  }
+}

@@ -1,0 +1,197 @@
+import { decodeEvent } from '@sonde/events/event-codec';
+import type { SondeEvent } from '@sonde/events/sonde-event';
+import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { BusConfig } from '../bus.config';
+import { RateLimitedLog, type BusLogger } from '../bus-logger';
+import type { BusMetrics } from '../bus.metrics';
+import { deliverBatch } from '../deliver-batch';
+import type { EventBatch, SubscribeOptions, Subscription } from '../event-bus';
+import { batchToken, cutOffsetBatch, formatBatchIntent, parseBatchIntent } from './offset-batch';
+
+interface Buffered {
+  offset: number;
+  value: Buffer | null;
+}
+
+interface PartitionState {
+  /** The committed position: first offset of the next batch (null: nothing committed yet). */
+  start: number | null;
+  /** `last` of a batch handed out but not completed (from the commit metadata). */
+  intentLast: number | null;
+  buffer: Buffered[];
+  /** Messages below this were buffered already (a refetch may repeat them). */
+  nextOffset: number;
+}
+
+/**
+ * One consumer-group member. Offsets are committed manually and only after the handler
+ * resolved; batches are cut deterministically (offset-batch.ts) so a redelivered batch has
+ * the same dedupToken `<topic>/<partition>/<first>-<last>` and the same events.
+ */
+export class KafkaSubscription implements Subscription {
+  private readonly consumer: Consumer;
+  private readonly states = new Map<string, PartitionState>();
+  private closing = false;
+  private abandoned = false;
+  private closed: Promise<void> | null = null;
+  private readonly maxBatchEvents: number;
+  private readonly labels: { adapter: string; group: string };
+  private readonly warn: RateLimitedLog;
+
+  constructor(
+    kafka: Kafka,
+    private readonly admin: Admin,
+    private readonly topics: string[],
+    private readonly options: SubscribeOptions,
+    private readonly busConfig: BusConfig,
+    private readonly metrics: BusMetrics,
+    private readonly logger: BusLogger,
+  ) {
+    const c = busConfig.kafka.consumer;
+    this.maxBatchEvents = options.maxBatchEvents ?? c.maxBatchEvents;
+    this.labels = { adapter: 'kafka', group: options.group };
+    this.warn = new RateLimitedLog(logger, 10_000);
+    this.consumer = kafka.consumer({
+      groupId: options.group,
+      sessionTimeout: c.sessionTimeoutMs,
+      heartbeatInterval: c.heartbeatIntervalMs,
+      rebalanceTimeout: c.rebalanceTimeoutMs,
+      minBytes: c.minBytes,
+      maxBytesPerPartition: c.maxBytesPerPartition,
+      maxWaitTimeInMs: options.maxBatchWaitMs ?? c.maxBatchWaitMs,
+      allowAutoTopicCreation: false,
+      retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 5_000 },
+    });
+    // a new generation may have moved partitions: forget what was buffered, reload commits
+    this.consumer.on(this.consumer.events.GROUP_JOIN, () => this.states.clear());
+    this.consumer.on(this.consumer.events.CRASH, (e) =>
+      this.warn.warn('crash', { group: options.group, err: String(e.payload.error) }, 'kafka consumer crashed; kafkajs restarts it'),
+    );
+  }
+
+  async start(): Promise<void> {
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics: this.topics, fromBeginning: true });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.busConfig.kafka.consumer.partitionsConsumedConcurrently,
+      eachBatch: (payload) => this.onBatch(payload),
+    });
+  }
+
+  /** Stops after the batch in flight completed and was committed. */
+  close(): Promise<void> {
+    this.closing = true;
+    this.closed ??= this.consumer.disconnect();
+    return this.closed;
+  }
+
+  /**
+   * Test hook for crash tests: stops like a process killed mid-batch would — the batch in
+   * flight is neither completed nor committed, so the group redelivers it.
+   */
+  abandon(): Promise<void> {
+    this.abandoned = true;
+    return this.close();
+  }
+
+  private async onBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
+    const key = `${batch.topic}/${batch.partition}`;
+    try {
+      let state = this.states.get(key);
+      if (!state) {
+        state = await this.loadState(batch.topic, batch.partition);
+        this.states.set(key, state);
+      }
+      for (const m of batch.messages) {
+        const offset = Number(m.offset);
+        if (offset < state.nextOffset || (state.start !== null && offset < state.start)) continue;
+        state.buffer.push({ offset, value: m.value });
+        state.nextOffset = offset + 1;
+      }
+      // let kafkajs fetch past what is buffered; nothing is committed until handled
+      if (batch.messages.length) payload.resolveOffset(batch.lastOffset());
+      await this.handleBuffered(payload, state, Number(batch.highWatermark));
+    } catch (err) {
+      this.states.delete(key);
+      throw err;
+    }
+  }
+
+  private async handleBuffered(payload: EachBatchPayload, state: PartitionState, highWatermark: number): Promise<void> {
+    const { topic, partition } = payload.batch;
+    while (!this.closing && payload.isRunning() && !payload.isStale()) {
+      if (state.start === null && state.buffer.length) state.start = state.buffer[0]!.offset;
+      if (state.start === null) return;
+      const cut = cutOffsetBatch(state.buffer, state.start, state.intentLast, this.maxBatchEvents, highWatermark);
+      if (!cut) return;
+      if (state.intentLast === null) {
+        await this.commit(payload, cut.first, formatBatchIntent(cut.last));
+        state.intentLast = cut.last;
+      }
+      const batch = this.toEventBatch(topic, partition, cut.first, cut.last, cut.messages);
+      let rebalancing = false;
+      const delivered = await deliverBatch(batch, this.options.handler, {
+        initialBackoffMs: this.busConfig.handlerRetryInitialMs,
+        maxBackoffMs: this.busConfig.handlerRetryMaxMs,
+        shouldStop: () => this.closing || this.abandoned || rebalancing || !payload.isRunning(),
+        onFailure: (err, attempt) => {
+          this.metrics.handlerFailures.inc(this.labels);
+          if (attempt === 1 || attempt % 10 === 0) {
+            this.logger.warn({ err, group: this.options.group, dedupToken: batch.dedupToken, attempt }, 'batch handler failed; redelivering the same batch');
+          }
+        },
+        heartbeat: async () => {
+          try {
+            await payload.heartbeat();
+          } catch (err) {
+            rebalancing = true;
+            throw err;
+          }
+        },
+        heartbeatIntervalMs: this.busConfig.kafka.consumer.heartbeatIntervalMs,
+      });
+      if (!delivered || this.abandoned) return;
+      await this.commit(payload, cut.last + 1, null);
+      this.metrics.consumerBatches.inc(this.labels);
+      this.metrics.consumedEvents.inc(this.labels, batch.events.length);
+      state.buffer.splice(0, cut.messages.length);
+      state.start = cut.last + 1;
+      state.intentLast = null;
+    }
+  }
+
+  private toEventBatch(topic: string, partition: number, first: number, last: number, messages: Buffered[]): EventBatch {
+    const events: SondeEvent[] = [];
+    let invalid = 0;
+    for (const m of messages) {
+      try {
+        events.push(decodeEvent(m.value ?? '', { topic, partition, offset: m.offset }));
+      } catch (err) {
+        invalid++;
+        this.warn.warn(`invalid:${topic}/${partition}`, { err: (err as Error).message, topic, partition, offset: m.offset }, 'invalid message on the bus: skipped');
+      }
+    }
+    if (invalid) this.metrics.invalidMessages.inc({ adapter: 'kafka', source: `${topic}/${partition}` }, invalid);
+    return { source: `${topic}/${partition}`, dedupToken: batchToken(topic, partition, first, last), events, invalid };
+  }
+
+  private async commit(payload: EachBatchPayload, offset: number, metadata: string | null): Promise<void> {
+    const { topic, partition } = payload.batch;
+    // kafkajs' types omit `metadata`, but its OffsetCommit request sends it (requests/offsetCommit/v*)
+    const partitions = [{ partition, offset: String(offset), metadata }];
+    await payload.commitOffsetsIfNecessary({ topics: [{ topic, partitions }] });
+  }
+
+  private async loadState(topic: string, partition: number): Promise<PartitionState> {
+    const committed = await this.admin.fetchOffsets({ groupId: this.options.group, topics: [topic] });
+    const p = committed.find((t) => t.topic === topic)?.partitions.find((x) => x.partition === partition);
+    const offset = p ? Number(p.offset) : -1;
+    const start = offset >= 0 ? offset : null;
+    const intentLast = start === null ? null : parseBatchIntent(p?.metadata);
+    if (intentLast !== null) this.logger.info({ group: this.options.group, topic, partition, first: start, last: intentLast }, 'resuming an unfinished batch');
+    return { start, intentLast, buffer: [], nextOffset: start ?? 0 };
+  }
+}

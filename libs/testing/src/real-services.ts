@@ -40,3 +40,43 @@ export function runServicesScript(args: string[]): string {
     env: { ...process.env, SONDE_SERVICES_DIR: servicesDir() },
   });
 }
+
+/**
+ * Kills a real service as a crash would (SIGKILL, no clean shutdown) and waits until it is
+ * gone; its data folder stays, so `restartRealService` brings the same instance back.
+ */
+export async function crashRealService(name: string): Promise<void> {
+  const pidFile = path.join(servicesDir(), name, 'pid');
+  if (!existsSync(pidFile)) throw new Error(`real ${name} has no pid file (${pidFile}): is it running?`);
+  const pid = Number(readFileSync(pidFile, 'utf8').trim());
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    return; // already gone
+  }
+  for (let i = 0; i < 200; i++) {
+    if (!processAlive(pid)) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`real ${name} (pid ${pid}) did not die after SIGKILL`);
+}
+
+/**
+ * Starts a crashed service again on the same ports and data, through the `restart.sh` its
+ * scripts/services/<name>.sh wrote into its folder; returns once it is ready.
+ */
+export function restartRealService(name: string): void {
+  const script = path.join(servicesDir(), name, 'restart.sh');
+  if (!existsSync(script)) throw new Error(`real ${name} cannot be restarted: ${script} is missing (scripts/services/${name}.sh writes it)`);
+  execFileSync('bash', [script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    // a zombie (killed, not yet reaped) is not alive
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
+}

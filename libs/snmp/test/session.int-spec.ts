@@ -78,6 +78,29 @@ describe('sessions against Debian snmpd', () => {
     }
   });
 
+  it('bounds open sessions (LRU, idle ones only) while every device keeps being polled through 1 shared socket', async () => {
+    const small = new SnmpSessionPool({ sharedSockets: 1, recvBufferBytes: 1 << 20, maxOpenSessions: 3, evictIdleMs: 50, perDeviceConcurrency: 1, overallConcurrency: 4 });
+    const poll = (ids: number[]) => Promise.all(ids.map(async (i) => {
+      const s = await small.session(target(credentials[3]![1], { device: `lru-${i}` }));
+      expect((await s.get(['1.3.6.1.2.1.1.3.0']))[0]?.type).toBe('TimeTicks');
+    }));
+    try {
+      await poll([0, 1, 2, 3, 4]); // all busy or fresh: the bound is soft, nothing closed under a caller
+      expect(small.stats().evicted).toBe(0);
+      await new Promise((r) => setTimeout(r, 100));
+      await poll([5, 6, 7, 8, 9]); // the idle first five make room
+      await new Promise((r) => setTimeout(r, 100));
+      await poll([0, 1, 2, 3, 4]); // evicted ones reopen (v3: rediscovery)
+      const st = small.stats();
+      expect(st.evicted).toBeGreaterThanOrEqual(5);
+      expect(st.open).toBeLessThanOrEqual(5);
+      expect(st.transport?.sockets).toBe(1);
+      expect(st.transport?.virtualSockets).toBe(st.open);
+    } finally {
+      await small.close();
+    }
+  });
+
   it('GETNEXT walk (v1) and GETBULK walk (v2c) agree', async () => {
     const v1 = await walkSubtree(await pool.session(target({ version: 'v1', community: 'public' })), '1.3.6.1.2.1.2.2.1.2');
     const v2 = await walkSubtree(await pool.session(target({ version: 'v2c', community: 'public' })), '1.3.6.1.2.1.2.2.1.2');

@@ -14,8 +14,13 @@ export interface SnmpSessionPoolOptions {
   /** Real UDP sockets per address family shared by all sessions (0 = one socket per session, net-snmp's default). */
   sharedSockets: number;
   recvBufferBytes: number;
-  /** Sessions kept open (idle ones beyond this are closed, oldest first). v3 sessions cache engine discovery. */
+  /**
+   * Sessions kept open: beyond this, sessions idle for `evictIdleMs` are closed, least recently
+   * used first. A soft bound: a session handed out or used recently is never closed under its
+   * caller. v3 sessions cache engine discovery, so evicting them costs a rediscovery.
+   */
   maxOpenSessions: number;
+  evictIdleMs?: number;
   perDeviceConcurrency: number;
   overallConcurrency: number;
 }
@@ -55,7 +60,10 @@ export class SnmpSessionPool {
       // LRU: move to the end
       this.sessions.delete(key);
       this.sessions.set(key, pending);
-      return pending;
+      return pending.then((s) => {
+        s.lastUsed = Date.now();
+        return s;
+      });
     }
     pending = this.open(target);
     this.sessions.set(key, pending);
@@ -116,10 +124,11 @@ export class SnmpSessionPool {
 
   private async evict(): Promise<void> {
     if (this.sessions.size <= this.options.maxOpenSessions) return;
+    const idleBefore = Date.now() - (this.options.evictIdleMs ?? 30_000);
     for (const [key, p] of this.sessions) {
       if (this.sessions.size <= this.options.maxOpenSessions) break;
       const s = await p.catch(() => undefined);
-      if (s?.busy) continue;
+      if (s && (s.busy || s.lastUsed > idleBefore)) continue;
       this.sessions.delete(key);
       s?.close();
       this.evicted++;

@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { LabAgent } from '@sonde/lab/lab-agent';
 import type { LabFaultsInput } from '@sonde/lab/lab-faults';
 import { labTestDevice } from '@sonde/lab/lab-test-device';
@@ -22,6 +24,12 @@ afterAll(async () => {
 });
 
 const rates = (s: MetricSample[]) => s.filter((x) => x.type === 'rate');
+
+interface Expected {
+  status: Record<string, number>;
+  error?: string;
+  samples: Record<string, number>;
+}
 
 describe('snmp-poller against faulty lab agents', () => {
   let bus: RecordingBus;
@@ -88,47 +96,29 @@ describe('snmp-poller against faulty lab agents', () => {
     expect(bus.samples('reeder-1').filter((x) => x.name === 'ifHCInOctets')).toHaveLength(4);
   });
 
-  const faults: Array<[string, LabFaultsInput, (status: Record<string, MetricSample>, samples: MetricSample[]) => void]> = [
-    ['timeout', { timeout: true }, (st) => {
-      expect(st.snmp_poll_reachable?.value).toBe(0);
-      expect(st.snmp_poll_reachable?.labels.error).toBe('timeout');
-      expect(st.snmp_poll_timeouts?.value).toBe(1);
-    }],
-    ['noSuchObject under ifXTable (falls back to ifTable counters)', { noSuchObject: ['1.3.6.1.2.1.31'] }, (st, s) => {
-      expect(st.snmp_poll_reachable?.value).toBe(1);
-      expect(st.snmp_poll_errors?.value).toBe(0);
-      expect(s.some((x) => x.name === 'ifInOctets')).toBe(true);
-      expect(s.some((x) => x.name === 'ifHCInOctets')).toBe(false);
-    }],
-    ['endOfMibView after IF-MIB ifTable', { endOfMibViewAfter: '1.3.6.1.2.1.2' }, (st, s) => {
-      expect(st.snmp_poll_reachable?.value).toBe(1);
-      expect(s.filter((x) => x.name === 'ifOperStatus')).toHaveLength(4);
-    }],
-    ['tooBig above 10 varbinds (smaller max-repetitions, same data)', { tooBigAbove: 10 }, (st, s) => {
-      expect(st.snmp_poll_reachable?.value).toBe(1);
-      expect(st.snmp_poll_errors?.value).toBe(0);
-      expect(s.filter((x) => x.name === 'ifHCInOctets')).toHaveLength(4);
-      expect(st.snmp_poll_bulk_fallback?.labels.reason).toBeDefined();
-    }],
-    ['garbage answers', { garbage: true }, (st) => {
-      expect(st.snmp_poll_reachable?.value).toBe(0);
-      expect(st.snmp_poll_reachable?.labels.error).toBe('malformed-response');
-    }],
-    ['slow agent within the timeout', { slowMs: 100 }, (st, s) => {
-      expect(st.snmp_poll_reachable?.value).toBe(1);
-      expect(s.filter((x) => x.name === 'ifOperStatus')).toHaveLength(4);
-    }],
-  ];
+  // test/cases/<case>/{faults.json, expected.json}: see test/cases/README.md
+  const CASES = path.join(__dirname, 'cases');
+  const faults = readdirSync(CASES, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => [
+      d.name,
+      JSON.parse(readFileSync(path.join(CASES, d.name, 'faults.json'), 'utf8')) as LabFaultsInput,
+      JSON.parse(readFileSync(path.join(CASES, d.name, 'expected.json'), 'utf8')) as Expected,
+    ] as const);
 
-  it.each(faults)('%s: reported, survived, the healthy device next to it unaffected', async (name, fault, check) => {
-    const id = `fault-${name.split(' ')[0]}`;
+  it.each(faults)('%s: reported, survived, the healthy device next to it unaffected', async (name, fault, expected) => {
+    const id = `fault-${name}`;
     const bad = await labAgent(id);
     const good = await labAgent(`${id}-neighbour`);
     bad.setFaults(fault);
     const tb = target(id, bad.port, V2C());
     const tg = target(`${id}-neighbour`, good.port, V2C());
     await Promise.all([poller.cycle(tb), poller.cycle(tg)]);
-    check(bus.status(id), bus.samples(id));
+    const status = bus.status(id);
+    for (const [metric, value] of Object.entries(expected.status)) expect([metric, status[metric]?.value]).toEqual([metric, value]);
+    if (expected.error) expect(status.snmp_poll_reachable?.labels.error).toBe(expected.error);
+    const samples = bus.samples(id);
+    for (const [metric, count] of Object.entries(expected.samples)) expect([metric, samples.filter((x) => x.name === metric).length]).toEqual([metric, count]);
     expect(bus.status(`${id}-neighbour`).snmp_poll_reachable?.value).toBe(1);
     expect(bus.samples(`${id}-neighbour`).filter((x) => x.name === 'ifHCInOctets')).toHaveLength(4);
     // and it recovers when the agent behaves again

@@ -7,7 +7,10 @@ import { LabAgent } from '@sonde/lab/lab-agent';
 import { labTestDevice } from '@sonde/lab/lab-test-device';
 import { MemoryStateStore } from '@sonde/state/memory/memory-state-store';
 import { TelemetryModule } from '@sonde/telemetry/telemetry.module';
+import { SONDE_INVENTORY } from '@sonde/inventory/inventory.tokens';
+import type { Inventory } from '@sonde/inventory/inventory';
 import { SnmpPoller } from '../src/snmp-poller';
+import { snmpWalk } from '../src/snmp-walk-command';
 import { snmpPollerConfigSchema } from '../src/snmp-poller.config';
 import { SnmpPollerModule } from '../src/snmp-poller.module';
 import { RecordingBus } from './poller-fixture';
@@ -81,4 +84,9 @@ it('polls the inventory devices on schedule, publishes events and exposes versio
   expect(metrics).toMatch(/sonde_snmp_poller_devices\{version="v2c",security_level="noAuthNoPriv"[^}]*\} 1/);
   expect(metrics).toMatch(/sonde_snmp_poller_targets\{[^}]*\} 2/);
   expect(metrics).not.toContain('ops-priv-key');
+});
+
+it('sonde walk resolves a device id through the inventory (its v3 credential from env)', async () => {
+  const rows = await snmpWalk({ target: 'r2', oid: '1.3.6.1.2.1.1', inventory: app.get<Inventory>(SONDE_INVENTORY), config: snmpPollerConfigSchema.parse({}) });
+  expect(rows.find((r) => r.oid === '1.3.6.1.2.1.1.5.0')).toMatchObject({ type: 'OctetString', value: 'r2' });
 });

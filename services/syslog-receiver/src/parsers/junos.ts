@@ -25,8 +25,18 @@ export const junosVendor: Rfc3164Vendor = {
 /** Junos structured-data (RFC 5424 with a `…@2636…` SD-ID): the 5424 parse, labelled junos. */
 export function junosStructured(body: string, pri: PriorityPart, ctx: ParseContext): ParsedSyslog | undefined {
   const parsed = rfc5424.parse(body, pri, ctx);
-  if (!parsed || !Object.keys(parsed.structuredData).some((id) => /@2636(\.|$)/.test(id))) return undefined;
-  return { ...parsed, format: 'junos' };
+  return parsed && asJunos(parsed);
+}
+
+/** An RFC 5424 parse relabelled `junos` when it carries a Juniper (`@2636`) SD-ID. */
+export function asJunos(parsed: ParsedSyslog): ParsedSyslog | undefined {
+  for (const id in parsed.structuredData) {
+    if (/@2636(\.|$)/.test(id)) {
+      parsed.format = 'junos';
+      return parsed;
+    }
+  }
+  return undefined;
 }
 
 export const junos: SyslogDialect = {

@@ -14,7 +14,7 @@ export function parseKeyValues(s: string, max = 512): Record<string, string> | u
     const eq = s.indexOf('=', i);
     if (eq <= i) return count ? out : undefined;
     const key = s.slice(i, eq);
-    if (!/^[A-Za-z_][\w.-]*$/.test(key)) return count ? out : undefined;
+    if (!isKey(s, i, eq)) return count ? out : undefined;
     i = eq + 1;
     let value: string;
     if (s.charCodeAt(i) === 34 /* " */) {
@@ -40,4 +40,16 @@ export function parseKeyValues(s: string, max = 512): Record<string, string> | u
     count++;
   }
   return count ? out : undefined;
+}
+
+/** `[A-Za-z_][A-Za-z0-9_.-]*` between i and end, without a regex (runs per pair). */
+function isKey(s: string, i: number, end: number): boolean {
+  for (let j = i; j < end; j++) {
+    const c = s.charCodeAt(j);
+    const letter = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+    if (letter) continue;
+    if (j > i && ((c >= 48 && c <= 57) || c === 46 || c === 45)) continue;
+    return false;
+  }
+  return true;
 }

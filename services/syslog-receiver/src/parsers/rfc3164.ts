@@ -18,12 +18,21 @@ export interface DeviceTime {
   raw: string;
 }
 
+const digit = (c: number): boolean => c >= 48 && c <= 57;
+
 /** Reads a device timestamp (BSD or RFC 3339) at the start of `s`; undefined when there is none. */
 export function readDeviceTime(s: string, ctx: ParseContext): DeviceTime | undefined {
-  if (ISO_START.test(s)) {
-    const sp = s.indexOf(' ');
-    const raw = sp < 0 ? s : s.slice(0, sp);
-    return { end: raw.length, ts: parseRfc3339(raw, ctx.zone), raw };
+  const c0 = s.charCodeAt(0);
+  if (digit(c0)) {
+    // RFC 3339 (`2026-11-25T…`) or NX-OS year-first (`2026 Nov 25 …`)
+    if (s.charCodeAt(4) === 45 && ISO_START.test(s)) {
+      const sp = s.indexOf(' ');
+      const raw = sp < 0 ? s : s.slice(0, sp);
+      return { end: raw.length, ts: parseRfc3339(raw, ctx.zone), raw };
+    }
+    if (s.charCodeAt(4) !== 32) return undefined;
+  } else if (!(c0 >= 65 && c0 <= 90) || s.charCodeAt(3) !== 32) {
+    return undefined; // a BSD timestamp starts with a capitalised month name
   }
   const m = BSD_TIME.exec(s);
   if (!m) return undefined;
@@ -32,7 +41,7 @@ export function readDeviceTime(s: string, ctx: ParseContext): DeviceTime | undef
   const year = m[1] ?? m[4];
   const ts = resolveWallClock(
     {
-      ...(year ? { year: Number(year) } : {}),
+      year: year ? Number(year) : undefined,
       month, day: Number(m[3]), hour: Number(m[5]), minute: Number(m[6]), second: Number(m[7]), ms: fractionToMs(m[8]),
     },
     ctx.zone,

@@ -1,7 +1,7 @@
 import { arista, aristaVendor } from './arista';
 import { cisco } from './cisco';
 import { fortinet } from './fortinet';
-import { junos, junosStructured, junosVendor } from './junos';
+import { asJunos, junos, junosVendor } from './junos';
 import { paloalto, paloAltoVendor } from './paloalto';
 import { fromRfc3164Parts, parseRfc3164Parts, rfc3164 } from './rfc3164';
 import { rfc5424 } from './rfc5424';
@@ -17,27 +17,27 @@ const RFC3164_VENDORS: readonly Rfc3164Vendor[] = [junosVendor, aristaVendor, pa
  * 3164 header parse refined by the 3164-based vendors; otherwise plain RFC 3164 (never fails).
  */
 export function autoParse(body: string, pri: PriorityPart, ctx: ParseContext): ParsedSyslog {
-    if (body.charCodeAt(0) === 49 && body.charCodeAt(1) === 32) {
-      const parsed = junosStructured(body, pri, ctx) ?? rfc5424.parse(body, pri, ctx);
-      if (parsed) return parsed;
-    }
-    // FortiOS: key=value right after PRI (`date=…`, `logver=…`), or behind a 3164 header
-    const c0 = body.charCodeAt(0);
-    if ((c0 >= 97 && c0 <= 122) || (body.includes('devid=') && body.includes('logid='))) {
-      const parsed = fortinet.parse(body, pri, ctx);
-      if (parsed) return parsed;
-    }
-    const pct = body.indexOf('%');
-    if (pct >= 0 && pct < 96) {
-      const parsed = cisco.parse(body, pri, ctx);
-      if (parsed) return parsed;
-    }
-    const parts = parseRfc3164Parts(body, ctx);
-    for (const vendor of RFC3164_VENDORS) {
-      const parsed = vendor.refine(parts, pri, ctx);
-      if (parsed) return parsed;
-    }
-    return fromRfc3164Parts(parts, pri, ctx, 'rfc3164');
+  if (body.charCodeAt(0) === 49 && body.charCodeAt(1) === 32) {
+    const parsed = rfc5424.parse(body, pri, ctx);
+    if (parsed) return asJunos(parsed) ?? parsed;
+  }
+  // FortiOS: key=value right after PRI (`date=…`, `logver=…`), or behind a 3164 header
+  const c0 = body.charCodeAt(0);
+  if ((c0 >= 97 && c0 <= 122) || (body.includes('devid=') && body.includes('logid='))) {
+    const parsed = fortinet.parse(body, pri, ctx);
+    if (parsed) return parsed;
+  }
+  const pct = body.indexOf('%');
+  if (pct >= 0 && pct < 96) {
+    const parsed = cisco.parse(body, pri, ctx);
+    if (parsed) return parsed;
+  }
+  const parts = parseRfc3164Parts(body, ctx);
+  for (const vendor of RFC3164_VENDORS) {
+    const parsed = vendor.refine(parts, pri, ctx);
+    if (parsed) return parsed;
+  }
+  return fromRfc3164Parts(parts, pri, ctx, 'rfc3164');
 }
 
 export const auto: SyslogDialect = { name: 'auto', parse: autoParse };

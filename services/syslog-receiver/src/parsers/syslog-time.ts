@@ -19,7 +19,7 @@ export const MONTHS: Readonly<Record<string, number>> = {
 export const FUTURE_TOLERANCE_MS = 24 * 3600 * 1000;
 
 export interface WallClock {
-  year?: number;
+  year?: number | undefined;
   month: number; // 0-11
   day: number;
   hour: number;

@@ -27,9 +27,10 @@ export class SyslogReceiverModule {
           provide: SyslogReceiver,
           inject: [EVENT_BUS, SONDE_INVENTORY, METRICS_REGISTRY, LOGGER, TELEMETRY_IDENTITY],
           useFactory: (bus: EventBus, inventory: Inventory, registry: Registry, logger: Logger, identity: TelemetryIdentity) => {
-            let receiver: SyslogReceiver | undefined;
-            const metrics = new SyslogReceiverMetrics(registry, () => (receiver ? readUdpKernelDrops(receiver.udpPorts) : 0));
-            receiver = new SyslogReceiver(config, {
+            // the kernel-drop gauge reads the ports the receiver bound, once it exists
+            const bound: { receiver?: SyslogReceiver } = {};
+            const metrics = new SyslogReceiverMetrics(registry, () => (bound.receiver ? readUdpKernelDrops(bound.receiver.udpPorts) : 0));
+            const receiver = new SyslogReceiver(config, {
               bus,
               resolver: inventory,
               counts: metrics,
@@ -40,6 +41,7 @@ export class SyslogReceiverModule {
                 paused: (transport, d) => metrics.pausedConnections.inc({ transport }, d),
               },
             });
+            bound.receiver = receiver;
             return receiver;
           },
         },

@@ -1,4 +1,5 @@
 import dgram from 'node:dgram';
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import tls from 'node:tls';
 import { makePki, runLogger, startRsyslog, type TestPki } from './syslog-peers';
@@ -110,7 +111,7 @@ action(type="omfwd" target="127.0.0.1" port="${h.listening.tls[0]?.port}" protoc
   });
 
   it('TLS without a client certificate is refused and counted in the log', async () => {
-    const socket = tls.connect({ host: '127.0.0.1', port: h.listening.tls[0]?.port ?? 0, ca: [require('node:fs').readFileSync(pki.ca)], servername: 'localhost' });
+    const socket = tls.connect({ host: '127.0.0.1', port: h.listening.tls[0]?.port ?? 0, ca: [readFileSync(pki.ca)], servername: 'localhost' });
     const outcome = await new Promise<string>((resolve) => {
       socket.on('secureConnect', () => socket.write('<13>1 - - - - - - sneaky\n'));
       socket.on('error', (err) => resolve(`error: ${err.message}`));

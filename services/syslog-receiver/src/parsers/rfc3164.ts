@@ -74,7 +74,9 @@ export function parseRfc3164Parts(body: string, ctx: ParseContext): Rfc3164Parts
   if (time) {
     ts = time.ts;
     rawTime = time.raw;
-    rest = body.slice(time.end).replace(/^ +/, '');
+    let start = time.end;
+    while (body.charCodeAt(start) === 32) start++;
+    rest = body.slice(start);
     const sp = rest.indexOf(' ');
     const token = sp < 0 ? rest : rest.slice(0, sp);
     if (token && !TAG.test(rest) && !token.endsWith(':')) {

@@ -43,6 +43,8 @@ export function groupSamples(group: MetricGroup, reading: GroupReading, ctx: Sam
 
 function emitRow(group: MetricGroup, row: GroupRow, labels: Record<string, string>, ctx: SampleContext, out: MetricSample[], noRate: GroupSamples['noRate']): void {
   let discontinuity: number | undefined;
+  let byName: Map<string, GroupRow['cells'][number]> | undefined;
+  const cellNamed = (name: string) => (byName ??= new Map(row.cells.map((c) => [c.name, c]))).get(name);
   for (const cell of row.cells) if (cell.object.discontinuity && typeof cell.vb.value === 'number') discontinuity = cell.vb.value;
   for (const cell of row.cells) {
     const o = cell.object;
@@ -51,7 +53,7 @@ function emitRow(group: MetricGroup, row: GroupRow, labels: Record<string, strin
     if (raw === undefined) continue;
     let value = Number(raw) * (o.scale ?? 1);
     if (o.scaleByColumn) {
-      const by = row.cells.find((c) => c.name === o.scaleByColumn);
+      const by = cellNamed(o.scaleByColumn);
       const factor = by ? numeric(by.vb) : undefined;
       if (factor === undefined) continue;
       value *= Number(factor);
@@ -71,7 +73,7 @@ function emitRow(group: MetricGroup, row: GroupRow, labels: Record<string, strin
     };
     let ceiling: number | undefined;
     if (o.rateCeiling) {
-      const c = row.cells.find((x) => x.name === o.rateCeiling?.column);
+      const c = cellNamed(o.rateCeiling.column);
       const v = c ? numeric(c.vb) : undefined;
       if (v !== undefined && Number(v) > 0) ceiling = Number(v) * o.rateCeiling.multiplier;
     }

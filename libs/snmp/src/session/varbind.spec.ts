@@ -22,6 +22,21 @@ describe('varbind', () => {
         if (oidInSubtree(a, b)) expect(compareOids(a, b)).toBe(-1);
       }),
     );
+    // the in-place scan agrees with the obvious split-and-compare definition
+    const reference = (x: string, y: string): number => {
+      const px = x.split('.').map(Number);
+      const py = y.split('.').map(Number);
+      for (let i = 0; i < Math.min(px.length, py.length); i++) if (px[i] !== py[i]) return px[i]! < py[i]! ? -1 : 1;
+      return px.length === py.length ? 0 : px.length < py.length ? -1 : 1;
+    };
+    const near = fc.tuple(oid, fc.array(fc.nat({ max: 300 }), { maxLength: 3 })).map(([o, more]) => [o, ...more].join('.'));
+    fc.assert(fc.property(near, near, (a, b) => expect(compareOids(a, b)).toBe(reference(a, b))), { numRuns: 5000 });
+    fc.assert(fc.property(oid, fc.array(fc.nat({ max: 300 }), { minLength: 1, maxLength: 3 }), (a, more) => {
+      const b = [a, ...more].join('.');
+      expect(compareOids(a, b)).toBe(-1);
+      expect(compareOids(b, a)).toBe(1);
+      expect(compareOids(a, a)).toBe(0);
+    }));
     expect(compareOids('1.3.6.1.2.1.2.2.1.10.9', '1.3.6.1.2.1.2.2.1.10.10')).toBe(-1);
     expect(oidInSubtree('1.3.6.1.2.1.2', '1.3.6.1.2.1.25.1')).toBe(false);
   });

@@ -78,16 +78,37 @@ export function numericValue(vb: Varbind): number | bigint | undefined {
   }
 }
 
-/** OID comparison by sub-identifier (RFC 3416 lexicographic order), not by string. */
+/**
+ * OID comparison by sub-identifier (RFC 3416 lexicographic order), not by string. Called for
+ * every varbind of a walk: scans both strings in place, no split, no allocation.
+ */
 export function compareOids(a: string, b: string): number {
-  const pa = a.split('.');
-  const pb = b.split('.');
-  const n = Math.min(pa.length, pb.length);
-  for (let i = 0; i < n; i++) {
-    const d = Number(pa[i]) - Number(pb[i]);
-    if (d !== 0) return d < 0 ? -1 : 1;
+  let i = 0;
+  let j = 0;
+  const la = a.length;
+  const lb = b.length;
+  while (i < la && j < lb) {
+    let na = 0;
+    let da = 0;
+    while (i < la && a.charCodeAt(i) !== 46) {
+      na = na * 10 + (a.charCodeAt(i) - 48);
+      i++;
+      da++;
+    }
+    let nb = 0;
+    let db = 0;
+    while (j < lb && b.charCodeAt(j) !== 46) {
+      nb = nb * 10 + (b.charCodeAt(j) - 48);
+      j++;
+      db++;
+    }
+    if (na !== nb) return na < nb ? -1 : 1;
+    if (da === 0 || db === 0) return da === db ? 0 : da < db ? -1 : 1;
+    i++; // skip '.'
+    j++;
   }
-  return pa.length === pb.length ? 0 : pa.length < pb.length ? -1 : 1;
+  if (i >= la && j >= lb) return 0;
+  return i >= la ? -1 : 1;
 }
 
 export function oidInSubtree(base: string, oid: string): boolean {

@@ -70,6 +70,14 @@ export class SyslogPublisher {
     }
   }
 
+  /**
+   * Shutdown with a bus that keeps refusing: TCP/TLS retries give up, and what they held is
+   * counted as dropped (`shutdown`) instead of blocking the process from exiting.
+   */
+  abandonRetries(): void {
+    this.stopping = true;
+  }
+
   /** Publishes what is pending (shutdown). */
   async drain(): Promise<void> {
     this.stopping = true;

@@ -127,14 +127,20 @@ export class SyslogReceiver {
     return listening;
   }
 
-  /** Stops reading, publishes what was read, flushes the drop summaries. */
-  async stop(): Promise<void> {
+  /**
+   * Stops reading, publishes what was read, flushes the drop summaries. If the bus still refuses
+   * after `shutdownGraceMs`, held TCP/TLS messages are counted as dropped (`shutdown`).
+   */
+  async stop(shutdownGraceMs = 10_000): Promise<void> {
+    const giveUp = setTimeout(() => this.publisher.abandonRetries(), shutdownGraceMs);
+    giveUp.unref();
     await this.udp?.close();
     await this.pool?.stop();
     await this.tcp?.close();
     await this.tls?.close();
     this.udp = this.pool = this.tcp = this.tls = undefined;
     await this.publisher.drain();
+    clearTimeout(giveUp);
     this.dropLog.stop();
   }
 }

@@ -5,7 +5,14 @@ import { SyslogFrameDecoder, type SyslogFrame } from './framing/syslog-frame-dec
 import { normalizeSourceAddress, type SyslogIngest, type SyslogMessageEvent } from './syslog-ingest';
 import type { SourceRateLimiter } from './source-rate-limiter';
 import type { SyslogPublisher } from './syslog-publisher';
+import { SyslogReceiverError } from './syslog-receiver-error';
 import type { SyslogCounts } from './syslog-receiver.metrics';
+
+function bindError(err: Error, transport: string, b: { host: string; port: number }): SyslogReceiverError {
+  return new SyslogReceiverError('unavailable', `cannot listen on ${transport} ${b.host}:${b.port} (syslogReceiver.${transport}.hosts/port): ${err.message}`, {
+    path: `syslogReceiver.${transport}`, host: b.host, port: b.port,
+  }, { cause: err });
+}
 
 export interface StreamBinding {
   host: string;
@@ -54,15 +61,20 @@ export class TcpSyslogServer {
           ? tls.createServer(this.options.tls ?? {}, (s) => this.onConnection(s))
           : net.createServer((s) => this.onConnection(s));
       server.maxConnections = this.options.maxConnections;
+      server.on('drop', (d) => {
+        const address = normalizeSourceAddress(d?.remoteAddress ?? 'unknown');
+        this.log.log(address, 'max_connections', { transport: this.options.transport, maxConnections: this.options.maxConnections }, `${this.options.transport} connection from ${address} refused: maxConnections reached`);
+      });
       if (this.options.transport === 'tls') {
         server.on('tlsClientError', (err, socket) => {
           this.log.log(normalizeSourceAddress(socket.remoteAddress ?? '?'), 'tls_handshake', { err: err.message }, `TLS handshake failed: ${err.message}`);
         });
       }
       await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
+        const onError = (err: Error) => reject(bindError(err, this.options.transport, b));
+        server.once('error', onError);
         server.listen({ host: b.host, port: b.port, ipv6Only: b.ipv6Only && net.isIPv6(b.host) }, () => {
-          server.off('error', reject);
+          server.off('error', onError);
           resolve();
         });
       });

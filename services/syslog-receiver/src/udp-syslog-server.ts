@@ -1,6 +1,7 @@
 import dgram from 'node:dgram';
 import { isIPv6 } from 'node:net';
 import type { RateLimitedLog } from '@sonde/telemetry/rate-limited-log';
+import { SyslogReceiverError } from './syslog-receiver-error';
 import { normalizeSourceAddress, type SyslogIngest } from './syslog-ingest';
 import type { SourceRateLimiter } from './source-rate-limiter';
 import type { SyslogPublisher } from './syslog-publisher';
@@ -20,16 +21,21 @@ export interface UdpBinding {
 export async function bindUdp(binding: UdpBinding, onMessage: (msg: Buffer, rinfo: dgram.RemoteInfo) => void): Promise<dgram.Socket> {
   const socket = dgram.createSocket({
     type: isIPv6(binding.host) ? 'udp6' : 'udp4',
-    reuseAddr: binding.reusePort,
     reusePort: binding.reusePort,
     ipv6Only: binding.ipv6Only && isIPv6(binding.host),
     recvBufferSize: binding.receiveBufferBytes,
   });
   socket.on('message', onMessage);
   await new Promise<void>((resolve, reject) => {
-    socket.once('error', reject);
+    const onError = (err: Error) =>
+      reject(
+        new SyslogReceiverError('unavailable', `cannot listen on udp ${binding.host}:${binding.port} (syslogReceiver.udp.hosts/port): ${err.message}`, {
+          path: 'syslogReceiver.udp', host: binding.host, port: binding.port,
+        }, { cause: err }),
+      );
+    socket.once('error', onError);
     socket.bind({ address: binding.host, port: binding.port, exclusive: true }, () => {
-      socket.off('error', reject);
+      socket.off('error', onError);
       resolve();
     });
   });

@@ -18,6 +18,7 @@ import { SnmpPollerMetrics } from './snmp-poller.metrics';
 const EVENT_BUS = 'EVENT_BUS';
 const STATE_STORE = 'STATE_STORE';
 export const SNMP_POLLER_CONFIG = 'SNMP_POLLER_CONFIG';
+const SNMP_POLLER_ERROR_LOG = 'SNMP_POLLER_ERROR_LOG';
 
 class SnmpPollerLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
@@ -26,6 +27,7 @@ class SnmpPollerLifecycle implements OnApplicationBootstrap, OnApplicationShutdo
     @Inject(SNMP_POLLER_CONFIG) private readonly config: SnmpPollerConfig,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(HEALTH_CHECKS) private readonly health: HealthChecks,
+    @Inject(SNMP_POLLER_ERROR_LOG) private readonly errors: RateLimitedLog,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -38,6 +40,8 @@ class SnmpPollerLifecycle implements OnApplicationBootstrap, OnApplicationShutdo
 
   async onApplicationShutdown(): Promise<void> {
     await this.poller.stop();
+    this.errors.stop();
+    this.errors.flush();
   }
 }
 
@@ -50,10 +54,19 @@ export class SnmpPollerModule {
       providers: [
         { provide: SNMP_POLLER_CONFIG, useValue: config },
         {
+          // one line per device per interval, summaries of the rest (design.md §6)
+          provide: SNMP_POLLER_ERROR_LOG,
+          inject: [LOGGER],
+          useFactory: (logger: Logger) => {
+            const log = new RateLimitedLog(logger.child({ component: 'snmp-poller' }), { intervalMs: config.intervalMs });
+            log.start();
+            return log;
+          },
+        },
+        {
           provide: SnmpPoller,
-          inject: [EVENT_BUS, { token: STATE_STORE, optional: true }, METRICS_REGISTRY, LOGGER, TELEMETRY_IDENTITY],
-          useFactory: (bus: EventBus, state: StateStore | undefined, registry: Registry, logger: Logger, identity: TelemetryIdentity) => {
-            const errors = new RateLimitedLog(logger.child({ component: 'snmp-poller' }), { intervalMs: config.intervalMs });
+          inject: [EVENT_BUS, { token: STATE_STORE, optional: true }, METRICS_REGISTRY, SNMP_POLLER_ERROR_LOG, TELEMETRY_IDENTITY],
+          useFactory: (bus: EventBus, state: StateStore | undefined, registry: Registry, errors: RateLimitedLog, identity: TelemetryIdentity) => {
             // the gauges read the poller lazily at scrape time; it exists by then
             const ref: { poller?: SnmpPoller } = {};
             const metrics = new SnmpPollerMetrics(registry, {

@@ -55,15 +55,31 @@ app.kubernetes.io/component: {{ .component }}
 {{/*
 The sonde.yaml of one service: the core keys every service reads (site, sites, credentials,
 devices), telemetry, and the sections the service itself reads (services.<name>.sections).
-Not the whole `config`: a service's loadConfig rejects top-level sections it does not know
-(libs/inventory validates with a strict schema). Call with (dict "root" $ "svc" $svc).
+Not the whole `config`: a service's loadConfig rejects top-level sections it does not know, and
+device keys other than the core ones and its own device sections (services.<name>.deviceSections,
+e.g. `icmp:` for the prober) — libs/inventory validates with strict schemas.
+Call with (dict "root" $ "svc" $svc).
 */}}
 {{- define "sonde.serviceConfig" -}}
 {{- $cfg := dict -}}
-{{- range $k := concat (list "site" "instance" "sites" "credentials" "devices" "telemetry") (.svc.sections | default list) -}}
+{{- range $k := concat (list "site" "instance" "sites" "credentials" "telemetry") (.svc.sections | default list) -}}
 {{- if hasKey $.root.Values.config $k -}}
 {{- $_ := set $cfg $k (get $.root.Values.config $k) -}}
 {{- end -}}
+{{- end -}}
+{{- if hasKey .root.Values.config "devices" -}}
+{{- $keep := concat (list "id" "name" "address" "site" "tags" "snmp") (.svc.deviceSections | default list) -}}
+{{- $devices := list -}}
+{{- range $device := .root.Values.config.devices -}}
+{{- $kept := dict -}}
+{{- range $k := $keep -}}
+{{- if hasKey $device $k -}}
+{{- $_ := set $kept $k (get $device $k) -}}
+{{- end -}}
+{{- end -}}
+{{- $devices = append $devices $kept -}}
+{{- end -}}
+{{- $_ := set $cfg "devices" $devices -}}
 {{- end -}}
 {{- toYaml $cfg -}}
 {{- end -}}

@@ -9,6 +9,7 @@ source scripts/lib/node24.sh
 stamp=node_modules/.sonde-install-stamp
 if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ] || [ package.json -nt "$stamp" ]; then
   echo "sonde: installing dependencies (npm ci) with Node $(node --version)" >&2
+  node scripts/lock-platform-packages.js >&2
   npm ci --no-audit --no-fund --loglevel=error >&2
   touch "$stamp"
 fi

@@ -63,21 +63,40 @@ export class UdpSyslogServer {
     return this.sockets;
   }
 
+  // Datagrams are queued and parsed together once libuv has handed over what it read in this
+  // poll (up to 32 per socket): the parse code then runs hot on a batch instead of alternating
+  // with the socket path for every datagram (measured in bench/syslog/RESULTS.md).
+  private queue: { msg: Buffer; address: string; port: number; at: number }[] = [];
+  private scheduled = false;
+
   onMessage(msg: Buffer, rinfo: dgram.RemoteInfo): void {
-    const now = Date.now();
-    this.counts.received('udp');
-    const address = normalizeSourceAddress(rinfo.address);
-    if (!this.limiter.tryTake(address, now)) {
-      this.counts.dropped('rate_limit', 'receive');
-      this.dropLog.log(address, 'rate_limit', {}, `syslog from ${address} over the rate limit: dropping`);
-      return;
+    this.queue.push({ msg, address: rinfo.address, port: rinfo.port, at: Date.now() });
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.processQueue());
     }
-    const event = this.ingest.ingest(msg, { transport: 'udp', address, port: rinfo.port, receivedAt: now, truncated: false });
-    if (event) this.publisher.enqueue(event);
+  }
+
+  private processQueue(): void {
+    const queue = this.queue;
+    this.queue = [];
+    this.scheduled = false;
+    this.counts.received('udp', queue.length);
+    for (const d of queue) {
+      const address = normalizeSourceAddress(d.address);
+      if (!this.limiter.tryTake(address, d.at)) {
+        this.counts.dropped('rate_limit', 'receive');
+        this.dropLog.log(address, 'rate_limit', {}, `syslog from ${address} over the rate limit: dropping`);
+        continue;
+      }
+      const event = this.ingest.ingest(d.msg, { transport: 'udp', address, port: d.port, receivedAt: d.at, truncated: false });
+      if (event) this.publisher.enqueue(event);
+    }
   }
 
   async close(): Promise<void> {
     await Promise.all(this.sockets.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
     this.sockets = [];
+    this.processQueue();
   }
 }

@@ -45,8 +45,8 @@ export function runServicesScript(args: string[]): string {
  * Kills a real service as a crash would (SIGKILL, no clean shutdown) and waits until it is
  * gone; its data folder stays, so `restartRealService` brings the same instance back.
  */
-export async function crashRealService(name: string): Promise<void> {
-  const pidFile = path.join(servicesDir(), name, 'pid');
+export async function crashRealService(name: string, dir: string = servicesDir()): Promise<void> {
+  const pidFile = path.join(dir, name, 'pid');
   if (!existsSync(pidFile)) throw new Error(`real ${name} has no pid file (${pidFile}): is it running?`);
   const pid = Number(readFileSync(pidFile, 'utf8').trim());
   try {
@@ -65,10 +65,37 @@ export async function crashRealService(name: string): Promise<void> {
  * Starts a crashed service again on the same ports and data, through the `restart.sh` its
  * scripts/services/<name>.sh wrote into its folder; returns once it is ready.
  */
-export function restartRealService(name: string): void {
-  const script = path.join(servicesDir(), name, 'restart.sh');
+export function restartRealService(name: string, dir: string = servicesDir()): void {
+  const script = path.join(dir, name, 'restart.sh');
   if (!existsSync(script)) throw new Error(`real ${name} cannot be restarted: ${script} is missing (scripts/services/${name}.sh writes it)`);
   execFileSync('bash', [script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+}
+
+/**
+ * Starts a private instance of a service in its own services folder (not the one the whole
+ * test run shares): for tests that crash or restart it, so other suites are not disturbed.
+ * Returns its KEY=VALUE env; stop it with `stopPrivateService(name, dir)`.
+ */
+export function startPrivateService(name: string, dir: string): Record<string, string> {
+  execFileSync('bash', [SERVICES_SCRIPT, 'start', name], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, SONDE_SERVICES_DIR: dir },
+  });
+  const env: Record<string, string> = {};
+  for (const line of readFileSync(path.join(dir, `${name}.env`), 'utf8').split('\n')) {
+    const eq = line.indexOf('=');
+    if (eq > 0) env[line.slice(0, eq)] = line.slice(eq + 1);
+  }
+  return env;
+}
+
+export function stopPrivateService(name: string, dir: string): void {
+  execFileSync('bash', [SERVICES_SCRIPT, 'stop', name], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, SONDE_SERVICES_DIR: dir },
+  });
 }
 
 function processAlive(pid: number): boolean {

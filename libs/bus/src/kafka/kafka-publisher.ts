@@ -33,6 +33,7 @@ export class KafkaPublisher {
   private queuedBytes = 0;
   private lingerTimer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> | null = null;
+  private connecting: Promise<unknown> = Promise.resolve();
   private replaying: Promise<void> | null = null;
   private wakeReplay: (() => void) | null = null;
   /** Serialises spool operations (append from the flusher, read/ack from the replayer). */
@@ -53,7 +54,11 @@ export class KafkaPublisher {
   /** Replays what a previous run left in the spool, and connects in the background. */
   start(): void {
     if (this.spool.depth > 0) this.startReplay();
-    else void this.ensureConnected().catch((err: unknown) => this.warn.warn('connect', { err: describe(err) }, 'kafka unreachable at start; publishing to the spool until it is back'));
+    else {
+      this.connecting = this.ensureConnected().catch((err: unknown) =>
+        this.warn.warn('connect', { err: describe(err) }, 'kafka unreachable at start; publishing to the spool until it is back'),
+      );
+    }
   }
 
   get pending(): number {
@@ -267,6 +272,7 @@ export class KafkaPublisher {
     this.wakeReplay?.();
     await this.replaying;
     await this.spoolChain;
+    await this.connecting;
     await this.dropProducer();
   }
 }

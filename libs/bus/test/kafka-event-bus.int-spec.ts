@@ -1,0 +1,134 @@
+import { describe, expect, it } from '@jest/globals';
+import { createEvent } from '@sonde/events/create-event';
+import type { SondeEvent } from '@sonde/events/sonde-event';
+import { Kafka, logLevel } from 'kafkajs';
+import { BatchLog, metricEvents, seqOf, waitFor } from '../src/event-bus.contract';
+import type { EventBatch } from '../src/event-bus';
+import type { KafkaSubscription } from '../src/kafka/kafka-subscription';
+import { kafkaBrokers, kafkaBusConfig, newKafkaBus, uniquePrefix } from './kafka-fixture';
+
+describe('KafkaEventBus on the real broker', () => {
+  it('carries 100 000 events: every one arrives, each device in order', async () => {
+    const prefix = uniquePrefix('volume');
+    const bus = await newKafkaBus(kafkaBusConfig(prefix, { partitions: 6 }));
+    const devices = 100;
+    const perDevice = 1_000;
+    const lastSeq = new Map<string, number>();
+    const ids = new Set<string>();
+    const tokens = new Set<string>();
+    let outOfOrder = 0;
+    const sub = await bus.subscribe({
+      group: `${prefix}writer`,
+      families: ['snmp'],
+      maxBatchEvents: 2_000,
+      handler: async (batch) => {
+        if (tokens.has(batch.dedupToken)) return; // a redelivery: a sink would drop it by token
+        tokens.add(batch.dedupToken);
+        for (const e of batch.events) {
+          const prev = lastSeq.get(e.device.id) ?? -1;
+          if (seqOf(e) !== prev + 1) outOfOrder++;
+          lastSeq.set(e.device.id, seqOf(e));
+          ids.add(e.id);
+        }
+      },
+    });
+    const published: string[] = [];
+    for (let round = 0; round < perDevice / 10; round++) {
+      const events: SondeEvent[] = [];
+      for (let d = 0; d < devices; d++) events.push(...metricEvents('volume', `dev-${d}`, 10, round * 10));
+      for (const e of events) published.push(e.id);
+      await bus.publish(events);
+    }
+    await waitFor('100 000 events', () => ids.size >= devices * perDevice, 300_000);
+    expect(ids.size).toBe(100_000);
+    expect(published.every((id) => ids.has(id))).toBe(true);
+    expect(outOfOrder).toBe(0);
+    expect([...lastSeq.values()].every((s) => s === perDevice - 1)).toBe(true);
+    await sub.close();
+    await bus.close();
+  });
+
+  it('resumes a crashed consumer from its commit: the unfinished batch comes back with the same token and events', async () => {
+    const prefix = uniquePrefix('crash');
+    const group = `${prefix}writer`;
+    const config = kafkaBusConfig(prefix, { partitions: 1 });
+    const bus = await newKafkaBus(config);
+    const events = metricEvents('crash', 'router-1', 3_000);
+    await bus.publish(events);
+
+    // first consumer: completes two batches, then "crashes" inside the third
+    const completed: EventBatch[] = [];
+    let crashed: EventBatch | null = null;
+    let first!: KafkaSubscription;
+    first = await bus.subscribe({
+      group,
+      families: ['snmp'],
+      maxBatchEvents: 500,
+      handler: async (batch) => {
+        if (crashed) throw new Error('already crashed');
+        if (completed.length < 2) {
+          completed.push(batch);
+          return;
+        }
+        crashed = batch;
+        void first.abandon(); // stops without completing or committing this batch
+      },
+    });
+    await waitFor('the crash', () => crashed !== null, 60_000);
+    await first.close();
+    const lost = crashed as unknown as EventBatch;
+    expect(lost.events.length).toBe(500);
+
+    // the restarted consumer: other batch size, tiny fetches (Kafka returns other boundaries)
+    const restartedBus = await newKafkaBus(kafkaBusConfig(prefix, { partitions: 1, consumer: { maxBytesPerPartition: 16 * 1024 } }));
+    const after = new BatchLog('crash');
+    const second = await restartedBus.subscribe({ group, families: ['snmp'], maxBatchEvents: 77, handler: after.handler });
+    await waitFor('the rest of the stream', () => after.ids().size >= 2_000, 60_000);
+
+    expect(after.batches[0]!.dedupToken).toBe(lost.dedupToken);
+    expect(after.batches[0]!.events).toEqual(lost.events);
+    expect(after.batches[1]!.events.length).toBeLessThanOrEqual(77);
+    // nothing lost, nothing completed before the crash delivered again
+    const all = [...completed.flatMap((b) => b.events), ...after.deduped()];
+    expect(all.map((e) => e.id)).toEqual(events.map((e) => e.id));
+    await second.close();
+    await restartedBus.close();
+    await bus.close();
+  });
+
+  it('counts and skips messages that do not decode, and commits past them', async () => {
+    const prefix = uniquePrefix('invalid');
+    const bus = await newKafkaBus(kafkaBusConfig(prefix, { partitions: 1 }));
+    await bus.publish(metricEvents('invalid', 'd', 2));
+    // garbage written straight to the topic, as a foreign producer could
+    const kafka = new Kafka({ brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
+    const raw = kafka.producer();
+    await raw.connect();
+    await raw.send({ topic: `${prefix}sonde.snmp.v1`, messages: [{ key: 'd', value: 'not json' }, { key: 'd', value: '{"v":1}' }] });
+    await raw.disconnect();
+    const tail = metricEvents('invalid', 'd', 2, 2);
+    await bus.publish(tail);
+    const batches: EventBatch[] = [];
+    const sub = await bus.subscribe({ group: `${prefix}g`, families: ['snmp'], handler: async (b) => void batches.push(b) });
+    await waitFor('4 good events', () => batches.reduce((n, b) => n + b.events.length, 0) >= 4, 60_000);
+    expect(batches.reduce((n, b) => n + b.invalid, 0)).toBe(2);
+    expect(batches.flatMap((b) => b.events.map(seqOf))).toEqual([0, 1, 2, 3]);
+    await sub.close();
+    const admin = kafka.admin();
+    await admin.connect();
+    const [offsets] = await admin.fetchOffsets({ groupId: `${prefix}g`, topics: [`${prefix}sonde.snmp.v1`] });
+    expect(offsets!.partitions[0]!.offset).toBe('6'); // the invalid messages' offsets are covered
+    await admin.disconnect();
+    await bus.close();
+  });
+
+  it('rejects an event larger than the broker would take, naming the device', async () => {
+    const bus = await newKafkaBus(kafkaBusConfig(uniquePrefix('large'), { producer: { maxEventBytes: 2_000 } }));
+    const big = createEvent('syslog.message', { site: 's', collector: 'c' }, { id: 'fw-9', address: '10.0.0.9' }, {
+      facility: 1, severity: 6, format: 'rfc5424', message: 'x'.repeat(5_000), structuredData: {}, fields: {},
+      timeSource: 'message', transport: 'tcp', source: { address: '10.0.0.9', port: 514 }, truncated: false,
+    });
+    await expect(bus.publish([big])).rejects.toThrow('device fw-9');
+    await bus.close();
+  });
+});

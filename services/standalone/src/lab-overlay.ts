@@ -2,7 +2,10 @@ import type { Lab } from '@sonde/lab/lab';
 
 export const LAB_CREDENTIAL = 'lab-community';
 
-/** The lab's devices as raw config (devices + their credential) for the inventory. */
+/**
+ * The lab's devices as raw config for the inventory (devices and their credential), the trap
+ * receiver accepting their community, and their traffic switched on.
+ */
 export function labOverlay(lab: Lab): Record<string, unknown> {
   return {
     credentials: { [LAB_CREDENTIAL]: { type: 'snmp-community', community: { value: lab.config.community } } },
@@ -13,5 +16,6 @@ export function labOverlay(lab: Lab): Record<string, unknown> {
       tags: ['lab', d.profile],
       snmp: { version: 'v2c', port: d.port, credential: LAB_CREDENTIAL },
     })),
+    trapReceiver: { communities: [LAB_CREDENTIAL] },
   };
 }

@@ -23,7 +23,7 @@ export function sondeProgram(): Command {
     .option('--duration <seconds>', 'stop by itself after this many seconds (for demos and tests)')
     .option('--plain', 'print a status line every few seconds instead of redrawing the screen')
     .action(async (opts) => {
-      const { runUp } = await import('./commands/up-command');
+      const { runUp } = await import('./commands/up-command.js');
       await runUp(opts);
     });
 
@@ -32,7 +32,7 @@ export function sondeProgram(): Command {
     .description('check a config file and print every error with its path')
     .addOption(configOption())
     .action(async (opts) => {
-      const { runValidate } = await import('./commands/validate-command');
+      const { runValidate } = await import('./commands/validate-command.js');
       process.exitCode = await runValidate(opts);
     });
 
@@ -43,7 +43,7 @@ export function sondeProgram(): Command {
     .addOption(dataOption())
     .option('--json', 'print JSON lines instead of a table')
     .action(async (sql: string, opts) => {
-      const { runQuery } = await import('./commands/query-command');
+      const { runQuery } = await import('./commands/query-command.js');
       process.exitCode = await runQuery(sql, opts);
     });
 
@@ -52,7 +52,7 @@ export function sondeProgram(): Command {
     .description('print the status of a running `sonde up` (events, drops, SNMP versions in use)')
     .addOption(dataOption())
     .action(async (opts) => {
-      const { runStatus } = await import('./commands/status-command');
+      const { runStatus } = await import('./commands/status-command.js');
       process.exitCode = await runStatus(opts);
     });
 

@@ -2,24 +2,59 @@ import type { DynamicModule } from '@nestjs/common';
 import type { z } from 'zod';
 import { eventWriterConfigSchema } from '@sonde/event-writer/event-writer.config';
 import { EventWriterModule } from '@sonde/event-writer/event-writer.module';
+import { icmpProberConfigSchema } from '@sonde/icmp-prober/icmp-prober.config';
+import { IcmpProberModule } from '@sonde/icmp-prober/icmp-prober.module';
+import { mibConfigSchema } from '@sonde/snmp/mib/mib.config';
+import { snmpPollerConfigSchema } from '@sonde/snmp-poller/snmp-poller.config';
+import { SnmpPollerModule } from '@sonde/snmp-poller/snmp-poller.module';
+import { syslogReceiverConfigSchema } from '@sonde/syslog-receiver/syslog-receiver.config';
+import { SyslogReceiverModule } from '@sonde/syslog-receiver/syslog-receiver.module';
+import { trapReceiverConfigSchema } from '@sonde/trap-receiver/trap-receiver.config';
+import { TrapReceiverModule } from '@sonde/trap-receiver/trap-receiver.module';
 
 /**
- * Every service `sonde up` runs in its one process, keyed by its config section. A service
- * plugs into `sonde up` by adding one entry here (the collector issues do).
+ * Every service `sonde up` runs in its one process. A service plugs into `sonde up` by adding
+ * one entry: the config sections it reads and how to build its Nest module from them.
  */
 export interface StandaloneService {
   /** The service's name, as in `services/<name>`. */
   name: string;
-  schema: z.ZodType;
-  module(section: unknown): DynamicModule;
+  sections: Record<string, z.ZodType>;
+  module(config: Readonly<Record<string, unknown>>): DynamicModule;
 }
 
-export const STANDALONE_SERVICES = {
-  eventWriter: {
+export const STANDALONE_SERVICES = [
+  {
     name: 'event-writer',
-    schema: eventWriterConfigSchema,
-    module: (section: unknown) => EventWriterModule.forRoot(eventWriterConfigSchema.parse(section)),
+    sections: { eventWriter: eventWriterConfigSchema },
+    module: (c) => EventWriterModule.forRoot(eventWriterConfigSchema.parse(c.eventWriter)),
   },
-} satisfies Record<string, StandaloneService>;
+  {
+    name: 'snmp-poller',
+    sections: { snmpPoller: snmpPollerConfigSchema },
+    module: (c) => SnmpPollerModule.forRoot(snmpPollerConfigSchema.parse(c.snmpPoller)),
+  },
+  {
+    name: 'trap-receiver',
+    sections: { trapReceiver: trapReceiverConfigSchema, mib: mibConfigSchema },
+    module: (c) => TrapReceiverModule.forRoot(trapReceiverConfigSchema.parse(c.trapReceiver), mibConfigSchema.parse(c.mib)),
+  },
+  {
+    name: 'syslog-receiver',
+    sections: { syslogReceiver: syslogReceiverConfigSchema },
+    module: (c) => SyslogReceiverModule.forRoot(syslogReceiverConfigSchema.parse(c.syslogReceiver)),
+  },
+  {
+    name: 'icmp-prober',
+    sections: { icmpProber: icmpProberConfigSchema },
+    module: (c) => IcmpProberModule.forRoot(icmpProberConfigSchema.parse(c.icmpProber)),
+  },
+] as const satisfies readonly StandaloneService[];
 
-export type StandaloneSectionKey = keyof typeof STANDALONE_SERVICES;
+type SectionsOf<T> = T extends { sections: infer S } ? S : never;
+type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
+export type StandaloneSections = UnionToIntersection<SectionsOf<(typeof STANDALONE_SERVICES)[number]>>;
+
+export function standaloneSections(): StandaloneSections {
+  return Object.assign({}, ...STANDALONE_SERVICES.map((s) => s.sections)) as StandaloneSections;
+}

@@ -35,9 +35,9 @@ export interface StandaloneOptions {
 @Module({})
 export class StandaloneModule {
   static forRoot(config: UpConfig, options: StandaloneOptions = {}): DynamicModule {
-    const services = Object.entries(STANDALONE_SERVICES)
-      .filter(([, s]) => !(options.disabled ?? []).includes(s.name))
-      .map(([key, s]) => s.module((config as unknown as Record<string, unknown>)[key]));
+    const services = STANDALONE_SERVICES.filter((s) => !(options.disabled ?? []).includes(s.name)).map((s) =>
+      s.module(config as unknown as Record<string, unknown>),
+    );
     return {
       module: StandaloneModule,
       imports: [

@@ -6,12 +6,10 @@ import { labConfigSchema } from '@sonde/lab/lab.config';
 import { stateConfigSchema } from '@sonde/state/state.config';
 import { storeConfigSchema } from '@sonde/store/store.config';
 import { telemetryConfigSchema } from '@sonde/telemetry/telemetry.config';
-import { STANDALONE_SERVICES } from './standalone-services';
+import { standaloneSections } from './standalone-services';
 
 function upSections() {
-  const services = Object.fromEntries(Object.entries(STANDALONE_SERVICES).map(([k, s]) => [k, s.schema])) as {
-    [K in keyof typeof STANDALONE_SERVICES]: (typeof STANDALONE_SERVICES)[K]['schema'];
-  };
+  const services = standaloneSections();
   return {
     bus: busConfigSchema,
     store: storeConfigSchema,
@@ -42,6 +40,13 @@ export function loadUpConfig(options: UpConfigOptions): UpConfig {
     bus: { type: 'memory' },
     store: { type: 'chdb', chdb: { path: path.join(options.dataDir, 'chdb') } },
     state: { type: 'memory' },
+    // One loopback address per lab device (Linux routes 127/8 to lo): traps and syslog from a
+    // device then come from its own address, as on a real network, and map to it.
+    lab: { distinctAddresses: true, traps: { enabled: true }, syslog: { enabled: true } },
+    // Unprivileged ports on loopback: `sonde up` runs as a user on a laptop. The lab's emitters
+    // send to these by default (libs/lab/src/lab.config.ts).
+    syslogReceiver: { udp: { hosts: ['127.0.0.1'], port: 1514 }, tcp: { hosts: ['127.0.0.1'], port: 1514 } },
+    trapReceiver: { listen: [{ address: '127.0.0.1', port: 1162 }] },
   };
   return loadConfig({
     ...(options.file ? { file: options.file } : {}),

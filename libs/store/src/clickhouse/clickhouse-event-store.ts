@@ -90,6 +90,7 @@ export class ClickHouseEventStore implements EventStore {
 
   async query<T extends Row = Row>(sql: string, params?: Record<string, unknown>): Promise<T[]> {
     try {
+      await this.selectDatabase();
       return await this.retrying('query', async () => {
         const result = await this.client.query({
           query: sql,
@@ -104,6 +105,26 @@ export class ClickHouseEventStore implements EventStore {
     } catch (err) {
       throw this.storeError(err, 'query', 'query');
     }
+  }
+
+  private databaseSelected = false;
+
+  /**
+   * Unqualified table names (`FROM snmp_metric`, as `sonde query` users and Grafana write them)
+   * resolve in the store's database. Over HTTP the client sends it with every request; a chDB
+   * session has no such parameter, but keeps a `USE` — once the database exists.
+   */
+  private async selectDatabase(): Promise<void> {
+    if (this.databaseSelected || this.target.type !== 'chdb') return;
+    const found = await this.client.query({
+      query: 'SELECT count() AS n FROM system.databases WHERE name = {db:String}',
+      query_params: { db: this.config.database },
+      format: 'JSONEachRow',
+    });
+    const [row] = await found.json<{ n: number | string }>();
+    if (Number(row?.n) === 0) return;
+    await this.client.command({ query: `USE \`${this.config.database}\`` });
+    this.databaseSelected = true;
   }
 
   /** A statement without a result (DDL). */

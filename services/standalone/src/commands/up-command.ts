@@ -5,7 +5,7 @@ import { ConfigError } from '@sonde/inventory/config-error';
 import { Lab } from '@sonde/lab/lab';
 import { PinoNestLogger } from '@sonde/telemetry/pino-nest-logger';
 import { LOGGER } from '@sonde/telemetry/telemetry.tokens';
-import type { INestApplication } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import pino from 'pino';
 import type { Logger } from 'pino';
 import { removeInstanceFile, writeInstanceFile } from '../instance-file';
@@ -58,9 +58,9 @@ export async function runUp(options: UpOptions): Promise<void> {
 
   const logFile = path.join(dataDir, 'sonde.log');
   const logDestination = pino.destination({ dest: logFile, mkdir: true, sync: false });
-  let app: INestApplication;
+  let app: NestExpressApplication;
   try {
-    app = await NestFactory.create(StandaloneModule.forRoot(config, { logDestination }), { bufferLogs: true });
+    app = await NestFactory.create<NestExpressApplication>(StandaloneModule.forRoot(config, { logDestination }), { bufferLogs: true });
   } catch (err) {
     await lab?.close();
     throw err;
@@ -109,7 +109,13 @@ export async function runUp(options: UpOptions): Promise<void> {
   if (durationMs !== undefined) setTimeout(() => void stop(`--duration ${options.duration}s`), durationMs).unref();
 }
 
-/** Lab traffic goes to the receivers `sonde up` runs (when they exist). */
+/** Lab traffic goes to the receivers this `sonde up` runs, wherever the config put them. */
 function labOptionsFor(config: UpConfig): UpConfig['lab'] {
-  return config.lab;
+  const trapPort = config.trapReceiver.listen[0]?.port;
+  const syslogPort = config.syslogReceiver.udp.port;
+  return {
+    ...config.lab,
+    traps: { ...config.lab.traps, ...(trapPort ? { target: `127.0.0.1:${trapPort}` } : {}) },
+    syslog: { ...config.lab.syslog, ...(config.syslogReceiver.udp.enabled ? { target: `127.0.0.1:${syslogPort}` } : {}) },
+  };
 }

@@ -1,8 +1,10 @@
 import { Inject, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { EVENT_BUS } from '@sonde/bus/bus.tokens';
 import type { EventBus } from '@sonde/bus/event-bus';
 import type { Inventory } from '@sonde/inventory/inventory';
 import { SONDE_INVENTORY } from '@sonde/inventory/inventory.tokens';
 import type { StateStore } from '@sonde/state/state-store';
+import { STATE_STORE } from '@sonde/state/state.tokens';
 import type { HealthChecks } from '@sonde/telemetry/health-checks';
 import { RateLimitedLog } from '@sonde/telemetry/rate-limited-log';
 import type { TelemetryIdentity } from '@sonde/telemetry/telemetry-identity';
@@ -14,9 +16,6 @@ import { SnmpPoller } from './snmp-poller';
 import { snmpPollerConfigSchema, type SnmpPollerConfig } from './snmp-poller.config';
 import { SnmpPollerMetrics } from './snmp-poller.metrics';
 
-/** ADR 0001 tokens of the bus and state modules (libs/bus, libs/state). */
-const EVENT_BUS = 'EVENT_BUS';
-const STATE_STORE = 'STATE_STORE';
 export const SNMP_POLLER_CONFIG = 'SNMP_POLLER_CONFIG';
 const SNMP_POLLER_ERROR_LOG = 'SNMP_POLLER_ERROR_LOG';
 

@@ -1,0 +1,154 @@
+// Bus benchmark (not a test): events/s of ~1 KB events through the memory bus, through the
+// Sonde Kafka bus (kafkajs, with its decode + validation), and the same raw produce/consume
+// through kafkajs and @platformatic/kafka against the same broker. Run by bench/bus/run.sh.
+// Node 24 strips the types; the libs are imported from their dist/.
+import { createEvent } from '@sonde/events/create-event';
+import { encodeEvent } from '@sonde/events/event-codec';
+import { busConfigSchema } from '@sonde/bus/bus.config';
+import { BusMetrics } from '@sonde/bus/bus.metrics';
+import { MemoryEventBus } from '@sonde/bus/memory/memory-event-bus';
+import { KafkaEventBus } from '@sonde/bus/kafka/kafka-event-bus';
+import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import { Consumer, Producer, ProduceAcks } from '@platformatic/kafka';
+import { Registry } from 'prom-client';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+const N = Number(process.env.BENCH_EVENTS ?? 50_000);
+const CHUNK = 1_000;
+const DEVICES = 100;
+const PARTITIONS = 6;
+const brokers = (process.env.SONDE_TEST_KAFKA_BROKERS ?? '').split(',').filter(Boolean);
+if (!brokers.length) throw new Error('SONDE_TEST_KAFKA_BROKERS is not set (bench/bus/run.sh sets it)');
+const run = `bench-${process.pid}-${Date.now().toString(36)}`;
+
+function makeEvents(n: number) {
+  const samples = Array.from({ length: 6 }, (_, i) => ({ name: `ifHCInOctets`, labels: { ifName: `GigabitEthernet0/${i}`, ifAlias: 'uplink to core' }, value: i * 1000, unit: 'By', type: 'counter' as const }));
+  return Array.from({ length: n }, (_, i) =>
+    createEvent('snmp.metric', { site: 'bench', collector: 'bench-1' }, { id: `dev-${i % DEVICES}`, address: `10.0.${i % DEVICES}.1` }, { group: 'if', samples }),
+  );
+}
+
+const events = makeEvents(N);
+const bytesPerEvent = Math.round(events.slice(0, 100).reduce((n, e) => n + encodeEvent(e).length, 0) / 100);
+const rows: { what: string; produce?: number; consume?: number }[] = [];
+const rate = (n: number, ms: number) => Math.round((n * 1000) / ms);
+const waitUntil = async (cond: () => boolean, what: string) => {
+  const deadline = Date.now() + 600_000;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error(`bench timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+};
+
+async function memoryBus() {
+  const bus = new MemoryEventBus(busConfigSchema.parse({}), { metrics: new BusMetrics(new Registry()) });
+  let got = 0;
+  await bus.subscribe({ group: 'bench', families: ['snmp'], maxBatchEvents: CHUNK, handler: async (b) => void (got += b.events.length) });
+  const t0 = performance.now();
+  for (let i = 0; i < N; i += CHUNK) await bus.publish(events.slice(i, i + CHUNK));
+  const t1 = performance.now();
+  await waitUntil(() => got >= N, 'memory bus');
+  const t2 = performance.now();
+  rows.push({ what: 'Sonde memory bus (publish / end-to-end)', produce: rate(N, t1 - t0), consume: rate(N, t2 - t0) });
+  await bus.close();
+}
+
+async function sondeKafkaBus() {
+  const spool = mkdtempSync(path.join(tmpdir(), 'bench-spool-'));
+  const config = busConfigSchema.parse({ type: 'kafka', kafka: { brokers, topicPrefix: `${run}-sonde.`, partitions: PARTITIONS, spool: { dir: spool } } });
+  const bus = await KafkaEventBus.create(config, { metrics: new BusMetrics(new Registry()) });
+  await bus.ensureTopics();
+  const t0 = performance.now();
+  for (let i = 0; i < N; i += CHUNK) await bus.publish(events.slice(i, i + CHUNK));
+  const t1 = performance.now();
+  let got = 0;
+  let t2 = 0;
+  const sub = await bus.subscribe({ group: `${run}-sonde`, families: ['snmp'], maxBatchEvents: CHUNK, handler: async (b) => {
+    if (got === 0) t2 = performance.now(); // from the first batch: excludes the group join
+    got += b.events.length;
+  } });
+  await waitUntil(() => got >= N, 'sonde kafka bus');
+  const t3 = performance.now();
+  rows.push({ what: 'Sonde Kafka bus on kafkajs (acks=all, idempotent; decode + validate)', produce: rate(N, t1 - t0), consume: rate(N, t3 - t2) });
+  await sub.close();
+  await bus.close();
+  rmSync(spool, { recursive: true, force: true });
+}
+
+const values = () => events.map((e) => ({ key: e.device.id, value: encodeEvent(e) }));
+
+async function rawKafkajs() {
+  const topic = `${run}-kafkajs`;
+  const kafka = new Kafka({ brokers, clientId: 'bench', logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic, numPartitions: PARTITIONS }], waitForLeaders: true });
+  await admin.disconnect();
+  const msgs = values();
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+  const t0 = performance.now();
+  for (let i = 0; i < N; i += CHUNK) await producer.send({ topic, acks: -1, messages: msgs.slice(i, i + CHUNK) });
+  const t1 = performance.now();
+  await producer.disconnect();
+  const consumer = kafka.consumer({ groupId: `${run}-kafkajs`, minBytes: 64 * 1024, maxWaitTimeInMs: 500 });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  let got = 0;
+  let t2 = 0;
+  await consumer.run({ eachBatch: async ({ batch }) => {
+    if (got === 0) t2 = performance.now();
+    got += batch.messages.length;
+  } });
+  await waitUntil(() => got >= N, 'kafkajs consumer');
+  const t3 = performance.now();
+  rows.push({ what: 'kafkajs raw (acks=all, idempotent; bytes only)', produce: rate(N, t1 - t0), consume: rate(N, t3 - t2) });
+  await consumer.disconnect();
+}
+
+async function rawPlatformatic() {
+  const topic = `${run}-platformatic`;
+  const kafka = new Kafka({ brokers, clientId: 'bench', logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic, numPartitions: PARTITIONS }], waitForLeaders: true });
+  await admin.disconnect();
+  const msgs = values().map((m) => ({ topic, key: Buffer.from(m.key), value: m.value }));
+  const producer = new Producer({ clientId: 'bench', bootstrapBrokers: brokers, idempotent: true, acks: ProduceAcks.ALL });
+  const t0 = performance.now();
+  for (let i = 0; i < N; i += CHUNK) await producer.send({ messages: msgs.slice(i, i + CHUNK) });
+  const t1 = performance.now();
+  await producer.close();
+  const consumer = new Consumer({ clientId: 'bench', groupId: `${run}-platformatic`, bootstrapBrokers: brokers, minBytes: 64 * 1024, maxWaitTime: 500 });
+  const stream = await consumer.consume({ topics: [topic], mode: 'earliest', autocommit: true });
+  let got = 0;
+  let t2 = 0;
+  stream.on('data', () => {
+    if (got === 0) t2 = performance.now();
+    got++;
+  });
+  await waitUntil(() => got >= N, '@platformatic/kafka consumer');
+  const t3 = performance.now();
+  rows.push({ what: '@platformatic/kafka raw (acks=all, idempotent; bytes only)', produce: rate(N, t1 - t0), consume: rate(N, t3 - t2) });
+  await stream.close();
+  await consumer.close();
+}
+
+const only = process.env.BENCH_ONLY;
+for (const [name, fn] of Object.entries({ memoryBus, sondeKafkaBus, rawKafkajs, rawPlatformatic })) {
+  if (only && !only.split(',').includes(name)) continue;
+  process.stderr.write(`bench: ${name}…\n`);
+  await fn();
+}
+
+const base = rows.find((r) => r.what.startsWith('kafkajs raw'));
+const fmt = (n?: number) => (n === undefined ? '–' : n.toLocaleString('en-US'));
+const ratio = (n?: number, b?: number) => (n === undefined || !b ? '–' : `${(n / b).toFixed(2)}×`);
+console.log(`${N.toLocaleString('en-US')} events of ${bytesPerEvent} bytes (JSON), ${DEVICES} device keys, ${PARTITIONS} partitions, batches of ${CHUNK}.`);
+console.log('Ratios are against raw kafkajs.\n');
+console.log('| path | produce events/s | vs kafkajs | consume events/s | vs kafkajs |');
+console.log('|---|---:|---:|---:|---:|');
+for (const r of rows) console.log(`| ${r.what} | ${fmt(r.produce)} | ${ratio(r.produce, base?.produce)} | ${fmt(r.consume)} | ${ratio(r.consume, base?.consume)} |`);
+process.exit(0);

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import { ConfigError } from '@sonde/inventory/config-error';
+import { icmpPrivilegeProblem } from '@sonde/icmp-prober/icmp-privilege';
 import { Lab } from '@sonde/lab/lab';
 import { PinoNestLogger } from '@sonde/telemetry/pino-nest-logger';
 import { LOGGER } from '@sonde/telemetry/telemetry.tokens';
@@ -56,11 +57,15 @@ export async function runUp(options: UpOptions): Promise<void> {
     config = loadUpConfig({ ...(options.config ? { file: options.config } : {}), dataDir, overlay: labOverlay(lab) });
   }
 
+  // The one service that needs a privilege: without it, run the rest and say why.
+  const icmpProblem = icmpPrivilegeProblem();
+  const disabled = icmpProblem ? ['icmp-prober'] : [];
+
   const logFile = path.join(dataDir, 'sonde.log');
   const logDestination = pino.destination({ dest: logFile, mkdir: true, sync: false });
   let app: NestExpressApplication;
   try {
-    app = await NestFactory.create<NestExpressApplication>(StandaloneModule.forRoot(config, { logDestination }), { bufferLogs: true });
+    app = await NestFactory.create<NestExpressApplication>(StandaloneModule.forRoot(config, { logDestination, disabled }), { bufferLogs: true });
   } catch (err) {
     await lab?.close();
     throw err;
@@ -76,6 +81,7 @@ export async function runUp(options: UpOptions): Promise<void> {
   const tracker = app.get<StatusTracker>(STATUS_TRACKER);
   tracker.notes.push('', `api ${url}  ·  logs ${logFile}  ·  data ${dataDir}`);
   if (lab) tracker.notes.push(`lab: ${lab.devices.length} simulated devices (${lab.devices.map((d) => d.id).slice(0, 4).join(', ')}${lab.devices.length > 4 ? ', …' : ''})`);
+  if (icmpProblem) tracker.notes.push(`icmp-prober is off: ${icmpProblem}`);
   const tty = process.stdout.isTTY && !options.plain;
   process.stdout.write(tty ? '' : `sonde up: ready at ${url} (data ${dataDir})\n`);
   const draw = async () => {

@@ -22,9 +22,11 @@ kafka_install() {
     [ -f "$KAFKA_HOME/libs/.complete" ] && exit 0
     log "resolving Apache Kafka $KAFKA_VERSION from Maven Central into $KAFKA_HOME"
     rm -rf "$KAFKA_HOME/libs.tmp"
-    (cd "$SONDE_ROOT/scripts/kafka" && mvn -q -B -Dstyle.color=never dependency:copy-dependencies \
-      -DincludeScope=runtime -DoutputDirectory="$KAFKA_HOME/libs.tmp" >&2) \
-      || die "maven could not resolve org.apache.kafka:kafka_2.13:$KAFKA_VERSION (scripts/kafka/pom.xml)"
+    if ! (cd "$SONDE_ROOT/scripts/kafka" && mvn -q -B -Dstyle.color=never dependency:copy-dependencies \
+      -DincludeScope=runtime -DoutputDirectory="$KAFKA_HOME/libs.tmp") >"$KAFKA_HOME/maven.log" 2>&1; then
+      tail -n 30 "$KAFKA_HOME/maven.log" >&2
+      die "maven could not resolve org.apache.kafka:kafka_2.13:$KAFKA_VERSION (scripts/kafka/pom.xml; log: $KAFKA_HOME/maven.log)"
+    fi
     ls "$KAFKA_HOME"/libs.tmp/kafka_2.13-*.jar >/dev/null 2>&1 || die "kafka_2.13 jar missing after resolve"
     touch "$KAFKA_HOME/libs.tmp/.complete"
     rm -rf "$KAFKA_HOME/libs"

@@ -5,7 +5,21 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { createEvent } from '@sonde/events/create-event';
 import type { SondeEvent } from '@sonde/events/sonde-event';
+import { createServer } from 'node:net';
+import { icmpPrivilegeProblem } from '@sonde/icmp-prober/icmp-privilege';
 import { REPO_ROOT } from '@sonde/testing/real-services';
+
+/** A port no one listens on now (TCP and UDP are checked together by binding TCP; good enough on loopback). */
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      srv.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
 
 const run = promisify(execFile);
 const SONDE = path.join(REPO_ROOT, 'services/standalone/dist/main.js');
@@ -65,7 +79,23 @@ describe('sonde up (the built CLI, embedded adapters, lab devices)', () => {
   it('starts healthy, stores what is published on its bus, and is queryable while running and after', async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'sonde-up-'));
     const configFile = path.join(dataDir, 'sonde.yaml');
-    writeFileSync(configFile, ['site: smoke', 'lab:', '  devices: 2', '  interfaces: 2'].join('\n'));
+    const syslogPort = await freePort();
+    const trapPort = await freePort();
+    writeFileSync(
+      configFile,
+      [
+        'site: smoke',
+        'lab:',
+        '  devices: 2',
+        '  interfaces: 2',
+        '  traps: { perMinute: 120 }',
+        '  syslog: { perMinute: 240 }',
+        'snmpPoller:',
+        '  intervalMs: 5000',
+        `syslogReceiver: { udp: { port: ${syslogPort} }, tcp: { port: ${syslogPort} } }`,
+        `trapReceiver: { listen: [{ address: 127.0.0.1, port: ${trapPort} }] }`,
+      ].join('\n'),
+    );
     child = spawn(process.execPath, [SONDE, 'up', '--plain', '--port', '0', '--data', dataDir, '--config', configFile], {
       cwd: REPO_ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -101,6 +131,16 @@ describe('sonde up (the built CLI, embedded adapters, lab devices)', () => {
     for (const table of TABLES) {
       await until(`a row in ${table}`, async () => (await count(dataDir, table, `device_id = 'smoke-1'`)) === 1);
     }
+
+    // Lab traffic through every collector: polled metrics, traps and syslog from the lab's
+    // devices, and ICMP probes of them when this process may open raw sockets.
+    const lab = `device_id LIKE 'lab-%'`;
+    await until('lab SNMP metrics', async () => (await count(dataDir, 'snmp_metric', `${lab} AND name = 'ifHCInOctets'`)) > 0);
+    await until('lab traps', async () => (await count(dataDir, 'snmp_trap', lab)) > 0);
+    await until('lab syslog', async () => (await count(dataDir, 'syslog_message', lab)) > 0);
+    const icmpProblem = icmpPrivilegeProblem();
+    if (icmpProblem === undefined) await until('lab ICMP probes', async () => (await count(dataDir, 'icmp_probe', lab)) > 0);
+    else expect(out).toContain('icmp-prober is off: icmp-prober: missing capability CAP_NET_RAW');
 
     const status = await sonde(['status', '--data', dataDir]);
     expect(status.code).toBe(0);

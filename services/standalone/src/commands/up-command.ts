@@ -83,7 +83,10 @@ export async function runUp(options: UpOptions): Promise<void> {
   if (lab) tracker.notes.push(`lab: ${lab.devices.length} simulated devices (${lab.devices.map((d) => d.id).slice(0, 4).join(', ')}${lab.devices.length > 4 ? ', …' : ''})`);
   if (icmpProblem) tracker.notes.push(`icmp-prober is off: ${icmpProblem}`);
   const tty = process.stdout.isTTY && !options.plain;
-  process.stdout.write(tty ? '' : `sonde up: ready at ${url} (data ${dataDir})\n`);
+  if (!tty) {
+    process.stdout.write(`sonde up: ready at ${url} (data ${dataDir})\n`);
+    for (const note of tracker.notes.filter(Boolean)) process.stdout.write(`sonde up: ${note}\n`);
+  }
   const draw = async () => {
     const text = renderStatus(await tracker.view());
     if (tty) process.stdout.write(`\x1b[H\x1b[2J${text}\n`);

@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { EVENT_BUS } from '@sonde/bus/bus.tokens';
 import type { EventBus } from '@sonde/bus/event-bus';
 import type { Inventory } from '@sonde/inventory/inventory';
 import { SONDE_INVENTORY } from '@sonde/inventory/inventory.tokens';
@@ -11,9 +12,6 @@ import { SyslogReceiver } from './syslog-receiver';
 import { syslogReceiverConfigSchema, type SyslogReceiverConfig } from './syslog-receiver.config';
 import { SyslogReceiverMetrics } from './syslog-receiver.metrics';
 import { readUdpKernelDrops } from './udp-kernel-drops';
-
-/** ADR 0001 token of libs/bus's BusModule. */
-const EVENT_BUS = 'EVENT_BUS';
 
 /** Wires the syslog receiver to the global bus, inventory and telemetry modules (ADR 0001). */
 @Module({})

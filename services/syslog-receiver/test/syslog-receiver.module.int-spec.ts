@@ -1,42 +1,30 @@
-import { Global, Module, type DynamicModule, type INestApplicationContext } from '@nestjs/common';
+import { Module, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { busConfigSchema } from '@sonde/bus/bus.config';
-import { BusMetrics } from '@sonde/bus/bus.metrics';
-import { MemoryEventBus } from '@sonde/bus/memory/memory-event-bus';
+import { BusModule } from '@sonde/bus/bus.module';
+import { EVENT_BUS } from '@sonde/bus/bus.tokens';
+import type { EventBus } from '@sonde/bus/event-bus';
 import type { SondeEvent } from '@sonde/events/sonde-event';
 import { InventoryModule } from '@sonde/inventory/inventory.module';
 import { TelemetryModule } from '@sonde/telemetry/telemetry.module';
 import { METRICS_REGISTRY } from '@sonde/telemetry/telemetry.tokens';
 import type { Registry } from 'prom-client';
-import { Registry as PromRegistry } from 'prom-client';
 import { Writable } from 'node:stream';
 import { SyslogReceiver } from '../src/syslog-receiver';
 import { syslogReceiverConfigSchema } from '../src/syslog-receiver.config';
 import { SyslogReceiverModule } from '../src/syslog-receiver.module';
 import { runLogger } from './syslog-peers';
 
-/** The real memory bus under the ADR 0001 token (what libs/bus's BusModule provides in `sonde up`). */
-@Global()
-@Module({})
-class MemoryBusTestModule {
-  static forRoot(bus: MemoryEventBus): DynamicModule {
-    return { module: MemoryBusTestModule, global: true, providers: [{ provide: 'EVENT_BUS', useValue: bus }], exports: ['EVENT_BUS'] };
-  }
-}
-
+// The whole wiring as main.ts and `sonde up` do it: telemetry, inventory, the memory bus adapter.
 describe('SyslogReceiverModule (Nest wiring)', () => {
   let app: INestApplicationContext;
   const events: SondeEvent[] = [];
-  let bus: MemoryEventBus;
 
   beforeAll(async () => {
-    bus = new MemoryEventBus(busConfigSchema.parse({}), { metrics: new BusMetrics(new PromRegistry()) });
-    await bus.subscribe({ group: 'test', families: ['syslog'], handler: async (b) => void events.push(...b.events), maxBatchWaitMs: 5 });
     @Module({
       imports: [
         TelemetryModule.forRoot({ service: 'syslog-receiver', site: 'lab', instance: 'syslog-1', logDestination: new Writable({ write: (_c, _e, cb) => cb() }) }),
         InventoryModule.forRoot({ site: 'lab', sites: {}, credentials: {}, devices: [{ id: 'fw-1', address: '127.0.0.1', site: 'lab', tags: [] }] }),
-        MemoryBusTestModule.forRoot(bus),
+        BusModule.forRoot({ type: 'memory' }),
         SyslogReceiverModule.forRoot(
           syslogReceiverConfigSchema.parse({ udp: { hosts: ['127.0.0.1'], port: 0 }, tcp: { enabled: false } }),
         ),
@@ -45,11 +33,9 @@ describe('SyslogReceiverModule (Nest wiring)', () => {
     class Root {}
     app = await NestFactory.createApplicationContext(Root, { logger: false });
     await app.init();
+    await app.get<EventBus>(EVENT_BUS).subscribe({ group: 'test', families: ['syslog'], handler: async (b) => void events.push(...b.events), maxBatchWaitMs: 5 });
   });
-  afterAll(async () => {
-    await app.close();
-    await bus.close();
-  });
+  afterAll(() => app.close());
 
   it('boots, listens, publishes syslog.message events with the site/instance identity, exposes metrics', async () => {
     const receiver = app.get(SyslogReceiver);

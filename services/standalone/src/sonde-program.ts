@@ -56,5 +56,40 @@ export function sondeProgram(): Command {
       process.exitCode = await runStatus(opts);
     });
 
+  const mibsOption = () => new Option('--mibs <dir...>', 'extra vendor MIB folders, compiled with the shipped modules');
+  const mib = program.command('mib').description('the OID dictionary: translate and search MIB objects');
+  mib
+    .command('lookup')
+    .description('translate an OID to its name (with decoded index) or a name to its OID')
+    .argument('<oid|name>', 'e.g. 1.3.6.1.2.1.2.2.1.10.3 or IF-MIB::ifInOctets.3')
+    .addOption(mibsOption())
+    .action(async (query: string, opts) => {
+      const { runMibLookup } = await import('./commands/mib-command.js');
+      process.exitCode = await runMibLookup(query, opts);
+    });
+  mib
+    .command('search')
+    .description('list MIB objects whose name contains the text')
+    .argument('<text>')
+    .addOption(mibsOption())
+    .action(async (text: string, opts) => {
+      const { runMibSearch } = await import('./commands/mib-command.js');
+      process.exitCode = await runMibSearch(text, opts);
+    });
+
+  program
+    .command('walk')
+    .description('walk a device (from the config) or an address and print names, types and values')
+    .argument('<device|address>', 'a device id or address of the config, or any address (v2c)')
+    .argument('[oid]', 'subtree, numeric or by name (default: mib-2)')
+    .addOption(configOption())
+    .option('--community <community>', 'v2c community for an address outside the config (default public)')
+    .option('--port <port>', 'UDP port of the agent (default: the device\'s, else 161)')
+    .addOption(mibsOption())
+    .action(async (target: string, oid: string | undefined, opts) => {
+      const { runWalk } = await import('./commands/walk-command.js');
+      process.exitCode = await runWalk(target, oid, opts);
+    });
+
   return program;
 }

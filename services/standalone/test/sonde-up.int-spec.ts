@@ -7,6 +7,7 @@ import { createEvent } from '@sonde/events/create-event';
 import type { SondeEvent } from '@sonde/events/sonde-event';
 import { createServer } from 'node:net';
 import { icmpPrivilegeProblem } from '@sonde/icmp-prober/icmp-privilege';
+import { Lab } from '@sonde/lab/lab';
 import { REPO_ROOT } from '@sonde/testing/real-services';
 
 /** A port no one listens on now (TCP and UDP are checked together by binding TCP; good enough on loopback). */
@@ -146,6 +147,7 @@ describe('sonde up (the built CLI, embedded adapters, lab devices)', () => {
     expect(status.code).toBe(0);
     expect(status.stdout).toMatch(/alert\.state\s+\S+\s+1/);
     expect(status.stdout).toContain('Smoke on smoke-1');
+    expect(status.stdout).toContain('snmp versions: v2c/noAuthNoPriv=2');
 
     child.kill('SIGINT');
     expect(await exited).toBe(0);
@@ -166,9 +168,30 @@ describe('sonde up (the built CLI, embedded adapters, lab devices)', () => {
     expect(ok.code).toBe(0);
   });
 
+  it('`sonde walk` and `sonde mib` print names, types and values from the dictionary', async () => {
+    const lab = await Lab.start({ devices: 1, interfaces: 2 });
+    try {
+      const agent = lab.devices[0]!;
+      const r = await sonde(['walk', agent.address, 'IF-MIB::ifOperStatus', '--port', String(agent.port)]);
+      expect(r.stderr).toBe('');
+      expect(r.stdout.trim().split('\n')).toEqual([
+        'IF-MIB::ifOperStatus.1 = Integer: up(1)',
+        'IF-MIB::ifOperStatus.2 = Integer: up(1)',
+      ]);
+      const sys = await sonde(['walk', agent.address, '1.3.6.1.2.1.1.5.0', '--port', String(agent.port)]);
+      expect(sys.stdout).toContain(`SNMPv2-MIB::sysName.0 = OctetString: ${agent.name}`);
+    } finally {
+      await lab.close();
+    }
+    const lookup = await sonde(['mib', 'lookup', '1.3.6.1.2.1.2.2.1.10.3']);
+    expect(lookup.stdout).toContain('IF-MIB::ifInOctets.3');
+    const unknown = await sonde(['mib', 'lookup', 'NOPE-MIB::nothing']);
+    expect(unknown.code).toBe(1);
+  });
+
   it('`sonde --help` lists the commands', async () => {
     const r = await sonde(['--help']);
     expect(r.code).toBe(0);
-    for (const c of ['up', 'validate', 'query', 'status']) expect(r.stdout).toContain(c);
+    for (const c of ['up', 'validate', 'query', 'status', 'walk', 'mib']) expect(r.stdout).toContain(c);
   });
 });

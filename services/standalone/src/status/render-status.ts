@@ -8,6 +8,8 @@ export interface StatusView {
   stored: number;
   drops: { what: string; count: number }[];
   activeAlerts: { name: string; device: string; since: number }[];
+  /** Devices polled, by SNMP version and security level in use (from the poller's gauge). */
+  snmpVersions: { version: string; securityLevel: string; devices: number }[];
   notes: string[];
 }
 
@@ -41,6 +43,12 @@ export function renderStatus(view: StatusView): string {
   lines.push('');
   const drops = view.drops.filter((d) => d.count > 0);
   lines.push(drops.length === 0 ? 'drops: none' : `drops: ${drops.map((d) => `${d.what}=${d.count}`).join('  ')}`);
+  const versions = view.snmpVersions.filter((v) => v.devices > 0);
+  lines.push(
+    versions.length === 0
+      ? 'snmp versions: no device polled yet'
+      : `snmp versions: ${versions.map((v) => `${v.version}/${v.securityLevel}=${v.devices}`).join('  ')}`,
+  );
   lines.push(view.activeAlerts.length === 0 ? 'active alerts: none' : `active alerts: ${view.activeAlerts.length}`);
   for (const a of view.activeAlerts.slice(0, 10)) {
     lines.push(`  ${a.name} on ${a.device} for ${formatDuration(view.now - a.since)}`);

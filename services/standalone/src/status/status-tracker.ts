@@ -55,9 +55,15 @@ export class StatusTracker {
     const metrics = await this.registry.getMetricsAsJSON();
     let stored = 0;
     const drops: { what: string; count: number }[] = [];
+    const snmpVersions: StatusView['snmpVersions'] = [];
     for (const m of metrics) {
       const total = (m.values ?? []).reduce((s, v) => s + (typeof v.value === 'number' ? v.value : 0), 0);
       if (m.name === 'sonde_event_writer_events_written_total') stored = total;
+      else if (m.name === 'sonde_snmp_poller_devices') {
+        for (const v of m.values ?? []) {
+          snmpVersions.push({ version: String(v.labels.version), securityLevel: String(v.labels.security_level), devices: Number(v.value) });
+        }
+      }
       else if (m.name.endsWith('_dropped_total')) {
         drops.push({ what: m.name.replace(/^sonde_/, '').replace(/_dropped_total$/, ''), count: total });
       }
@@ -70,6 +76,7 @@ export class StatusTracker {
       stored,
       drops,
       activeAlerts: [...this.alerts.values()],
+      snmpVersions,
       notes: this.notes,
     };
   }

@@ -33,12 +33,14 @@ describe('renderStatus', () => {
       rates: [{ kind: 'snmp.metric', total: 100, perSecond: 2.5 }],
       drops: [{ what: 'bus', count: 3 }, { what: 'syslog', count: 0 }],
       activeAlerts: [{ name: 'Device down', device: 'r1', since: 5_000 }],
+      snmpVersions: [{ version: 'v2c', securityLevel: 'noAuthNoPriv', devices: 3 }, { version: 'v1', securityLevel: 'noAuthNoPriv', devices: 0 }],
       notes: [],
     });
     expect(text).toContain('up 1m05s');
     expect(text).toMatch(/snmp\.metric\s+2\.5\s+100/);
     expect(text).toContain('drops: bus=3');
     expect(text).toContain('Device down on r1 for 1m00s');
+    expect(text).toContain('snmp versions: v2c/noAuthNoPriv=3');
   });
 });
 

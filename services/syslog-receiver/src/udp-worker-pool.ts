@@ -18,6 +18,7 @@ import type { UdpWorkerData, UdpWorkerMessage } from './udp-worker-protocol';
  */
 export class UdpWorkerPool {
   private workers: Worker[] = [];
+  private stopping = false;
   readonly ports: number[] = [];
 
   constructor(
@@ -56,10 +57,15 @@ export class UdpWorkerPool {
       worker.on('message', (m: UdpWorkerMessage) => {
         if (m.type === 'ready') resolve(m.ports);
         else if (m.type === 'error') reject(new Error(`syslog UDP worker: ${m.message}`));
+        else if (m.type === 'socket-error') this.dropLog.log('udp-worker', 'socket_error', { err: m.message }, `syslog UDP worker socket: ${m.message}`);
         else this.onBatch(m);
       });
       worker.once('error', reject);
-      worker.once('exit', (code) => reject(new Error(`syslog UDP worker exited with code ${code} before it was ready`)));
+      worker.once('exit', (code) => {
+        reject(new Error(`syslog UDP worker exited with code ${code} before it was ready`));
+        // after ready, a worker only exits when stopped: anything else loses its share of the port
+        if (!this.stopping) this.dropLog.log('udp-worker', 'worker_exit', { code }, `syslog UDP worker ${worker.threadId} exited (code ${code}): its sockets are closed`);
+      });
     });
   }
 
@@ -80,12 +86,12 @@ export class UdpWorkerPool {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     await Promise.all(
       this.workers.map(
         (w) =>
           new Promise<void>((resolve) => {
             w.removeAllListeners('error');
-            w.removeAllListeners('exit');
             w.once('exit', () => resolve());
             w.postMessage('stop');
             setTimeout(() => void w.terminate(), 5000).unref();

@@ -29,4 +29,5 @@ export interface UdpWorkerCounts {
 export type UdpWorkerMessage =
   | { type: 'ready'; ports: number[] }
   | { type: 'error'; message: string }
+  | { type: 'socket-error'; message: string }
   | { type: 'batch'; items: UdpWorkerItem[]; counts: UdpWorkerCounts; rateLimited: string[] };

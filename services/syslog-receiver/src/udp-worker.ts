@@ -89,6 +89,7 @@ async function main(): Promise<void> {
         setImmediate(flush);
       }
     });
+    socket.on('error', (err) => port?.postMessage({ type: 'socket-error', message: err.message } satisfies UdpWorkerMessage));
     sockets.push(socket);
     ports.push(socket.address().port);
   }

@@ -41,8 +41,9 @@ export function syslogEvent(tag: string, device: string, message: string): Sonde
 }
 
 export function seqOf(e: SondeEvent): number {
-  if (e.kind !== 'snmp.metric') throw new Error(`not a metric event: ${e.kind}`);
-  return e.payload.samples[0]!.value;
+  const sample = e.kind === 'snmp.metric' ? e.payload.samples[0] : undefined;
+  if (!sample) throw new Error(`not a contract metric event: ${e.kind} ${e.id}`);
+  return sample.value;
 }
 
 /** Collects batches of one test (by collector tag), keeping redeliveries apart. */
@@ -147,10 +148,11 @@ export function eventBusContract(newBus: () => Promise<EventBus>, options: Contr
     });
     await bus.publish(metricEvents(tag, 'x1', 5));
     await waitFor('a third delivery', () => calls.length >= 3, waitMs);
-    expect(calls[1]!.dedupToken).toBe(calls[0]!.dedupToken);
-    expect(calls[2]!.dedupToken).toBe(calls[0]!.dedupToken);
-    expect(calls[1]!.events).toEqual(calls[0]!.events);
-    expect(calls[2]!.events).toEqual(calls[0]!.events);
+    const [original, ...again] = calls;
+    for (const redelivered of again.slice(0, 2)) {
+      expect(redelivered.dedupToken).toBe(original?.dedupToken);
+      expect(redelivered.events).toEqual(original?.events);
+    }
     await s.close();
     await bus.close();
   });

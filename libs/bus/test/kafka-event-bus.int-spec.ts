@@ -59,8 +59,8 @@ describe('KafkaEventBus on the real broker', () => {
     // first consumer: completes two batches, then "crashes" inside the third
     const completed: EventBatch[] = [];
     let crashed: EventBatch | null = null;
-    let first!: KafkaSubscription;
-    first = await bus.subscribe({
+    const subscription: { current?: KafkaSubscription } = {};
+    const first = await bus.subscribe({
       group,
       families: ['snmp'],
       maxBatchEvents: 500,
@@ -71,9 +71,11 @@ describe('KafkaEventBus on the real broker', () => {
           return;
         }
         crashed = batch;
-        void first.abandon(); // stops without completing or committing this batch
+        await waitFor('subscribe() to return', () => subscription.current !== undefined, 10_000);
+        void subscription.current?.abandon(); // stops without completing or committing this batch
       },
     });
+    subscription.current = first;
     await waitFor('the crash', () => crashed !== null, 60_000);
     await first.close();
     const lost = crashed as unknown as EventBatch;

@@ -9,7 +9,9 @@ import { KafkaEventBus } from '../src/kafka/kafka-event-bus';
 
 /** Brokers of the real Kafka that scripts/services.sh started (throws if it is not running). */
 export function kafkaBrokers(): string[] {
-  return realService('kafka').SONDE_TEST_KAFKA_BROKERS!.split(',');
+  const brokers = realService('kafka').SONDE_TEST_KAFKA_BROKERS;
+  if (!brokers) throw new Error('kafka.env has no SONDE_TEST_KAFKA_BROKERS');
+  return brokers.split(',');
 }
 
 /** A topic prefix of its own, so tests sharing the broker never read each other's events. */

@@ -27,8 +27,6 @@ export interface KafkaEventBusDeps {
 export class KafkaEventBus implements EventBus {
   private readonly kafka: Kafka;
   private readonly admin: Admin;
-  private adminReady: Promise<void> | null = null;
-  private topicsReady: Promise<void> | null = null;
   private readonly subscriptions = new Set<KafkaSubscription>();
   private closed = false;
   private readonly logger: BusLogger;
@@ -39,9 +37,10 @@ export class KafkaEventBus implements EventBus {
     private readonly deps: KafkaEventBusDeps,
     private readonly publisher: KafkaPublisher,
     kafka: Kafka,
+    private readonly topics: TopicCreator,
   ) {
     this.kafka = kafka;
-    this.admin = kafka.admin({ retry: { retries: 3, initialRetryTime: 200, maxRetryTime: 2_000 } });
+    this.admin = topics.admin;
     this.logger = deps.logger ?? silentBusLogger;
   }
 
@@ -58,15 +57,15 @@ export class KafkaEventBus implements EventBus {
       retry: { retries: k.producer.retries, initialRetryTime: 200, maxRetryTime: 2_000 },
     });
     const spool = await SegmentSpool.open(k.spool, deps);
-    let bus: KafkaEventBus | null = null;
-    const publisher = new KafkaPublisher(kafka, () => bus!.ensureTopics(), k, spool, deps.metrics, logger);
-    bus = new KafkaEventBus(config, spool, deps, publisher, kafka);
+    const topics = new TopicCreator(kafka, config, logger);
+    const publisher = new KafkaPublisher(kafka, () => topics.ensure(), k, spool, deps.metrics, logger);
+    const bus = new KafkaEventBus(config, spool, deps, publisher, kafka, topics);
     publisher.start();
     return bus;
   }
 
   topicOf(family: EventFamily): string {
-    return `${this.config.kafka.topicPrefix}${topicForFamily(family)}`;
+    return topicOfFamily(this.config, family);
   }
 
   publish(events: readonly SondeEvent[]): Promise<void> {
@@ -74,8 +73,8 @@ export class KafkaEventBus implements EventBus {
     let bytes = 0;
     const max = this.config.kafka.producer.maxEventBytes;
     const prefix = this.config.kafka.topicPrefix;
-    for (let i = 0; i < events.length; i++) {
-      const e = events[i]!;
+    let i = 0;
+    for (const e of events) {
       const value = encodeEvent(e);
       if (value.length > max) {
         this.deps.metrics.publishFailures.inc({ adapter: 'kafka', reason: 'too_large' }, events.length);
@@ -85,7 +84,7 @@ export class KafkaEventBus implements EventBus {
           bytes: value.length,
         }));
       }
-      records[i] = { topic: prefix + topicFor(e.kind), key: e.device.id, value };
+      records[i++] = { topic: prefix + topicFor(e.kind), key: e.device.id, value };
       bytes += value.length;
     }
     return this.publisher.publish(records, bytes);
@@ -107,31 +106,7 @@ export class KafkaEventBus implements EventBus {
 
   /** Creates the family topics that are missing (idempotent; once per bus unless it failed). */
   ensureTopics(): Promise<void> {
-    this.topicsReady ??= (async () => {
-      await this.connectAdmin();
-      const k = this.config.kafka;
-      const existing = new Set(await this.admin.listTopics());
-      const missing = EVENT_FAMILIES.map((f) => this.topicOf(f)).filter((t) => !existing.has(t));
-      if (missing.length) {
-        await this.admin.createTopics({
-          waitForLeaders: true,
-          topics: missing.map((topic) => ({ topic, numPartitions: k.partitions, replicationFactor: k.replicationFactor })),
-        });
-        this.logger.info({ topics: missing, partitions: k.partitions }, 'created kafka topics');
-      }
-    })().catch((err: unknown) => {
-      this.topicsReady = null;
-      throw err;
-    });
-    return this.topicsReady;
-  }
-
-  private connectAdmin(): Promise<void> {
-    this.adminReady ??= this.admin.connect().catch((err: unknown) => {
-      this.adminReady = null;
-      throw err;
-    });
-    return this.adminReady;
+    return this.topics.ensure();
   }
 
   async health(): Promise<BusHealth> {
@@ -147,7 +122,59 @@ export class KafkaEventBus implements EventBus {
     this.closed = true;
     await this.publisher.close();
     await Promise.all([...this.subscriptions].map((s) => s.close()));
-    if (this.adminReady) await this.admin.disconnect().catch(() => undefined);
+    await this.topics.close();
     await this.spool.close();
+  }
+}
+
+function topicOfFamily(config: BusConfig, family: EventFamily): string {
+  return `${config.kafka.topicPrefix}${topicForFamily(family)}`;
+}
+
+/** Creates the family topics that are missing, with the configured partitions (admin client). */
+class TopicCreator {
+  readonly admin: Admin;
+  private adminReady: Promise<void> | null = null;
+  private topicsReady: Promise<void> | null = null;
+
+  constructor(
+    kafka: Kafka,
+    private readonly config: BusConfig,
+    private readonly logger: BusLogger,
+  ) {
+    this.admin = kafka.admin({ retry: { retries: 3, initialRetryTime: 200, maxRetryTime: 2_000 } });
+  }
+
+  ensure(): Promise<void> {
+    this.topicsReady ??= (async () => {
+      await this.connect();
+      const k = this.config.kafka;
+      const existing = new Set(await this.admin.listTopics());
+      const missing = EVENT_FAMILIES.map((f) => topicOfFamily(this.config, f)).filter((t) => !existing.has(t));
+      if (missing.length) {
+        await this.admin.createTopics({
+          waitForLeaders: true,
+          topics: missing.map((topic) => ({ topic, numPartitions: k.partitions, replicationFactor: k.replicationFactor })),
+        });
+        this.logger.info({ topics: missing, partitions: k.partitions }, 'created kafka topics');
+      }
+    })().catch((err: unknown) => {
+      this.topicsReady = null;
+      throw err;
+    });
+    return this.topicsReady;
+  }
+
+  /** The admin client, connected (the subscriptions read committed offsets with it). */
+  connect(): Promise<void> {
+    this.adminReady ??= this.admin.connect().catch((err: unknown) => {
+      this.adminReady = null;
+      throw err;
+    });
+    return this.adminReady;
+  }
+
+  async close(): Promise<void> {
+    if (this.adminReady) await this.admin.disconnect().catch(() => undefined);
   }
 }

@@ -113,8 +113,10 @@ export class KafkaPublisher {
       const chunk: Pending[] = [];
       let events = 0;
       let bytes = 0;
-      while (this.queue.length && (chunk.length === 0 || (events + this.queue[0]!.records.length <= batchEvents && bytes + this.queue[0]!.bytes <= batchBytes))) {
-        const p = this.queue.shift()!;
+      for (let p = this.queue[0]; p; p = this.queue[0]) {
+        // one publish() call is never split; a call larger than the limits goes alone
+        if (chunk.length > 0 && (events + p.records.length > batchEvents || bytes + p.bytes > batchBytes)) break;
+        this.queue.shift();
         chunk.push(p);
         events += p.records.length;
         bytes += p.bytes;
@@ -126,7 +128,7 @@ export class KafkaPublisher {
   }
 
   private async deliver(chunk: Pending[], events: number): Promise<void> {
-    const records = chunk.length === 1 ? chunk[0]!.records : chunk.flatMap((p) => p.records);
+    const records = chunk.flatMap((p) => p.records);
     if (!this.brokerDown && this.spool.depth === 0) {
       try {
         await this.ensureConnected();

@@ -123,7 +123,8 @@ export class KafkaSubscription implements Subscription {
   private async handleBuffered(payload: EachBatchPayload, state: PartitionState, highWatermark: number): Promise<void> {
     const { topic, partition } = payload.batch;
     while (!this.closing && payload.isRunning() && !payload.isStale()) {
-      if (state.start === null && state.buffer.length) state.start = state.buffer[0]!.offset;
+      // nothing committed yet: the group starts at the first message it was given
+      state.start ??= state.buffer[0]?.offset ?? null;
       if (state.start === null) return;
       const cut = cutOffsetBatch(state.buffer, state.start, state.intentLast, this.maxBatchEvents, highWatermark);
       if (!cut) return;

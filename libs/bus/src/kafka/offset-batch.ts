@@ -52,14 +52,13 @@ export function cutOffsetBatch<M extends OffsetMessage>(
   maxEvents: number,
   highWatermark: number,
 ): OffsetBatch<M> | null {
-  if (buffered.length === 0) return null;
-  const newest = buffered[buffered.length - 1]!.offset;
+  const newest = buffered.at(-1);
+  if (!newest) return null;
   if (intentLast !== null && intentLast >= start) {
-    if (newest < intentLast && newest < highWatermark - 1) return null;
-    let n = 0;
-    while (n < buffered.length && buffered[n]!.offset <= intentLast) n++;
-    return { messages: buffered.slice(0, n), first: start, last: intentLast };
+    if (newest.offset < intentLast && newest.offset < highWatermark - 1) return null;
+    const n = buffered.findIndex((m) => m.offset > intentLast);
+    return { messages: n < 0 ? buffered.slice() : buffered.slice(0, n), first: start, last: intentLast };
   }
   const messages = buffered.slice(0, maxEvents);
-  return { messages, first: start, last: messages[messages.length - 1]!.offset };
+  return { messages, first: start, last: messages.at(-1)?.offset ?? start };
 }

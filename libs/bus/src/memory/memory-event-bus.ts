@@ -104,7 +104,7 @@ export class MemoryEventBus implements EventBus {
         this.deps.metrics.publishFailures.inc({ adapter: 'memory', reason: 'no_subscriber' }, orphans.length);
         throw new BusError('overloaded', `no subscriber for ${orphans.length} events and the backlog is full`, {
           backlog: this.backlog.length,
-          family: familyOf(orphans[0]!.kind),
+          family: orphans[0] ? familyOf(orphans[0].kind) : '',
         });
       }
       this.backlog.push(...orphans);
@@ -317,8 +317,9 @@ class MemorySubscriber {
         await group.waitForArrival(fillUntil - Date.now());
       }
       const taken = group.peek(this.maxBatchEvents);
-      const first = taken[0]!.seq;
-      const last = taken[taken.length - 1]!.seq;
+      const first = taken[0]?.seq;
+      const last = taken.at(-1)?.seq;
+      if (first === undefined || last === undefined) continue;
       const batch = {
         source: `memory/${group.name}`,
         dedupToken: `memory/${group.name}/${first}-${last}`,

@@ -86,7 +86,7 @@ export class SegmentSpool {
     const names = (await readdir(this.dir)).filter((n) => SEGMENT_NAME.test(n)).sort();
     this.cursor = await this.readCursor();
     for (const name of names) {
-      const seq = Number(SEGMENT_NAME.exec(name)![1]);
+      const seq = Number(name.slice(0, 16));
       const file = path.join(this.dir, name);
       this.nextSeq = Math.max(this.nextSeq, seq + 1);
       if (seq < this.cursor.segment) {
@@ -144,8 +144,7 @@ export class SegmentSpool {
         events: records.length,
       });
     }
-    if (needsSegment) await this.rotate();
-    const active = this.active!;
+    const active = needsSegment || !this.active ? await this.rotate() : this.active;
     await active.fd.write(buf, 0, buf.length, active.segment.size);
     if (this.config.fsync === 'always') await active.fd.datasync();
     else this.dirty = true;
@@ -223,7 +222,7 @@ export class SegmentSpool {
     openDirs.delete(this.dir);
   }
 
-  private async rotate(): Promise<void> {
+  private async rotate(): Promise<{ segment: Segment; fd: FileHandle }> {
     if (this.active) {
       if (this.config.fsync !== 'never') await this.active.fd.sync();
       await this.active.fd.close();
@@ -240,6 +239,7 @@ export class SegmentSpool {
       this.cursor = { segment: seq, offset: SEGMENT_MAGIC.length };
       await this.writeCursor();
     }
+    return this.active;
   }
 
   private async dropSegment(segment: Segment): Promise<void> {

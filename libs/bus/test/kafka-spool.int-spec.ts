@@ -38,6 +38,41 @@ describe('KafkaEventBus spool during a broker outage', () => {
       },
     });
 
+  it('spools when no broker answers at all, and rejects once the spool is full', async () => {
+    const spoolDir = mkdtempSync(path.join(tmpdir(), 'sonde-bus-spool-'));
+    const registry = new Registry();
+    const dead = busConfigSchema.parse({
+      type: 'kafka',
+      kafka: {
+        brokers: ['127.0.0.1:1'], // nothing listens on port 1: connection refused
+        connectionTimeoutMs: 500,
+        producer: { retries: 0 },
+        spool: { dir: spoolDir, maxBytes: 64 * 1024, segmentBytes: 16 * 1024, fsync: 'never' },
+      },
+    });
+    const bus = await newKafkaBus(dead, registry);
+    const accepted: SondeEvent[] = [];
+    let rejected: unknown = null;
+    for (let i = 0; i < 200 && !rejected; i++) {
+      const events = metricEvents('full', 'd', 10, i * 10);
+      try {
+        await bus.publish(events);
+        accepted.push(...events);
+      } catch (err) {
+        rejected = err;
+      }
+    }
+    expect(String(rejected)).toContain('spool full');
+    expect(accepted.length).toBeGreaterThan(0);
+    const health = await bus.health();
+    expect(health.ok).toBe(false);
+    expect(health.pending).toBe(accepted.length);
+    expect(await registry.getSingleMetricAsString('sonde_bus_publish_failures_total')).toContain('reason="spool_full"} 10');
+    expect(await registry.getSingleMetricAsString('sonde_bus_spool_events')).toContain(`sonde_bus_spool_events ${accepted.length}`);
+    await bus.close();
+    rmSync(spoolDir, { recursive: true, force: true });
+  }, 120_000);
+
   it('keeps accepting while the broker is down, survives a publisher restart, then delivers every event', async () => {
     const prefix = uniquePrefix('outage');
     const spoolDir = mkdtempSync(path.join(tmpdir(), 'sonde-bus-spool-'));

@@ -93,13 +93,9 @@ export class KafkaEventBus implements EventBus {
   async subscribe(options: SubscribeOptions): Promise<KafkaSubscription> {
     if (this.closed) throw new BusError('unavailable', 'event bus is closed', { adapter: 'kafka', group: options.group });
     await this.ensureTopics();
-    const sub = new KafkaSubscription(this.kafka, this.admin, options.families.map((f) => this.topicOf(f)), options, this.config, this.deps.metrics, this.logger);
+    const topics = options.families.map((f) => this.topicOf(f));
+    const sub = new KafkaSubscription(this.kafka, this.admin, topics, options, this.config, this.deps.metrics, this.logger, () => this.subscriptions.delete(sub));
     this.subscriptions.add(sub);
-    const close = sub.close.bind(sub);
-    sub.close = async () => {
-      this.subscriptions.delete(sub);
-      await close();
-    };
     await sub.start();
     return sub;
   }

@@ -46,6 +46,7 @@ export class KafkaSubscription implements Subscription {
     private readonly busConfig: BusConfig,
     private readonly metrics: BusMetrics,
     private readonly logger: BusLogger,
+    private readonly onClosed: () => void = () => undefined,
   ) {
     const c = busConfig.kafka.consumer;
     this.maxBatchEvents = options.maxBatchEvents ?? c.maxBatchEvents;
@@ -83,7 +84,7 @@ export class KafkaSubscription implements Subscription {
   /** Stops after the batch in flight completed and was committed. */
   close(): Promise<void> {
     this.closing = true;
-    this.closed ??= this.consumer.disconnect();
+    this.closed ??= this.consumer.disconnect().finally(this.onClosed);
     return this.closed;
   }
 

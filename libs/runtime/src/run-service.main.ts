@@ -66,8 +66,29 @@ export async function runService<S extends SectionSchemas>(
   const app = await NestFactory.create(root, { bufferLogs: true });
   const logger = app.get<Logger>(LOGGER);
   app.useLogger(new PinoNestLogger(logger));
-  app.enableShutdownHooks();
   await app.listen(config.telemetry.http.port, config.telemetry.http.host);
   logger.info({ url: await app.getUrl() }, `${definition.service} started`);
+  // Our own signal handling rather than Nest's enableShutdownHooks, which re-raises the signal
+  // after closing: a graceful stop should exit 0 (Kubernetes and systemd read it as clean).
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, `${definition.service} stopping`);
+    app
+      .close()
+      .then(() => {
+        logger.info(`${definition.service} stopped`);
+        logger.flush();
+        process.exit(0);
+      })
+      .catch((err: unknown) => {
+        logger.error({ err }, `${definition.service} did not stop cleanly`);
+        logger.flush();
+        process.exit(1);
+      });
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
   return app;
 }

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# bench/traps: Sonde trap receiver vs Debian snmptrapd, the same generated SNMPv2c traps on
+# loopback. Results: bench/traps/results/run-*.json; figures and reading in RESULTS.md.
+#   bench/traps/run.sh [--rates 5000,10000,20000,40000,80000] [--seconds 2] [--cpu-count 100000] [--cpu-rate 10000]
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$ROOT"
+bash scripts/peers.sh install snmp
+# shellcheck source=../../scripts/lib/node24.sh
+source scripts/lib/node24.sh
+# main.ts needs libs/bus's BusModule; the bench uses only the domain files, so a build error
+# there must not stop it — the emitted dist is what runs
+node node_modules/typescript/bin/tsc -b libs/snmp services/trap-receiver || echo "bench/traps: build reported errors (see above); using emitted dist" >&2
+exec node bench/traps/run-bench.cjs "$@"

@@ -1,0 +1,73 @@
+// The Sonde trap receiver (services/trap-receiver/dist) in its own process, so its CPU is
+// measured alone: real TrapSockets + TrapReceiver (decode, community check, dictionary
+// translation, event creation) + TrapPublisher into a bus that only counts.
+// Protocol on stdio: prints "READY <port>", answers "stats" with JSON, exits on "quit".
+const path = require('node:path');
+const readline = require('node:readline');
+let delivered = 0;
+const dist = path.join(__dirname, '../../services/trap-receiver/dist');
+const { buildTrapReceiver } = require(path.join(dist, 'build-trap-receiver.js'));
+const { TrapPublisher } = require(path.join(dist, 'trap-publisher.js'));
+const { TrapSockets } = require(path.join(dist, 'trap-sockets.js'));
+const { trapReceiverConfigSchema } = require(path.join(dist, 'trap-receiver.config.js'));
+const { loadOidDictionary } = require(path.join(__dirname, '../../libs/snmp/dist/mib/mib-loader.js'));
+const { Registry } = require('prom-client');
+const dgram = require('node:dgram');
+
+// `node target-sonde.cjs bare`: a dgram socket that only counts — Node's floor for UDP.
+// `node target-sonde.cjs net-snmp`: net-snmp 3.29.2's own Receiver (v2c, community public).
+const mode = process.argv[2] ?? 'sonde';
+function serve(port, close) {
+  process.stdout.write(`READY ${port}\n`);
+  readline.createInterface({ input: process.stdin }).on('line', async (line) => {
+    if (line === 'stats') process.stdout.write(`${JSON.stringify({ delivered })}\n`);
+    if (line === 'quit') {
+      await close();
+      process.exit(0);
+    }
+  });
+}
+if (mode === 'bare') {
+  const s = dgram.createSocket({ type: 'udp4', recvBufferSize: Number(process.env.RCVBUF ?? 4194304) });
+  s.on('message', () => void delivered++);
+  s.bind(0, '127.0.0.1', () => serve(s.address().port, () => new Promise((r) => s.close(r))));
+  return;
+}
+if (mode === 'net-snmp') {
+  const snmp = require(require.resolve('net-snmp', { paths: [path.join(__dirname, '../..')] }));
+  const port = Number(process.env.NET_SNMP_PORT);
+  const receiver = snmp.createReceiver({ port, address: '127.0.0.1', transport: 'udp4' }, (err) => void (err || delivered++));
+  receiver.getAuthorizer().addCommunity('public');
+  serve(port, () => new Promise((r) => receiver.close(r)));
+  return;
+}
+
+const bus = {
+  publish: async (events) => void (delivered += events.length),
+  subscribe: async () => { throw new Error('unused'); },
+  health: async () => ({ ok: true, detail: '', pending: 0 }),
+  close: async () => {},
+};
+const config = trapReceiverConfigSchema.parse({
+  listen: [{ address: '127.0.0.1', port: 0 }],
+  // the bench measures the pipeline, not the limiter: one source sends everything
+  rateLimit: { perSourcePerSecond: 1e9, perSourceBurst: 1e9, globalPerSecond: 1e9, globalBurst: 1e9, maxSources: 10 },
+  receiveBufferBytes: Number(process.env.RCVBUF ?? 4194304),
+});
+const { dictionary } = loadOidDictionary();
+const parts = buildTrapReceiver({
+  config, communities: ['public'], users: [], dictionary, registry: new Registry(), clock: { now: () => Date.now() },
+  origin: { site: 'bench', collector: 'bench' }, resolveDevice: (address) => ({ id: address, address }),
+});
+const publisher = new TrapPublisher(bus, parts.metrics, 1_000_000);
+const sockets = new TrapSockets(parts.receiver, publisher, config.receiveBufferBytes);
+sockets.start(config.listen).then((bound) => {
+  process.stdout.write(`READY ${bound[0].port}\n`);
+  readline.createInterface({ input: process.stdin }).on('line', async (line) => {
+    if (line === 'stats') process.stdout.write(`${JSON.stringify({ delivered })}\n`);
+    if (line === 'quit') {
+      await sockets.close();
+      process.exit(0);
+    }
+  });
+});

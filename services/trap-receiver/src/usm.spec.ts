@@ -1,0 +1,59 @@
+import { localizeKey, passwordToKey, privKey, encryptScopedPdu, decryptScopedPdu, PRIV_PROTOCOLS, type PrivProtocol } from './usm';
+import { EngineTimeTracker } from './engine-time';
+import { StormGuard } from './storm-guard';
+
+describe('USM key localization (RFC 3414 A.3)', () => {
+  const engine = Buffer.from('000000000000000000000002', 'hex');
+  it('MD5: maplesyrup', () => {
+    const ku = passwordToKey('md5', 'maplesyrup');
+    expect(ku.toString('hex')).toBe('9faf3283884e92834ebc9847d8edd963');
+    expect(localizeKey('md5', ku, engine).toString('hex')).toBe('526f5eed9fcce26f8964c2930787d82b');
+  });
+  it('SHA-1: maplesyrup', () => {
+    const ku = passwordToKey('sha', 'maplesyrup');
+    expect(ku.toString('hex')).toBe('9fb5cc0381497b3793528939ff788d5d79145211');
+    expect(localizeKey('sha', ku, engine).toString('hex')).toBe('6695febc9288e36282235fc7151f128497b38f3f');
+  });
+  it.each(Object.keys(PRIV_PROTOCOLS) as PrivProtocol[])('%s encrypts and decrypts a ScopedPDU', (priv) => {
+    const key = privKey('sha256', priv, passwordToKey('sha256', 'privpass-456'), engine);
+    const plain = Buffer.from('300e0400040030080201000201000201', 'hex');
+    const { data, salt } = encryptScopedPdu(priv, key, 3, 1234, plain);
+    expect(decryptScopedPdu(priv, key, salt, 3, 1234, data).subarray(0, plain.length)).toEqual(plain);
+  });
+});
+
+describe('EngineTimeTracker (RFC 3414 §3.2 step 7b)', () => {
+  it('learns, accepts inside the window, rejects replays and boots going back', () => {
+    let now = 0;
+    const t = new EngineTimeTracker({ now: () => now });
+    expect(t.check('e', 5, 1000)).toBeUndefined();
+    now += 120_000;
+    expect(t.check('e', 5, 1000)).toBeUndefined(); // 120 s old: inside 150 s
+    now += 60_000;
+    expect(t.check('e', 5, 1000)).toBe('not-in-time-window'); // 180 s old
+    expect(t.check('e', 5, 1180)).toBeUndefined(); // current
+    expect(t.check('e', 4, 99999)).toBe('not-in-time-window'); // boots went back
+    expect(t.check('e', 6, 1)).toBeUndefined(); // reboot: new boots
+    expect(t.check('e', 5, 1200)).toBe('not-in-time-window');
+    expect(t.check('e', 2147483647, 1)).toBe('not-in-time-window');
+  });
+});
+
+describe('StormGuard', () => {
+  it('refills per second, caps the total and forgets the least recent source', () => {
+    let now = 0;
+    const g = new StormGuard({ perSourceRate: 10, perSourceBurst: 10, globalRate: 15, globalBurst: 15, maxSources: 2 }, { now: () => now });
+    for (let i = 0; i < 10; i++) expect(g.admit('a')).toBeUndefined();
+    expect(g.admit('a')).toBe('source-rate');
+    for (let i = 0; i < 5; i++) expect(g.admit('b')).toBeUndefined();
+    expect(g.admit('b')).toBe('global-rate');
+    now += 1000;
+    expect(g.admit('a')).toBeUndefined();
+    g.admit('c'); // a third source: 'a' (first inserted) is forgotten
+    expect(g.trackedSources).toBe(2);
+    expect(g.summary()).toEqual([
+      { source: 'b', received: 6, dropped: 1 },
+      { source: '(forgotten sources)', received: 1, dropped: 1 },
+    ]);
+  });
+});

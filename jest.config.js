@@ -8,7 +8,7 @@ const projectsIn = (dir) =>
   fs.existsSync(path.join(__dirname, dir))
     ? fs.readdirSync(path.join(__dirname, dir)).filter((n) => fs.existsSync(path.join(__dirname, dir, n, 'package.json')))
     : [];
-const moduleNameMapper = {};
+const moduleNameMapper = { '^(\\.{1,2}/.*)\\.js$': '$1' };
 for (const lib of projectsIn('libs')) moduleNameMapper[`^@sonde/${lib}/(.*)$`] = `<rootDir>/libs/${lib}/src/$1`;
 for (const svc of projectsIn('services')) moduleNameMapper[`^@sonde/${svc}/(.*)$`] = `<rootDir>/services/${svc}/src/$1`;
 

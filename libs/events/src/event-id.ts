@@ -1,8 +1,8 @@
-import { v7 } from 'uuid';
+import { uuidV7 } from './uuid-v7';
 
 /** UUIDv7: time-ordered, unique per event, the dedupe key everywhere downstream. */
 export function newEventId(msecs?: number): string {
-  return msecs === undefined ? v7() : v7({ msecs });
+  return uuidV7(msecs);
 }
 
 /** The creation time a UUIDv7 carries in its first 48 bits. */

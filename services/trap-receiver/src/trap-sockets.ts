@@ -14,6 +14,8 @@ export interface ListenAddress {
  */
 export class TrapSockets {
   private sockets: Socket[] = [];
+  /** bound ports, in the order of `listen` (port 0 resolved) */
+  ports: number[] = [];
 
   constructor(
     private readonly receiver: TrapReceiver,
@@ -42,6 +44,7 @@ export class TrapSockets {
       this.sockets.push(socket);
       const a = socket.address();
       bound.push({ address: a.address, port: a.port });
+      this.ports.push(a.port);
     }
     return bound;
   }
@@ -49,6 +52,7 @@ export class TrapSockets {
   async close(): Promise<void> {
     await Promise.all(this.sockets.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
     this.sockets = [];
+    this.ports = [];
     await this.publisher.flush();
   }
 }

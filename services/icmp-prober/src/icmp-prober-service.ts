@@ -1,4 +1,3 @@
-import type { EventBus } from '@sonde/bus/event-bus';
 import type { EventOrigin } from '@sonde/events/create-event';
 import type { SondeEvent } from '@sonde/events/sonde-event';
 import { IcmpProber, type CycleResult, type IcmpTransport } from './icmp-prober';
@@ -7,6 +6,11 @@ import type { IcmpProberMetrics } from './icmp-prober.metrics';
 import { RawIcmpTransport } from './icmp-socket';
 import { probeEvents } from './probe-event';
 import { probeTarget, type ProbeTarget } from './probe-target';
+
+/** The part of the EventBus port (libs/bus/src/event-bus.ts) the prober uses. */
+export interface EventPublisher {
+  publish(events: readonly SondeEvent[]): Promise<void>;
+}
 
 /** The part of the inventory the prober reads: this site's devices and their addresses. */
 export interface DeviceSource {
@@ -20,7 +24,7 @@ export interface ProberLog {
 }
 
 export interface IcmpProberServiceDeps {
-  bus: EventBus;
+  bus: EventPublisher;
   inventory: DeviceSource;
   metrics: IcmpProberMetrics;
   log: ProberLog;

@@ -1,5 +1,4 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import type { EventBus } from '@sonde/bus/event-bus';
 import type { Inventory } from '@sonde/inventory/inventory';
 import { SONDE_INVENTORY } from '@sonde/inventory/inventory.tokens';
 import type { TelemetryIdentity } from '@sonde/telemetry/telemetry-identity';
@@ -9,7 +8,7 @@ import type { Registry } from 'prom-client';
 import { ICMP_PROBER_CONFIG, IcmpProberListener } from './icmp-prober.listener';
 import { icmpProberConfigSchema, type IcmpProberConfig } from './icmp-prober.config';
 import { IcmpProberMetrics } from './icmp-prober.metrics';
-import { IcmpProberService } from './icmp-prober-service';
+import { IcmpProberService, type EventPublisher } from './icmp-prober-service';
 
 /** ADR 0001 token of libs/bus's BusModule. */
 const EVENT_BUS = 'EVENT_BUS';
@@ -26,7 +25,7 @@ export class IcmpProberModule {
         {
           provide: IcmpProberService,
           inject: [EVENT_BUS, SONDE_INVENTORY, METRICS_REGISTRY, LOGGER, TELEMETRY_IDENTITY],
-          useFactory: (bus: EventBus, inventory: Inventory, registry: Registry, logger: Logger, identity: TelemetryIdentity) =>
+          useFactory: (bus: EventPublisher, inventory: Inventory, registry: Registry, logger: Logger, identity: TelemetryIdentity) =>
             new IcmpProberService(parsed, {
               bus,
               inventory: { devicesAt: () => inventory.devicesAt() },

@@ -145,8 +145,12 @@ export class IcmpProber {
     this.transport.onPacket((family, bytes, source) => this.handlePacket(family, bytes, source));
   }
 
-  /** Replaces the target list; targets kept keep their reachability state and schedule. */
-  setTargets(targets: readonly ProbeTarget[]): void {
+  /**
+   * Replaces the target list; targets kept keep their reachability state and schedule. New
+   * targets' first cycles are spread evenly over `spreadOverMs` (default: one cycle interval)
+   * so a restart or a rebalance does not burst; 0 starts them all now (the rate limit still holds).
+   */
+  setTargets(targets: readonly ProbeTarget[], spreadOverMs: number = this.settings.cycleIntervalMs): void {
     const wanted = new Map<string, ProbeTarget>();
     for (const t of targets) {
       if (this.unavailable.has(t.family)) {
@@ -179,7 +183,7 @@ export class IcmpProber {
     }
     // Spread the new targets' first cycles evenly over one interval: no burst at start.
     const now = this.now();
-    const step = added.length > 0 ? this.settings.cycleIntervalMs / added.length : 0;
+    const step = added.length > 0 ? spreadOverMs / added.length : 0;
     added.forEach((state, i) => this.queue.push(now + i * step, { state, index: 0 }));
     this.metrics.targets.set({ family: '4' }, this.countFamily(4));
     this.metrics.targets.set({ family: '6' }, this.countFamily(6));
@@ -227,6 +231,8 @@ export class IcmpProber {
   }
 
   private arm(now: number): void {
+    // A cycle completed by expire() may have stopped the prober (its onCycle called stop()).
+    if (!this.running) return;
     let at = this.queue.peekDue();
     if (at !== Infinity && this.tokens < 1) {
       at = Math.max(at, now + ((1 - this.tokens) * 1000) / this.settings.maxPacketsPerSecond);

@@ -1,4 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { IcmpProbePayload } from '@sonde/events/payloads/icmp-probe';
 import { missingNetRawMessage } from '../src/icmp-prober-error';
@@ -27,6 +29,24 @@ describe('icmp-prober privileges', () => {
     expect(r.stderr.trim()).toBe(missingNetRawMessage(4));
     expect(r.stderr).toContain('missing capability CAP_NET_RAW');
     expect(r.stderr).toContain('net.ipv4.ping_group_range');
+  });
+
+  it('the service entry point (dist/main.js) refuses to boot without CAP_NET_RAW: exit 3, that message', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'icmp-prober-'));
+    try {
+      const file = path.join(dir, 'sonde.yaml');
+      writeFileSync(file, 'site: lab\nbus:\n  type: memory\ntelemetry:\n  http:\n    host: 127.0.0.1\n    port: 0\nicmpProber:\n  targets:\n    - address: 127.0.0.1\n');
+      const main = path.join(ROOT, 'services/icmp-prober/dist/main.js');
+      const r = spawnSync('setpriv', ['--inh-caps=-net_raw', '--bounding-set=-net_raw', '--', process.execPath, main, '--config', file], {
+        encoding: 'utf8',
+        cwd: ROOT,
+        timeout: 60_000,
+      });
+      expect(r.status).toBe(3);
+      expect(r.stderr.trim().split('\n').at(-1)).toBe(missingNetRawMessage(4));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('an unprivileged user without capabilities: the same message', () => {

@@ -1,0 +1,18 @@
+import 'reflect-metadata';
+import { BusModule } from '@sonde/bus/bus.module';
+import { busConfigSchema } from '@sonde/bus/bus.config';
+import { runService } from '@sonde/runtime/run-service.main';
+import { IcmpProberError } from './icmp-prober-error';
+import { icmpProberConfigSchema } from './icmp-prober.config';
+import { IcmpProberModule } from './icmp-prober.module';
+
+runService({
+  service: 'icmp-prober',
+  sections: { bus: busConfigSchema, icmpProber: icmpProberConfigSchema },
+  imports: (config) => [BusModule.forRoot(config.bus), IcmpProberModule.forRoot(config.icmpProber)],
+}).catch((err: unknown) => {
+  // A boot failure the operator must fix (missing CAP_NET_RAW): its message, not a stack trace.
+  if (!(err instanceof IcmpProberError)) throw err;
+  process.stderr.write(`${err.message}\n`);
+  process.exit(3);
+});

@@ -122,8 +122,7 @@ describe('trap-receiver with net-snmp snmptrap/snmpinform', () => {
     const specific = byTrap('1.3.6.1.4.1.8072.4.0.17')[0];
     expect(specific?.payload.varbinds.map((v) => [v.name, v.value])).toEqual([
       ['SNMPv2-MIB::sysName.0', 'edge-1'],
-      // SNMP-COMMUNITY-MIB is not shipped yet (PROVENANCE.md): the name stops at snmpModules
-      ['SNMPv2-SMI::snmpModules.18.1.3.0', '10.9.8.7'],
+      ['SNMP-COMMUNITY-MIB::snmpTrapAddress.0', '10.9.8.7'],
       ['SNMPv2-MIB::snmpTrapEnterprise.0', '1.3.6.1.4.1.8072.4'],
     ].map(([n, v]) => [n, v]));
     // not a trusted relay: the UDP source names the device, not agent-addr

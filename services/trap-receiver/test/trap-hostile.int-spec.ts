@@ -5,6 +5,9 @@ import { loadOidDictionary } from '@sonde/snmp/mib/mib-loader';
 import { buildTrapReceiver } from '../src/build-trap-receiver';
 import { decodeMessage } from '../src/snmp-message';
 import { trapReceiverConfigSchema } from '../src/trap-receiver.config';
+import { TrapPublisher } from '../src/trap-publisher';
+import { TrapSockets } from '../src/trap-sockets';
+import type { SondeEvent } from '@sonde/events/sonde-event';
 import { netSnmp } from './trap-peers';
 
 // Replay, engine-ID flood, hostile bytes and storms, on packets captured from Debian's snmptrap.
@@ -149,5 +152,31 @@ describe('storm protection', () => {
     expect(others).toBe(100);
     expect(await dropped('source-rate')).toBe(900);
     expect(parts.stormGuard.summary()).toEqual([{ source: '10.0.0.66', received: 1000, dropped: 900 }]);
+  });
+
+  it('over real sockets: 127.0.0.66 floods at 10× its burst, 127.0.0.2 and .3 all arrive', async () => {
+    const { parts, dropped } = setup({ perSourcePerSecond: 10, perSourceBurst: 100, globalPerSecond: 1e6, globalBurst: 1e6 });
+    const events: SondeEvent[] = [];
+    const bus = { publish: async (e: readonly SondeEvent[]) => void events.push(...e), subscribe: async () => { throw new Error('unused'); }, health: async () => ({ ok: true, detail: '', pending: 0 }), close: async () => {} };
+    const sockets = new TrapSockets(parts.receiver, new TrapPublisher(bus, parts.metrics, 100_000));
+    const [bound] = await sockets.start([{ address: '127.0.0.1', port: 0 }]);
+    const sender = async (address: string) => {
+      const s = createSocket('udp4');
+      await new Promise<void>((r) => s.bind(0, address, () => r()));
+      return s;
+    };
+    const flood = await sender('127.0.0.66');
+    const quiet = [await sender('127.0.0.2'), await sender('127.0.0.3')];
+    for (let i = 0; i < 1000; i++) {
+      flood.send(v2c, bound?.port ?? 0, '127.0.0.1');
+      if (i % 20 === 0) for (const q of quiet) q.send(v2c, bound?.port ?? 0, '127.0.0.1');
+      if (i % 50 === 49) await new Promise((r) => setTimeout(r, 5)); // paced: the test is the limiter, not the kernel buffer
+    }
+    const bySource = (a: string) => events.filter((e) => e.device.address === a).length;
+    for (let i = 0; i < 500 && (bySource('127.0.0.2') < 50 || bySource('127.0.0.3') < 50 || (await dropped('source-rate')) < 900); i++) await new Promise((r) => setTimeout(r, 10));
+    expect([bySource('127.0.0.2'), bySource('127.0.0.3'), bySource('127.0.0.66')]).toEqual([50, 50, 100]);
+    expect(await dropped('source-rate')).toBe(900);
+    for (const s of [flood, ...quiet]) s.close();
+    await sockets.close();
   });
 });

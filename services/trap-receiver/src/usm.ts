@@ -1,46 +1,9 @@
 import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { desCbc as desCbcMode } from '@sonde/snmp/crypto/des-cbc';
 import { TrapError } from './trap-error';
 
-/**
- * DES-CBC lives in OpenSSL 3's legacy provider, which Node 24 loads only with
- * `--openssl-legacy-provider`. net-snmp 3.29.2 calls OpenSSL's des-cbc (throws here) and its
- * bundled pure-JS DES fails the FIPS 46 test vector (UPSTREAM-NOTE.md), so when native DES is
- * missing we use npm `des.js` (as libs/snmp's session does). Measured: fine for the few old
- * devices that still only speak DES.
- */
-interface DesJsCipher {
-  update(data: Buffer): number[];
-  final(): number[];
-}
-interface DesJs {
-  DES: unknown;
-  CBC: { instantiate(c: unknown): { create(o: { type: 'encrypt' | 'decrypt'; key: Buffer; iv: Buffer; padding: boolean }): DesJsCipher } };
-}
-
-function nativeDes(): boolean {
-  try {
-    createCipheriv('des-cbc', Buffer.alloc(8), Buffer.alloc(8));
-    return true;
-  } catch {
-    return false;
-  }
-}
-const NATIVE_DES = nativeDes();
-let desJsCbc: ReturnType<DesJs['CBC']['instantiate']> | undefined;
-
 function desCbc(decrypt: boolean, key: Buffer, iv: Buffer, data: Buffer): Buffer {
-  if (NATIVE_DES) {
-    const c = decrypt ? createDecipheriv('des-cbc', key, iv) : createCipheriv('des-cbc', key, iv);
-    c.setAutoPadding(false);
-    return Buffer.concat([c.update(data), c.final()]);
-  }
-  if (!desJsCbc) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const desJs = require('des.js') as DesJs;
-    desJsCbc = desJs.CBC.instantiate(desJs.DES);
-  }
-  const c = desJsCbc.create({ type: decrypt ? 'decrypt' : 'encrypt', key, iv, padding: false });
-  return Buffer.from([...c.update(data), ...c.final()]);
+  return desCbcMode(decrypt ? 'decrypt' : 'encrypt', key, iv, data);
 }
 
 /** RFC 3414 (MD5, SHA-1: 96-bit MACs) and RFC 7860 (SHA-2 family). */

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import snmp from 'net-snmp';
+import { desCbc, NATIVE_DES } from '../crypto/des-cbc';
 
 /**
  * CBC-DES privacy (RFC 3414 §8) without OpenSSL's legacy provider. Node 24's OpenSSL 3 has no
@@ -10,15 +11,6 @@ import snmp from 'net-snmp';
  * lib/des.js does not match OpenSSL's output, measured, and is unused by net-snmp itself).
  * Installed once when a session pool is created; a no-op if native DES works.
  */
-interface DesCipher {
-  update(data: Buffer): number[];
-  final(): number[];
-}
-interface DesJs {
-  DES: unknown;
-  CBC: { instantiate(c: unknown): { create(o: { type: 'encrypt' | 'decrypt'; key: Buffer; iv: Buffer; padding: boolean }): DesCipher } };
-}
-
 interface NetSnmpCrypto {
   Authentication: { passwordToKey(authProtocol: number, password: string, engineID: Buffer): Buffer };
   Encryption: { algorithms: Record<number, { encryptPdu: unknown; decryptPdu: unknown }> };
@@ -29,14 +21,8 @@ let installed = false;
 export function installDesFallback(): void {
   if (installed) return;
   installed = true;
-  if (nativeDesWorks()) return;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const desJs = require('des.js') as DesJs;
-  const cbc = desJs.CBC.instantiate(desJs.DES);
-  const run = (type: 'encrypt' | 'decrypt', key: Buffer, iv: Buffer, data: Buffer): Buffer => {
-    const c = cbc.create({ type, key, iv, padding: false });
-    return Buffer.from([...c.update(data), ...c.final()]);
-  };
+  if (NATIVE_DES) return;
+  const run = desCbc;
   const lib = snmp as unknown as NetSnmpCrypto;
   const algo = lib.Encryption.algorithms[snmp.PrivProtocols.des];
   if (!algo) return;
@@ -63,14 +49,4 @@ export function installDesFallback(): void {
     for (let i = 0; i < 8; i++) iv[i] = (preIv[i] as number) ^ (privParameters[i] as number);
     return run('decrypt', key, iv, encryptedPdu);
   };
-}
-
-function nativeDesWorks(): boolean {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    (require('node:crypto') as typeof import('node:crypto')).createCipheriv('des-cbc', Buffer.alloc(8), Buffer.alloc(8));
-    return true;
-  } catch {
-    return false;
-  }
 }

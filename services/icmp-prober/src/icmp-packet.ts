@@ -78,8 +78,8 @@ export type IcmpMessage =
 export function internetChecksum(bytes: Uint8Array, start = 0, end = bytes.length): number {
   let sum = 0;
   let i = start;
-  for (; i + 1 < end; i += 2) sum += (bytes[i]! << 8) | bytes[i + 1]!;
-  if (i < end) sum += bytes[i]! << 8;
+  for (; i + 1 < end; i += 2) sum += ((bytes[i] ?? 0) << 8) | (bytes[i + 1] ?? 0);
+  if (i < end) sum += (bytes[i] ?? 0) << 8;
   while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
   return ~sum & 0xffff;
 }
@@ -124,8 +124,8 @@ export function decodeIcmp4(packet: Uint8Array): IcmpMessage {
   const icmp = packet.subarray(ip.headerLength, end);
   if (icmp.length < 8) return malformed(4, `ICMP message of ${icmp.length} bytes is shorter than its 8-byte header`);
   if (internetChecksum(icmp) !== 0) return malformed(4, 'ICMP checksum mismatch');
-  const type = icmp[0]!;
-  const code = icmp[1]!;
+  const type = icmp[0] ?? 0;
+  const code = icmp[1] ?? 0;
   if (type === ICMP4_ECHO_REPLY) {
     return {
       kind: 'echo-reply',
@@ -162,8 +162,8 @@ export function decodeIcmp4(packet: Uint8Array): IcmpMessage {
  */
 export function decodeIcmp6(icmp: Uint8Array, source: string): IcmpMessage {
   if (icmp.length < 8) return malformed(6, `ICMPv6 message of ${icmp.length} bytes is shorter than its 8-byte header`);
-  const type = icmp[0]!;
-  const code = icmp[1]!;
+  const type = icmp[0] ?? 0;
+  const code = icmp[1] ?? 0;
   if (type === ICMP6_ECHO_REPLY) {
     return {
       kind: 'echo-reply',
@@ -179,7 +179,7 @@ export function decodeIcmp6(icmp: Uint8Array, source: string): IcmpMessage {
   // RFC 4443 §2.4 (c): as much of the invoking packet as fits; we need its fixed header
   // (40 bytes) and the echo header behind it. Extension headers mean it was not our probe.
   if (icmp.length < 8 + 40) return malformed(6, 'ICMPv6 error quotes less than an IPv6 header');
-  if ((icmp[8]! >> 4) !== 6) return malformed(6, 'ICMPv6 error quotes a datagram that is not IPv6');
+  if (((icmp[8] ?? 0) >> 4) !== 6) return malformed(6, 'ICMPv6 error quotes a datagram that is not IPv6');
   if (icmp[8 + 6] !== IPPROTO_ICMPV6 || icmp.length < 48 + 8 || icmp[48] !== ICMP6_ECHO_REQUEST) {
     return { kind: 'other', family: 6, type, code };
   }
@@ -234,14 +234,14 @@ interface Ipv4Header {
 
 function parseIpv4Header(bytes: Uint8Array, at: number): Ipv4Header | string {
   if (bytes.length - at < 20) return `IPv4 header needs 20 bytes, got ${Math.max(0, bytes.length - at)}`;
-  const version = bytes[at]! >> 4;
+  const version = (bytes[at] ?? 0) >> 4;
   if (version !== 4) return `IP version ${version} where 4 was expected`;
-  const headerLength = (bytes[at]! & 0x0f) * 4;
+  const headerLength = ((bytes[at] ?? 0) & 0x0f) * 4;
   if (headerLength < 20 || bytes.length - at < headerLength) return `IPv4 header length ${headerLength} is invalid`;
   return {
     headerLength,
     totalLength: readU16(bytes, at + 2),
-    protocol: bytes[at + 9]!,
+    protocol: bytes[at + 9] ?? 0,
     source: `${bytes[at + 12]}.${bytes[at + 13]}.${bytes[at + 14]}.${bytes[at + 15]}`,
     destination: `${bytes[at + 16]}.${bytes[at + 17]}.${bytes[at + 18]}.${bytes[at + 19]}`,
   };
@@ -272,7 +272,7 @@ export function formatIpv6(bytes: Uint8Array, at: number): string {
 }
 
 function readU16(bytes: Uint8Array, at: number): number {
-  return (bytes[at]! << 8) | bytes[at + 1]!;
+  return ((bytes[at] ?? 0) << 8) | (bytes[at + 1] ?? 0);
 }
 
 function malformed(family: IpFamily, reason: string): IcmpMessage {

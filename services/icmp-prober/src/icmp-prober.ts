@@ -301,15 +301,14 @@ export class IcmpProber {
   }
 
   private nextDeadline(): number {
-    while (this.deadlineHead < this.deadlines.length && this.deadlines[this.deadlineHead]!.done) this.deadlineHead++;
-    const head = this.deadlines[this.deadlineHead];
+    let head = this.deadlines[this.deadlineHead];
+    while (head?.done) head = this.deadlines[++this.deadlineHead];
     return head ? head.deadlineMs : Infinity;
   }
 
   private expire(now: number): void {
     const list = this.deadlines;
-    while (this.deadlineHead < list.length) {
-      const probe = list[this.deadlineHead]!;
+    for (let probe = list[this.deadlineHead]; probe; probe = list[this.deadlineHead]) {
       if (!probe.done && probe.deadlineMs > now) break;
       // Advance before resolving: resolve() may complete a cycle and re-arm, which reads the head.
       this.deadlineHead++;

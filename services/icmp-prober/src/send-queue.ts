@@ -1,65 +1,63 @@
+interface Entry<T> {
+  due: number;
+  item: T;
+}
+
 /**
  * A binary min-heap of scheduled sends ordered by due time: O(log n) push/pop for thousands
  * of targets, where a timer per target would cost the event loop one timer each.
  */
 export class SendQueue<T> {
-  private readonly dues: number[] = [];
-  private readonly items: T[] = [];
+  private readonly heap: Entry<T>[] = [];
 
   get size(): number {
-    return this.items.length;
+    return this.heap.length;
   }
 
   /** Due time of the earliest entry, or Infinity when empty. */
   peekDue(): number {
-    return this.dues.length > 0 ? this.dues[0]! : Infinity;
+    return this.heap[0]?.due ?? Infinity;
   }
 
   push(due: number, item: T): void {
-    const dues = this.dues;
-    const items = this.items;
-    let i = dues.length;
-    dues.push(due);
-    items.push(item);
+    const heap = this.heap;
+    const entry = { due, item };
+    let i = heap.length;
+    heap.push(entry);
     while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (dues[parent]! <= due) break;
-      dues[i] = dues[parent]!;
-      items[i] = items[parent]!;
-      i = parent;
+      const parentIndex = (i - 1) >> 1;
+      const parent = heap[parentIndex];
+      if (!parent || parent.due <= due) break;
+      heap[i] = parent;
+      i = parentIndex;
     }
-    dues[i] = due;
-    items[i] = item;
+    heap[i] = entry;
   }
 
   pop(): T | undefined {
-    const dues = this.dues;
-    const items = this.items;
-    if (items.length === 0) return undefined;
-    const top = items[0];
-    const lastDue = dues.pop()!;
-    const lastItem = items.pop()!;
-    const n = items.length;
+    const heap = this.heap;
+    const top = heap[0];
+    const last = heap.pop();
+    if (!top || !last) return undefined;
+    const n = heap.length;
     if (n > 0) {
       let i = 0;
       for (;;) {
         const l = 2 * i + 1;
-        if (l >= n) break;
-        const r = l + 1;
-        const c = r < n && dues[r]! < dues[l]! ? r : l;
-        if (dues[c]! >= lastDue) break;
-        dues[i] = dues[c]!;
-        items[i] = items[c]!;
+        const left = heap[l];
+        if (!left) break;
+        const right = heap[l + 1];
+        const [c, child] = right && right.due < left.due ? [l + 1, right] : [l, left];
+        if (child.due >= last.due) break;
+        heap[i] = child;
         i = c;
       }
-      dues[i] = lastDue;
-      items[i] = lastItem;
+      heap[i] = last;
     }
-    return top;
+    return top.item;
   }
 
   clear(): void {
-    this.dues.length = 0;
-    this.items.length = 0;
+    this.heap.length = 0;
   }
 }

@@ -8,10 +8,10 @@ export function binomialInterval(n: number, p: number, alpha: number): { lo: num
   const pmf = Array.from({ length: n + 1 }, (_, k) => Math.exp(logPmf(k)));
   let lo = 0;
   let tail = 0;
-  while (lo < n && tail + pmf[lo]! <= alpha / 2) tail += pmf[lo++]!;
+  while (lo < n && tail + (pmf[lo] ?? 0) <= alpha / 2) tail += pmf[lo++] ?? 0;
   let hi = n;
   tail = 0;
-  while (hi > 0 && tail + pmf[hi]! <= alpha / 2) tail += pmf[hi--]!;
+  while (hi > 0 && tail + (pmf[hi] ?? 0) <= alpha / 2) tail += pmf[hi--] ?? 0;
   return { lo, hi };
 }
 

@@ -31,8 +31,9 @@ export async function runFping(
   const rtts = new Map<string, (number | null)[]>();
   for (const line of stderr.split('\n')) {
     const m = /^(\S+)\s+:\s+(.*)$/.exec(line.trim());
-    if (!m) continue;
-    rtts.set(m[1]!, m[2]!.trim().split(/\s+/).map((v) => (v === '-' ? null : Number(v))));
+    const [, target, values] = m ?? [];
+    if (target === undefined || values === undefined) continue;
+    rtts.set(target, values.trim().split(/\s+/).map((v) => (v === '-' ? null : Number(v))));
   }
   return { rtts, stderr };
 }

@@ -51,7 +51,11 @@ const errorsOf = (address: string) => {
 const meanRtt = (address: string) => {
   let n = 0;
   let s = 0;
-  for (const r of cyclesOf(address)) if (r.rttAvgMs !== null) (n += r.received), (s += r.rttAvgMs * r.received);
+  for (const r of cyclesOf(address)) {
+    if (r.rttAvgMs === null) continue;
+    n += r.received;
+    s += r.rttAvgMs * r.received;
+  }
   return n ? s / n : null;
 };
 

@@ -68,6 +68,17 @@ export const spoolConfigSchema = z.object({
 });
 export type SpoolConfig = z.infer<typeof spoolConfigSchema>;
 
+/** Target sharding among a service's replicas at one site (target-assignment.ts, design.md §5). */
+export const kafkaTargetsConfigSchema = z.object({
+  /**
+   * Partitions of `sonde.targets.<site>` = target shards; at most this many replicas share the
+   * work (more idle). Used when the topic is created; an existing topic keeps its own count.
+   */
+  partitions: positiveInt.default(12),
+  /** A replica silent this long (SIGKILL, partition) loses its targets to the others. */
+  sessionTimeoutMs: positiveInt.default(10_000),
+});
+
 export const kafkaBusConfigSchema = z.object({
   brokers: z.array(z.string().min(1)).min(1).default(['127.0.0.1:9092']),
   clientId: z.string().min(1).default('sonde'),
@@ -80,6 +91,7 @@ export const kafkaBusConfigSchema = z.object({
   producer: kafkaProducerConfigSchema.prefault({}),
   consumer: kafkaConsumerConfigSchema.prefault({}),
   spool: spoolConfigSchema.prefault({}),
+  targets: kafkaTargetsConfigSchema.prefault({}),
 });
 export type KafkaBusConfig = z.infer<typeof kafkaBusConfigSchema>;
 

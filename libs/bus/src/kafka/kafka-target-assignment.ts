@@ -1,0 +1,149 @@
+import { Kafka, type Admin, type Consumer } from 'kafkajs';
+import type { BusConfig } from '../bus.config';
+import { silentBusLogger, type BusLogger } from '../bus-logger';
+import type { TargetAssignmentDeps, TargetAssignmentIdentity } from '../create-target-assignment';
+import { partitionOf, type TargetAssignment } from '../target-assignment';
+import { kafkajsLogCreator } from './kafkajs-logger';
+
+/**
+ * Target sharding by Kafka consumer group (design.md §5): the replicas of `service` at `site`
+ * join the group `sonde-<service>-<site>` on the compacted topic `<prefix>sonde.targets.<site>`
+ * (P partitions, created if missing); the partitions the group coordinator assigns to this
+ * member are the shards it owns. A replica that stops heartbeating (SIGKILL) is dropped after
+ * `targets.sessionTimeoutMs` and the survivors' next join hands them its partitions.
+ *
+ * The signal is kafkajs' GROUP_JOIN instrumentation event: consumerGroup.joinAndSync() emits it
+ * after every successful JoinGroup + SyncGroup with `memberAssignment` = the *whole* assignment
+ * of this generation (kafkajs 2.2 src/consumer/consumerGroup.js). eachBatch would only name
+ * partitions that have messages, and this topic may well be empty. No messages are needed: the
+ * fetch loop heartbeats on its own (the fetch wait is bounded by the heartbeat interval).
+ *
+ * Between a REBALANCING notice and the next GROUP_JOIN the previous shards are kept (a short
+ * double poll rather than a gap); if Kafka is unreachable the last assignment is kept too (the
+ * replicas go on polling their shards, and the bus spools the events).
+ */
+export class KafkaTargetAssignment implements TargetAssignment {
+  readonly topic: string;
+  readonly groupId: string;
+  private readonly kafka: Kafka;
+  private readonly logger: BusLogger;
+  private admin: Admin | undefined;
+  private consumer: Consumer | undefined;
+  private owned: ReadonlySet<number> = new Set();
+  private partitions: number;
+  private closed = false;
+  private wake: (() => void) | undefined;
+
+  constructor(
+    private readonly config: BusConfig,
+    identity: TargetAssignmentIdentity,
+    deps: TargetAssignmentDeps = {},
+  ) {
+    const k = config.kafka;
+    this.topic = `${k.topicPrefix}sonde.targets.${identity.site}`;
+    this.groupId = `sonde-${identity.service}-${identity.site}`;
+    this.partitions = k.targets.partitions;
+    this.logger = deps.logger ?? silentBusLogger;
+    this.kafka = new Kafka({
+      clientId: `${k.clientId}-${identity.service}-targets`,
+      brokers: k.brokers,
+      connectionTimeout: k.connectionTimeoutMs,
+      logCreator: kafkajsLogCreator(this.logger),
+      retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 2_000 },
+    });
+  }
+
+  /** Creates the topic if missing, joins the group; retries (1 s → 10 s) until joined or closed. */
+  async start(onChange: (owned: ReadonlySet<number> | 'all') => void): Promise<void> {
+    let backoff = 1_000;
+    while (!this.closed) {
+      try {
+        await this.join(onChange);
+        return;
+      } catch (err) {
+        this.logger.warn({ err, topic: this.topic, group: this.groupId, retryInMs: backoff }, 'target assignment: cannot join the consumer group yet');
+        await this.disconnect();
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, backoff);
+          this.wake = () => {
+            clearTimeout(t);
+            resolve();
+          };
+        });
+        backoff = Math.min(backoff * 2, 10_000);
+      }
+    }
+  }
+
+  owns(deviceId: string): boolean {
+    return this.owned.has(partitionOf(deviceId, this.partitions));
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.wake?.();
+    await this.disconnect();
+  }
+
+  private async join(onChange: (owned: ReadonlySet<number> | 'all') => void): Promise<void> {
+    this.partitions = await this.ensureTopic();
+    const sessionTimeout = this.config.kafka.targets.sessionTimeoutMs;
+    // Kafka's advice: heartbeat at most every third of the session timeout.
+    const heartbeatInterval = Math.max(100, Math.floor(sessionTimeout / 3));
+    const consumer = this.kafka.consumer({
+      groupId: this.groupId,
+      sessionTimeout,
+      heartbeatInterval,
+      // a member that does not rejoin within this is left out: failover stays bounded
+      rebalanceTimeout: sessionTimeout,
+      maxWaitTimeInMs: heartbeatInterval,
+      retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 2_000 },
+    });
+    this.consumer = consumer;
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      const owned = new Set(payload.memberAssignment[this.topic] ?? []);
+      this.owned = owned;
+      this.logger.info({ topic: this.topic, group: this.groupId, member: payload.memberId, owned: [...owned].sort((a, b) => a - b), partitions: this.partitions }, 'target assignment changed');
+      onChange(owned);
+    });
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      this.logger.warn({ err: payload.error, restart: payload.restart, group: this.groupId }, 'target assignment consumer crashed; keeping the last assignment');
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topics: [this.topic], fromBeginning: true });
+    // run() resolves after the first JoinGroup + SyncGroup (GROUP_JOIN has fired by then)
+    await consumer.run({ eachBatch: async () => undefined });
+  }
+
+  /** Creates `sonde.targets.<site>` (compacted) if missing; returns its partition count. */
+  private async ensureTopic(): Promise<number> {
+    const admin = this.kafka.admin();
+    this.admin = admin;
+    await admin.connect();
+    const k = this.config.kafka;
+    if (!(await admin.listTopics()).includes(this.topic)) {
+      // false = it already exists (another replica created it meanwhile): fine
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: [{ topic: this.topic, numPartitions: k.targets.partitions, replicationFactor: k.replicationFactor, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] }],
+      });
+    }
+    const meta = await admin.fetchTopicMetadata({ topics: [this.topic] });
+    const count = meta.topics[0]?.partitions.length ?? 0;
+    if (count < 1) throw new Error(`topic ${this.topic} has no partitions`);
+    if (count !== k.targets.partitions) {
+      this.logger.warn({ topic: this.topic, partitions: count, configured: k.targets.partitions }, 'bus.kafka.targets.partitions differs from the existing topic; using the topic\'s count');
+    }
+    await admin.disconnect();
+    this.admin = undefined;
+    return count;
+  }
+
+  private async disconnect(): Promise<void> {
+    const { consumer, admin } = this;
+    this.consumer = undefined;
+    this.admin = undefined;
+    await consumer?.disconnect().catch(() => undefined);
+    await admin?.disconnect().catch(() => undefined);
+  }
+}

@@ -16,7 +16,7 @@ export class SnmpPollerMetrics {
   readonly ratesWithheld: Counter<'reason'>;
   readonly duration: Histogram;
 
-  constructor(registry: Registry, sources: { versions: () => VersionSummary; pool: () => { open: number; sockets: number; inFlight: number; queued: number }; targets: () => number }) {
+  constructor(registry: Registry, sources: { versions: () => VersionSummary; pool: () => { open: number; sockets: number; inFlight: number; queued: number }; targets: () => number; owned: () => number }) {
     const registers = [registry];
     this.polls = new Counter({ name: 'sonde_snmp_poller_polls_total', help: 'Poll cycles finished, by result (ok, partial, unreachable)', labelNames: ['result'], registers });
     this.skipped = new Counter({
@@ -54,7 +54,18 @@ export class SnmpPollerMetrics {
         for (const row of sources.versions().rows) this.set({ version: row.version, security_level: row.securityLevel }, row.devices);
       },
     });
-    new Gauge({ name: 'sonde_snmp_poller_targets', help: 'Devices scheduled for polling', registers, collect() { this.set(sources.targets()); } });
+    new Gauge({
+      name: 'sonde_snmp_poller_targets',
+      help: 'Devices of the site to poll, all replicas together (this one polls sonde_snmp_poller_owned_targets of them)',
+      registers,
+      collect() { this.set(sources.targets()); },
+    });
+    new Gauge({
+      name: 'sonde_snmp_poller_owned_targets',
+      help: 'Devices this replica polls: those whose shard (partitionOf) the target assignment gives it',
+      registers,
+      collect() { this.set(sources.owned()); },
+    });
     new Gauge({
       name: 'sonde_snmp_poller_sessions_open',
       help: 'SNMP sessions cached (they share sockets; see sonde_snmp_poller_udp_sockets)',

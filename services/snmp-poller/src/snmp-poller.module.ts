@@ -1,6 +1,8 @@
-import { Inject, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Module, Optional, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { EVENT_BUS } from '@sonde/bus/bus.tokens';
 import type { EventBus } from '@sonde/bus/event-bus';
+import type { TargetAssignment } from '@sonde/bus/target-assignment';
+import { TARGET_ASSIGNMENT } from '@sonde/bus/target-assignment.tokens';
 import type { Inventory } from '@sonde/inventory/inventory';
 import { SONDE_INVENTORY } from '@sonde/inventory/inventory.tokens';
 import type { StateStore } from '@sonde/state/state-store';
@@ -27,6 +29,7 @@ class SnmpPollerLifecycle implements OnApplicationBootstrap, OnApplicationShutdo
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(HEALTH_CHECKS) private readonly health: HealthChecks,
     @Inject(SNMP_POLLER_ERROR_LOG) private readonly errors: RateLimitedLog,
+    @Optional() @Inject(TARGET_ASSIGNMENT) private readonly assignment?: TargetAssignment,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -34,7 +37,15 @@ class SnmpPollerLifecycle implements OnApplicationBootstrap, OnApplicationShutdo
     const log = this.logger.child({ component: 'snmp-poller' });
     this.poller.setTargets(pollTargets(this.inventory, this.config, (device, message) => log.error({ device }, `not polled: ${message}`)));
     this.poller.start();
-    this.health.register('snmp-poller', async () => ({ ok: true, detail: `${this.poller.targetCount} targets` }));
+    this.health.register('snmp-poller', async () => ({ ok: true, detail: `${this.poller.targetCount} of ${this.poller.siteTargetCount} targets owned` }));
+    // Sharded among replicas (TargetAssignmentModule): nothing is polled until the first
+    // assignment; each later one (a replica joined, left or died) starts/stops the difference.
+    this.assignment
+      ?.start(() => {
+        const { gained, lost } = this.poller.reassign();
+        log.info({ owned: this.poller.targetCount, site: this.poller.siteTargetCount, gained, lost }, 'snmp targets reassigned');
+      })
+      .catch((err: unknown) => log.error({ err }, 'target assignment failed: polling the targets of the last assignment'));
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -64,8 +75,16 @@ export class SnmpPollerModule {
         },
         {
           provide: SnmpPoller,
-          inject: [EVENT_BUS, { token: STATE_STORE, optional: true }, METRICS_REGISTRY, SNMP_POLLER_ERROR_LOG, TELEMETRY_IDENTITY],
-          useFactory: (bus: EventBus, state: StateStore | undefined, registry: Registry, errors: RateLimitedLog, identity: TelemetryIdentity) => {
+          inject: [
+            EVENT_BUS,
+            { token: STATE_STORE, optional: true },
+            METRICS_REGISTRY,
+            SNMP_POLLER_ERROR_LOG,
+            TELEMETRY_IDENTITY,
+            // without TargetAssignmentModule (`sonde up`): one process polls every target
+            { token: TARGET_ASSIGNMENT, optional: true },
+          ],
+          useFactory: (bus: EventBus, state: StateStore | undefined, registry: Registry, errors: RateLimitedLog, identity: TelemetryIdentity, assignment?: TargetAssignment) => {
             // the gauges read the poller lazily at scrape time; it exists by then
             const ref: { poller?: SnmpPoller } = {};
             const metrics = new SnmpPollerMetrics(registry, {
@@ -74,13 +93,15 @@ export class SnmpPollerModule {
                 const s = ref.poller?.pool.stats();
                 return { open: s?.open ?? 0, sockets: s?.transport?.sockets ?? s?.open ?? 0, inFlight: s?.inFlight ?? 0, queued: s?.queued ?? 0 };
               },
-              targets: () => ref.poller?.targetCount ?? 0,
+              targets: () => ref.poller?.siteTargetCount ?? 0,
+              owned: () => ref.poller?.targetCount ?? 0,
             });
             const poller = new SnmpPoller({
               config,
               bus,
               origin: { site: identity.site, collector: identity.instance },
               ...(state ? { state } : {}),
+              ...(assignment ? { owns: (deviceId: string) => assignment.owns(deviceId) } : {}),
               metrics,
               onError: (device, reason, message) => errors.log(device, reason, { device, reason }, message),
             });

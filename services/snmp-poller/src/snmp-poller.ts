@@ -21,6 +21,17 @@ export interface SnmpPollerDeps {
   onError?: (device: string, reason: string, message: string) => void;
   /** Clock for sample timestamps (tests and the lab share a fake one); default Date.now. */
   now?: () => number;
+  /**
+   * Whether this replica polls the device (TargetAssignment.owns, design.md §5); default: every
+   * device. Asked again for every target on `reassign()`.
+   */
+  owns?: (deviceId: string) => boolean;
+}
+
+/** What a reassignment changed: device ids now polled here, and those handed to another replica. */
+export interface Reassignment {
+  gained: string[];
+  lost: string[];
 }
 
 /** The status group name: `snmp_poll_*` samples of every cycle go in one event under it. */
@@ -36,6 +47,8 @@ export class SnmpPoller {
   private readonly devicePoller: DevicePoller;
   private readonly scheduler: PollScheduler<PollTarget>;
   private readonly cache: CounterCache;
+  /** Every target of the site (all replicas together); `targets` = the ones this replica owns. */
+  private all: PollTarget[] = [];
   private targets: PollTarget[] = [];
   private started = false;
   readonly totals = { cycles: 0, skipped: 0, late: 0, varbinds: 0, events: 0, publishErrors: 0 };
@@ -69,16 +82,36 @@ export class SnmpPoller {
     });
   }
 
+  /** The site's targets; this replica schedules those it owns (all of them without `owns`). */
   setTargets(targets: PollTarget[]): void {
-    const gone = new Set(this.targets.map((t) => t.device.id));
-    for (const t of targets) gone.delete(t.device.id);
-    for (const id of gone) {
+    this.all = targets;
+    this.schedule();
+  }
+
+  /**
+   * The ownership changed (a rebalance): starts the schedules of gained devices and stops those
+   * of lost ones (a cycle in flight finishes). A lost device's last counter readings stay in the
+   * state store, so the replica that gains it computes rates from them (with a shared Redis).
+   */
+  reassign(): Reassignment {
+    return this.schedule();
+  }
+
+  private schedule(): Reassignment {
+    const owns = this.deps.owns;
+    const owned = owns ? this.all.filter((t) => owns(t.device.id)) : this.all;
+    const before = new Set(this.targets.map((t) => t.device.id));
+    const gained: string[] = [];
+    for (const t of owned) if (!before.delete(t.device.id)) gained.push(t.device.id);
+    const lost = [...before];
+    for (const id of lost) {
       this.versions.forget(id);
       this.devicePoller.forget(id);
       void this.pool.forget(id);
     }
-    this.targets = targets;
-    if (this.started) this.scheduler.set(targets);
+    this.targets = owned;
+    if (this.started) this.scheduler.set(owned);
+    return { gained, lost };
   }
 
   start(): void {
@@ -92,8 +125,19 @@ export class SnmpPoller {
     await this.pool.close();
   }
 
+  /** Targets this replica polls (owned). */
   get targetCount(): number {
     return this.targets.length;
+  }
+
+  /** Targets of the site, all replicas together. */
+  get siteTargetCount(): number {
+    return this.all.length;
+  }
+
+  /** Device ids this replica polls, in inventory order. */
+  get ownedDeviceIds(): string[] {
+    return this.targets.map((t) => t.device.id);
   }
 
   versionSummary(): VersionSummary {

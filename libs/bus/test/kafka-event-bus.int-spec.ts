@@ -98,6 +98,50 @@ describe('KafkaEventBus on the real broker', () => {
     await bus.close();
   });
 
+  it('shares partitions between group members and survives a member leaving mid-stream', async () => {
+    const prefix = uniquePrefix('rebalance');
+    const group = `${prefix}writer`;
+    const config = kafkaBusConfig(prefix, { partitions: 4 });
+    const one = await newKafkaBus(config);
+    const two = await newKafkaBus(kafkaBusConfig(prefix, { partitions: 4 }));
+    const byToken = new Map<string, string[]>();
+    let conflicting = 0;
+    let twoBatches = 0;
+    const handler = async (batch: EventBatch) => {
+      const ids = batch.events.map((e) => e.id);
+      const seen = byToken.get(batch.dedupToken);
+      if (seen && seen.join() !== ids.join()) conflicting++; // a token must always mean the same events
+      byToken.set(batch.dedupToken, ids);
+    };
+    const a = await one.subscribe({ group, families: ['snmp'], maxBatchEvents: 100, handler });
+    const b = await two.subscribe({ group, families: ['snmp'], maxBatchEvents: 100, handler: async (batch) => {
+      twoBatches++;
+      await handler(batch);
+    } });
+    // 16 devices whose keys hash onto all 4 partitions (murmur2: r1…r8 would use only 0 and 3)
+    const devices = Array.from({ length: 16 }, (_, i) => `router-${i}`);
+    const events = Array.from({ length: 250 }, (_, i) => devices.flatMap((d) => metricEvents('rebalance', d, 1, i))).flat();
+    const received = () => new Set([...byToken.values()].flat());
+    let next = 0;
+    const publishSome = async () => {
+      await one.publish(events.slice(next, next + 100));
+      next += 100;
+    };
+    while (twoBatches === 0 && next < 2_000) {
+      await publishSome();
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await waitFor('member two to get a share', () => twoBatches > 0, 60_000);
+    await b.close(); // member two leaves mid-stream: its partitions move to member one
+    while (next < events.length) await publishSome();
+    await waitFor('the whole stream', () => received().size >= events.length, 120_000);
+    expect(received()).toEqual(new Set(events.map((e) => e.id)));
+    expect(conflicting).toBe(0);
+    await a.close();
+    await two.close();
+    await one.close();
+  });
+
   it('counts and skips messages that do not decode, and commits past them', async () => {
     const prefix = uniquePrefix('invalid');
     const bus = await newKafkaBus(kafkaBusConfig(prefix, { partitions: 1 }));

@@ -47,6 +47,10 @@ export function loadUpConfig(options: UpConfigOptions): UpConfig {
     // send to these by default (libs/lab/src/lab.config.ts).
     syslogReceiver: { udp: { hosts: ['127.0.0.1'], port: 1514 }, tcp: { hosts: ['127.0.0.1'], port: 1514 } },
     trapReceiver: { listen: [{ address: '127.0.0.1', port: 1162 }] },
+    // Short cycles so the status screen and the tables fill within seconds of `sonde up`;
+    // the services' own defaults (60 s) are for production, and a config file can set either.
+    snmpPoller: { intervalMs: 10_000 },
+    icmpProber: { cycleIntervalMs: 10_000 },
   };
   return loadConfig({
     ...(options.file ? { file: options.file } : {}),

@@ -1,5 +1,5 @@
-import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
-import { LOGGER, METRICS_REGISTRY } from '@sonde/telemetry/telemetry.tokens';
+import { Global, Inject, Module, Optional, type BeforeApplicationShutdown, type DynamicModule, type OnModuleInit } from '@nestjs/common';
+import { HEALTH_CHECKS, LOGGER, METRICS_REGISTRY } from '@sonde/telemetry/telemetry.tokens';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import { busConfigSchema, type BusConfig, type BusConfigInput } from './bus.config';
@@ -10,9 +10,31 @@ import type { EventBus } from './event-bus';
 
 export { BUS_CONFIG, EVENT_BUS } from './bus.tokens';
 
-class BusShutdown implements OnApplicationShutdown {
-  constructor(@Inject(EVENT_BUS) private readonly bus: EventBus) {}
-  async onApplicationShutdown(): Promise<void> {
+interface HealthRegistry {
+  register(name: string, check: () => Promise<{ ok: boolean; detail?: string }>): void;
+}
+
+/**
+ * Shutdown in three phases (ARCHITECTURE.md "Stopping"): collectors stop their input and flush
+ * into the bus in onModuleDestroy; here, before the application shuts down, the bus delivers
+ * what it holds to subscribers that are still subscribed (memory) or flushes the producer
+ * (Kafka); subscribers and the store close after that, in onApplicationShutdown.
+ */
+class BusShutdown implements OnModuleInit, BeforeApplicationShutdown {
+  constructor(
+    @Inject(EVENT_BUS) private readonly bus: EventBus,
+    @Optional() @Inject(HEALTH_CHECKS) private readonly health?: HealthRegistry,
+  ) {}
+
+  /** Readiness includes the bus (Kafka reachable, or spooling with the depth in the detail). */
+  onModuleInit(): void {
+    this.health?.register('bus', async () => {
+      const h = await this.bus.health();
+      return { ok: h.ok, detail: `${h.detail} (pending ${h.pending})` };
+    });
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
     await this.bus.close();
   }
 }

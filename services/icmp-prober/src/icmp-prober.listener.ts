@@ -1,4 +1,4 @@
-import { Inject, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { HealthChecks } from '@sonde/telemetry/health-checks';
 import { HEALTH_CHECKS, LOGGER } from '@sonde/telemetry/telemetry.tokens';
 import type { Logger } from 'pino';
@@ -10,7 +10,7 @@ export const ICMP_PROBER_CONFIG = 'ICMP_PROBER_CONFIG';
  * Nest glue: opens the raw ICMP sockets and starts probing at bootstrap (a missing CAP_NET_RAW
  * fails the boot with the message naming it), stops and publishes what was measured at shutdown.
  */
-export class IcmpProberListener implements OnApplicationBootstrap, OnApplicationShutdown {
+export class IcmpProberListener implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     @Inject(IcmpProberService) private readonly prober: IcmpProberService,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -26,7 +26,7 @@ export class IcmpProberListener implements OnApplicationBootstrap, OnApplication
     });
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async onModuleDestroy(): Promise<void> {
     this.health.unregister('icmp-prober');
     await this.prober.stop();
   }

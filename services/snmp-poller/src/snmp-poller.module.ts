@@ -1,4 +1,4 @@
-import { Inject, Module, Optional, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Module, Optional, type DynamicModule, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { EVENT_BUS } from '@sonde/bus/bus.tokens';
 import type { EventBus } from '@sonde/bus/event-bus';
 import type { TargetAssignment } from '@sonde/bus/target-assignment';
@@ -21,7 +21,7 @@ import { SnmpPollerMetrics } from './snmp-poller.metrics';
 export const SNMP_POLLER_CONFIG = 'SNMP_POLLER_CONFIG';
 const SNMP_POLLER_ERROR_LOG = 'SNMP_POLLER_ERROR_LOG';
 
-class SnmpPollerLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+class SnmpPollerLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     @Inject(SnmpPoller) private readonly poller: SnmpPoller,
     @Inject(SONDE_INVENTORY) private readonly inventory: Inventory,
@@ -48,7 +48,7 @@ class SnmpPollerLifecycle implements OnApplicationBootstrap, OnApplicationShutdo
       .catch((err: unknown) => log.error({ err }, 'target assignment failed: polling the targets of the last assignment'));
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async onModuleDestroy(): Promise<void> {
     await this.poller.stop();
     this.errors.stop();
     this.errors.flush();

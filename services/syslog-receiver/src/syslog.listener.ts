@@ -1,4 +1,4 @@
-import { Inject, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { HealthChecks } from '@sonde/telemetry/health-checks';
 import { HEALTH_CHECKS, LOGGER } from '@sonde/telemetry/telemetry.tokens';
 import type { Logger } from 'pino';
@@ -8,7 +8,7 @@ import type { SyslogReceiverConfig } from './syslog-receiver.config';
 export const SYSLOG_RECEIVER_CONFIG = 'SYSLOG_RECEIVER_CONFIG';
 
 /** Nest glue: opens the syslog sockets at bootstrap, closes them (publishing what was read) at shutdown. */
-export class SyslogListener implements OnApplicationBootstrap, OnApplicationShutdown {
+export class SyslogListener implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     @Inject(SyslogReceiver) private readonly receiver: SyslogReceiver,
     @Inject(SYSLOG_RECEIVER_CONFIG) private readonly config: SyslogReceiverConfig,
@@ -25,7 +25,7 @@ export class SyslogListener implements OnApplicationBootstrap, OnApplicationShut
     });
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async onModuleDestroy(): Promise<void> {
     this.health.unregister('syslog-receiver');
     await this.receiver.stop();
   }

@@ -1,4 +1,4 @@
-import { Inject, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { HealthChecks } from '@sonde/telemetry/health-checks';
 import type { RateLimitedLog } from '@sonde/telemetry/rate-limited-log';
 import { HEALTH_CHECKS } from '@sonde/telemetry/telemetry.tokens';
@@ -22,7 +22,7 @@ export class TrapRuntime {
 }
 
 /** Nest glue: opens the sockets at bootstrap, summarizes storms per interval, closes at shutdown. */
-export class TrapListener implements OnApplicationBootstrap, OnApplicationShutdown {
+export class TrapListener implements OnApplicationBootstrap, OnModuleDestroy {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -47,7 +47,7 @@ export class TrapListener implements OnApplicationBootstrap, OnApplicationShutdo
     });
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async onModuleDestroy(): Promise<void> {
     this.health.unregister('trap-receiver');
     if (this.timer) clearInterval(this.timer);
     this.runtime.badInput.stop();

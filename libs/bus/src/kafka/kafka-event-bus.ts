@@ -108,7 +108,12 @@ export class KafkaEventBus implements EventBus {
   async health(): Promise<BusHealth> {
     const pending = this.publisher.pending + this.spool.depth;
     if (this.closed) return { ok: false, detail: 'closed', pending };
-    if (!this.publisher.healthy) return { ok: false, detail: `kafka unreachable; ${this.spool.depth} events spooled (${this.spool.bytes} bytes)`, pending };
+    if (!this.publisher.healthy) {
+      // Still ready while the spool has room: a receiver taken out of its load balancer during a
+      // broker outage would lose the traffic the spool exists to keep (design.md §6).
+      const room = this.spool.bytes < this.config.kafka.spool.maxBytes * 0.95;
+      return { ok: room, detail: `kafka unreachable; ${this.spool.depth} events spooled (${this.spool.bytes} bytes${room ? '' : ', spool full'})`, pending };
+    }
     return { ok: true, detail: `kafka ${this.config.kafka.brokers.join(',')}`, pending };
   }
 

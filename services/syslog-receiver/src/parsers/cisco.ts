@@ -31,12 +31,15 @@ const CISCO = new RegExp(
   's',
 );
 
-function zoneOf(token: string | undefined, fallback: string): { zone: string; named?: string } {
-  if (token === undefined) return { zone: fallback };
-  if (token === 'UTC' || token === 'GMT' || token === 'Z') return { zone: 'UTC' };
-  if (/^[+-]\d{2}:?\d{2}$/.test(token)) return { zone: token };
-  // named zones (CET, PST, EDT…) are ambiguous abbreviations: keep it, use the source's zone
-  return { zone: fallback, named: token };
+/**
+ * A zone token that is a named abbreviation (CET, PST, EDT…): ambiguous, so it is kept in
+ * `fields.timezone` and the source's zone is used. undefined for none, UTC/GMT/Z and offsets.
+ * (Returns a string, not a `{ zone, named }` record: this runs per Cisco message.)
+ */
+function namedZone(token: string | undefined): string | undefined {
+  if (token === undefined || token === 'UTC' || token === 'GMT' || token === 'Z') return undefined;
+  if (/^[+-]\d{2}:?\d{2}$/.test(token)) return undefined;
+  return token;
 }
 
 export const cisco: SyslogDialect = {
@@ -44,7 +47,10 @@ export const cisco: SyslogDialect = {
   parse(body: string, pri: PriorityPart, ctx: ParseContext): ParsedSyslog | undefined {
     const m = CISCO.exec(body);
     if (!m) return undefined;
-    const [, seq, originHost, node, marker, yearFirst, mon, day, yearAfter, hh, mi, ss, frac, zoneToken, uptime, host2, proc, pid, fac, sev, mnemonic] = m;
+    // indexed reads instead of array destructuring (which goes through the array iterator)
+    const seq = m[1], originHost = m[2], node = m[3], marker = m[4], yearFirst = m[5], mon = m[6], day = m[7], yearAfter = m[8];
+    const hh = m[9], mi = m[10], ss = m[11], frac = m[12], zoneToken = m[13], uptime = m[14], host2 = m[15], proc = m[16], pid = m[17];
+    const fac = m[18], sev = m[19], mnemonic = m[20];
     const fields: Record<string, string> = {};
     if (seq) fields.sequence = seq;
     if (node) fields.node = node;
@@ -55,13 +61,15 @@ export const cisco: SyslogDialect = {
     if (mon !== undefined) {
       const month = MONTHS[mon];
       const year = yearFirst ?? yearAfter;
-      const { zone, named } = zoneOf(zoneToken, ctx.zone);
-      if (named) fields.timezone = named;
+      const named = namedZone(zoneToken);
+      if (named !== undefined) fields.timezone = named;
+      const zone = zoneToken === undefined || named !== undefined ? ctx.zone : zoneToken === 'GMT' || zoneToken === 'Z' ? 'UTC' : zoneToken;
       const deviceTime =
         month === undefined
           ? undefined
           : resolveWallClock(
-              { ...(year ? { year: Number(year) } : {}), month, day: Number(day), hour: Number(hh), minute: Number(mi), second: Number(ss), ms: fractionToMs(frac) },
+              // plain literal, no `...(year ? {…} : {})` spread (one object per message instead of three)
+              { year: year ? Number(year) : undefined, month, day: Number(day), hour: Number(hh), minute: Number(mi), second: Number(ss), ms: fractionToMs(frac) },
               zone,
               ctx.receivedAt,
             );

@@ -1,6 +1,6 @@
 import { parseKeyValues } from './key-values';
-import { fromRfc3164Parts, parseRfc3164Parts, type Rfc3164Parts } from './rfc3164';
-import type { ParseContext, ParsedSyslog, PriorityPart, SyslogDialect } from './syslog-dialect';
+import { parseRfc3164Parts, type Rfc3164Parts } from './rfc3164';
+import { parsedSyslog, type ParseContext, type ParsedSyslog, type PriorityPart, type SyslogDialect } from './syslog-dialect';
 import { wallClockToEpoch } from './syslog-time';
 import type { Rfc3164Vendor } from './syslog-vendor';
 
@@ -72,24 +72,27 @@ export const paloAltoVendor: Rfc3164Vendor = {
       const values = splitCsv(parts.content);
       const names = COLUMNS[values[3] ?? ''] ?? COLUMNS.SYSTEM?.slice(0, 7) ?? [];
       fields = {};
-      names.forEach((name, i) => {
+      // a plain loop, not `names.forEach(closure)`: this runs per PAN-OS message
+      for (let i = 0; i < names.length; i++) {
+        const name = names[i] as string;
         const v = values[i];
         if (!name.startsWith('futureUse') && v !== undefined && v !== '') fields[name] = v;
-      });
+      }
     } else {
       const kv = parseKeyValues(parts.content);
       if (!kv || kv.type === undefined || (kv.serial === undefined && kv.device_name === undefined)) return undefined;
       fields = kv;
     }
     const generated = panTime(fields.timeGenerated ?? fields.time_generated, ctx);
-    const parsed = fromRfc3164Parts(
-      generated === undefined ? parts : { ...parts, ts: generated },
-      pri,
-      ctx,
-      'paloalto',
-      { ...(fields.type ? { msgId: fields.type } : {}), ...(fields.description ? { message: fields.description } : {}), fields },
-    );
-    return parsed;
+    // no `{ ...parts, ts }` / `...(cond ? {…} : {})` spreads (per message): the same values,
+    // passed as they are (fromRfc3164Parts treats an absent and an undefined msgId/message alike)
+    const ts = generated === undefined ? parts.ts : generated;
+    if (ts === undefined && parts.rawTime) fields.invalidTimestamp = parts.rawTime;
+    return parsedSyslog({
+      pri, format: 'paloalto', hostname: parts.hostname, appName: parts.appName, procId: parts.procId,
+      msgId: fields.type ? fields.type : undefined, message: fields.description ? fields.description : parts.content,
+      fields, ts, receivedAt: ctx.receivedAt,
+    });
   },
 };
 

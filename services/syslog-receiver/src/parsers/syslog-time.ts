@@ -78,10 +78,30 @@ function epochInZone(w: WallClock, year: number, zone: string): number | undefin
   return naive - zoneOffsetMs(zone, first);
 }
 
+// The UTC year of the last instant asked and that year's bounds: consecutive messages almost
+// always fall in the same year, so a range check replaces a `new Date(t).getUTCFullYear()`
+// (a Date object per year-less message; resolveWallClock was ≈ 80 bytes/msg of allocation).
+let cachedYear = NaN;
+let cachedYearStart = 0;
+let cachedYearEnd = 0;
+
+/** `new Date(t).getUTCFullYear()`, cached by year range. */
+export function utcYear(t: number): number {
+  if (t >= cachedYearStart && t < cachedYearEnd) return cachedYear;
+  const y = new Date(t).getUTCFullYear();
+  // Date.UTC maps years 0-99 to 1900-1999: cache only years it represents as given
+  if (y >= 100 && y <= 275000) {
+    cachedYear = y;
+    cachedYearStart = Date.UTC(y, 0, 1);
+    cachedYearEnd = Date.UTC(y + 1, 0, 1);
+  }
+  return y;
+}
+
 /** Applies the year rule above, then the zone. undefined when no candidate year is valid. */
 export function resolveWallClock(w: WallClock, zone: string, receivedAt: number): number | undefined {
   if (w.year !== undefined) return epochInZone(w, w.year, zone);
-  const y = new Date(receivedAt + zoneOffsetMs(zone, receivedAt)).getUTCFullYear();
+  const y = utcYear(receivedAt + zoneOffsetMs(zone, receivedAt));
   const latest = receivedAt + FUTURE_TOLERANCE_MS;
   for (let year = y + 1; year >= y - 1; year--) {
     const ts = epochInZone(w, year, zone);

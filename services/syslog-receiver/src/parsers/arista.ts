@@ -13,6 +13,8 @@ const MNEMONIC = /^%([A-Z][A-Z0-9_]*(?:-[A-Z][A-Z0-9_]*)*)-([0-7])-([A-Za-z0-9_]
 export const aristaVendor: Rfc3164Vendor = {
   name: 'arista',
   refine(parts: Rfc3164Parts, pri: PriorityPart, ctx: ParseContext): ParsedSyslog | undefined {
+    // MNEMONIC starts with `%`: one char code rejects most 3164 messages before a regex call
+    if (parts.content.charCodeAt(0) !== 37) return undefined;
     const m = MNEMONIC.exec(parts.content);
     if (!m || !m[1] || !m[2] || !m[3]) return undefined;
     return fromRfc3164Parts(parts, pri, ctx, 'arista-eos', {

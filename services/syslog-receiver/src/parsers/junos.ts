@@ -16,6 +16,9 @@ export const junosVendor: Rfc3164Vendor = {
   name: 'junos',
   refine(parts: Rfc3164Parts, pri: PriorityPart, ctx: ParseContext): ParsedSyslog | undefined {
     if (!parts.appName) return undefined;
+    // EVENT_TAG starts with [A-Z]: checked before the regex call (runs on every 3164 message)
+    const c0 = parts.content.charCodeAt(0);
+    if (!(c0 >= 65 && c0 <= 90)) return undefined;
     const m = EVENT_TAG.exec(parts.content);
     if (!m || !m[1]) return undefined;
     return fromRfc3164Parts(parts, pri, ctx, 'junos', { msgId: m[1], message: parts.content.slice(m[0].length) });

@@ -4,17 +4,22 @@
  * Returns undefined when the text does not start with a key=value pair.
  */
 export function parseKeyValues(s: string, max = 512): Record<string, string> | undefined {
-  const out: Record<string, string> = {};
+  // The PAN-OS vendor check runs this on the CONTENT of every RFC 3164 message, almost never
+  // key=value: the key is scanned up to its first non-key character before anything is
+  // allocated (was: `indexOf('=')` over the whole line, then a slice, then the check), and the
+  // result object is created with the first pair. Same pairs as before: `=` is not a key
+  // character, so the first `=` follows the key exactly when the scan stops on it.
+  // (parseKeyValues was 4.1 % of the receiver's CPU in a 30k msg/s profile.)
+  let out: Record<string, string> | undefined;
   let i = 0;
   let count = 0;
   const n = s.length;
   while (i < n && count < max) {
     while (s.charCodeAt(i) === 32) i++;
     if (i >= n) break;
-    const eq = s.indexOf('=', i);
-    if (eq <= i) return count ? out : undefined;
+    const eq = keyEnd(s, i);
+    if (eq === i || s.charCodeAt(eq) !== 61 /* = */) return out;
     const key = s.slice(i, eq);
-    if (!isKey(s, i, eq)) return count ? out : undefined;
     i = eq + 1;
     let value: string;
     if (s.charCodeAt(i) === 34 /* " */) {
@@ -36,20 +41,22 @@ export function parseKeyValues(s: string, max = 512): Record<string, string> | u
       value = s.slice(i, end);
       i = end;
     }
+    out ??= {};
     if (key !== '__proto__') out[key] = value;
     count++;
   }
-  return count ? out : undefined;
+  return out;
 }
 
-/** `[A-Za-z_][A-Za-z0-9_.-]*` between i and end, without a regex (runs per pair). */
-function isKey(s: string, i: number, end: number): boolean {
-  for (let j = i; j < end; j++) {
+/** End of the `[A-Za-z_][A-Za-z0-9_.-]*` key starting at i (i when there is none); no regex (runs per pair). */
+function keyEnd(s: string, i: number): number {
+  let j = i;
+  for (; j < s.length; j++) {
     const c = s.charCodeAt(j);
     const letter = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
     if (letter) continue;
     if (j > i && ((c >= 48 && c <= 57) || c === 46 || c === 45)) continue;
-    return false;
+    break;
   }
-  return true;
+  return j;
 }

@@ -68,7 +68,9 @@ export const paloAltoVendor: Rfc3164Vendor = {
   name: 'paloalto',
   refine(parts: Rfc3164Parts, pri: PriorityPart, ctx: ParseContext): ParsedSyslog | undefined {
     let fields: Record<string, string>;
-    if (CSV_START.test(parts.content)) {
+    const c0 = parts.content.charCodeAt(0);
+    // CSV_START starts with a digit: checked before the regex call (runs on every 3164 message)
+    if (c0 >= 48 && c0 <= 57 && CSV_START.test(parts.content)) {
       const values = splitCsv(parts.content);
       const names = COLUMNS[values[3] ?? ''] ?? COLUMNS.SYSTEM?.slice(0, 7) ?? [];
       fields = {};

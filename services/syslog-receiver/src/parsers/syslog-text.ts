@@ -9,8 +9,12 @@ import { isUtf8 } from 'node:buffer';
  */
 export function decodeSyslogText(bytes: Uint8Array): { text: string; invalidUtf8: boolean } {
   const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const valid = isUtf8(buf);
-  return { text: buf.toString('utf8'), invalidUtf8: !valid };
+  const text = buf.toString('utf8');
+  // The decoder puts U+FFFD for every invalid sequence, so text without one came from valid
+  // UTF-8 and the second pass over the bytes (isUtf8) is only needed when U+FFFD appears (it
+  // may also have been sent as valid EF BF BD). For one-byte (Latin-1) strings V8 answers
+  // includes('\uFFFD') without scanning, so ASCII messages skip a pass.
+  return { text, invalidUtf8: text.includes('\uFFFD') && !isUtf8(buf) };
 }
 
 /**

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { BSD_TIME, readDeviceTime } from './rfc3164';
-import { MONTHS, fractionToMs, resolveWallClock, utcYear } from './syslog-time';
+import { MONTHS, fractionToMs, parseRfc3339, parseRfc3339ByRegex, resolveWallClock, utcYear } from './syslog-time';
 
 /** readDeviceTime as it was before the hand-written scanner: BSD_TIME and its capture groups. */
 function byRegex(s: string, receivedAt: number, zone: string): { end: number; ts: number | undefined; raw: string } | undefined {
@@ -54,6 +54,34 @@ describe('BSD timestamp scanner', () => {
     fc.assert(
       fc.property(fc.array(fc.oneof(fc.integer({ min: -62198755200000, max: 8.64e15 }), fc.constantFrom(NaN, 0, -1, 1735689599999, 1735689600000)), { maxLength: 20 }), (ts) => {
         for (const t of ts) expect(utcYear(t)).toBe(new Date(t).getUTCFullYear());
+      }),
+    );
+  });
+
+  it('parseRfc3339 (hand scanner) equals the RFC3339 regex version', () => {
+    const two = fc.integer({ min: 0, max: 99 }).map((v) => String(v).padStart(2, '0'));
+    const iso = fc
+      .tuple(
+        fc.integer({ min: 0, max: 9999 }).map((y) => String(y).padStart(4, '0')), two, two, fc.constantFrom('T', 't', ' ', 'x'), two, two, two,
+        fc.option(fc.stringMatching(/^\.\d{0,11}$/)),
+        fc.option(fc.oneof(fc.constantFrom('Z', 'z', 'UTC', '+', '-'), fc.stringMatching(/^[+-]\d{1,2}:?\d{1,3}$/))),
+        fc.constantFrom('', '', '', ' ', 'x', '\n'),
+      )
+      .map(([y, mo, d, t, h, mi, se, f, z, tail]) => `${y}-${mo}-${d}${t}${h}:${mi}:${se}${f ?? ''}${z ?? ''}${tail}`);
+    const noisy = fc.array(fc.constantFrom('2026', '-', '11', '25', 'T', ':', '00', '.', '123', 'Z', '+01:00', '-0530', ' ', 'a'), { maxLength: 12 }).map((a) => a.join(''));
+    fc.assert(
+      fc.property(fc.oneof(iso, noisy, fc.string({ maxLength: 30 })), fc.constantFrom('UTC', '+02:00', 'Europe/Paris'), (s, zone) => {
+        expect(parseRfc3339(s, zone)).toBe(parseRfc3339ByRegex(s, zone));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('fractionToMs equals the string version', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.stringMatching(/^\d{0,9}$/), fc.string({ maxLength: 4 })), (d) => {
+        const expected = d ? Math.floor(Number((d + '00').slice(0, 3))) : 0;
+        expect(fractionToMs(d)).toBe(expected);
       }),
     );
   });

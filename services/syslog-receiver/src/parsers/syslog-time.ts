@@ -113,7 +113,18 @@ export function resolveWallClock(w: WallClock, zone: string, receivedAt: number)
 /** `123` / `123456` fraction digits → ms (truncated, never rounded up past the second). */
 export function fractionToMs(digits: string | undefined): number {
   if (!digits) return 0;
-  return Math.floor(Number((digits + '00').slice(0, 3)));
+  // from char codes (was `Number((digits + '00').slice(0, 3))`: two strings per Cisco message);
+  // anything but ASCII digits keeps the string path (and its NaN)
+  let v = 0;
+  for (let k = 0; k < 3; k++) {
+    if (k >= digits.length) v *= 10;
+    else {
+      const c = digits.charCodeAt(k);
+      if (c < 48 || c > 57) return Math.floor(Number((digits + '00').slice(0, 3)));
+      v = v * 10 + (c - 48);
+    }
+  }
+  return v;
 }
 
 /** `+02:00`, `-0530`, `Z`, `UTC`, `GMT` → offset ms; undefined for names we cannot map (CET). */
@@ -133,6 +144,77 @@ const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,
  * drop it) is read in `zone`. undefined when it is not a valid date-time.
  */
 export function parseRfc3339(s: string, zone: string): number | undefined {
+  return scanRfc3339(s, zone);
+}
+
+/** Value of the `n` ASCII digits at i, or -1 when one of them is not a digit. */
+function digitsAt(s: string, i: number, n: number): number {
+  let v = 0;
+  for (let k = i; k < i + n; k++) {
+    const c = s.charCodeAt(k);
+    if (!(c >= 48 && c <= 57)) return -1;
+    v = v * 10 + (c - 48);
+  }
+  return v;
+}
+
+/**
+ * `RFC3339` (kept as the specification; a property test compares the two) scanned by hand: the
+ * 8-group regex, its substrings and `Number()` calls ran on every RFC 5424 message and every
+ * RFC 3339-stamped 3164 one (parseRfc3339 + its regex ≈ 4.5 % of the socket-less benchmark's
+ * CPU, ≈ 120 bytes/msg). The pattern has fixed positions, so there is no backtracking to mimic.
+ */
+function scanRfc3339(s: string, zone: string): number | undefined {
+  const year = digitsAt(s, 0, 4);
+  if (year < 0 || s.charCodeAt(4) !== 45) return undefined;
+  const month = digitsAt(s, 5, 2);
+  if (month < 0 || s.charCodeAt(7) !== 45) return undefined;
+  const day = digitsAt(s, 8, 2);
+  const t = s.charCodeAt(10);
+  if (day < 0 || (t !== 84 && t !== 116 && t !== 32)) return undefined;
+  const hour = digitsAt(s, 11, 2);
+  if (hour < 0 || s.charCodeAt(13) !== 58) return undefined;
+  const minute = digitsAt(s, 14, 2);
+  if (minute < 0 || s.charCodeAt(16) !== 58) return undefined;
+  const second = digitsAt(s, 17, 2);
+  if (second < 0) return undefined;
+  let i = 19;
+  let ms = 0;
+  const n = s.length;
+  if (s.charCodeAt(i) === 46) {
+    let d = 0;
+    i++;
+    while (d < 9 && i < n) {
+      const c = s.charCodeAt(i);
+      if (!(c >= 48 && c <= 57)) break;
+      if (d < 3) ms = ms * 10 + (c - 48);
+      d++;
+      i++;
+    }
+    if (d === 0) return undefined;
+    if (d === 1) ms *= 100;
+    else if (d === 2) ms *= 10;
+  }
+  const w = { year, month: month - 1, day, hour, minute, second, ms };
+  if (i === n) return wallClockToEpoch(w, zone);
+  const z = s.charCodeAt(i);
+  let offset: number;
+  if ((z === 90 || z === 122) && i + 1 === n) offset = 0;
+  else if (z === 43 || z === 45) {
+    const oh = digitsAt(s, i + 1, 2);
+    const colon = s.charCodeAt(i + 3) === 58 ? 1 : 0;
+    const om = digitsAt(s, i + 3 + colon, 2);
+    if (oh < 0 || om < 0 || i + 5 + colon !== n) return undefined;
+    // parseZoneDesignator's limits
+    if (oh > 23 || om > 59) return undefined;
+    offset = (z === 45 ? -1 : 1) * (oh * 60 + om) * 60000;
+  } else return undefined;
+  const utc = wallClockToEpoch(w, 'UTC');
+  return utc === undefined ? undefined : utc - offset;
+}
+
+/** parseRfc3339 by the RFC3339 regex: the reference scanRfc3339 implements (tests). */
+export function parseRfc3339ByRegex(s: string, zone: string): number | undefined {
   const m = RFC3339.exec(s);
   if (!m) return undefined;
   const w = {

@@ -4,9 +4,11 @@
 const path = require('node:path');
 const readline = require('node:readline');
 const root = path.resolve(__dirname, '../..');
-const { SyslogReceiver } = require(path.join(root, 'services/syslog-receiver/dist/syslog-receiver.js'));
-const { syslogReceiverConfigSchema } = require(path.join(root, 'services/syslog-receiver/dist/syslog-receiver.config.js'));
-const { SyslogReceiverMetrics } = require(path.join(root, 'services/syslog-receiver/dist/syslog-receiver.metrics.js'));
+// SYSLOG_DIST=<dir>: another build of the receiver (A/B of a change; run with NODE_PATH=<repo>/node_modules)
+const dist = process.env.SYSLOG_DIST ? path.resolve(process.env.SYSLOG_DIST) : path.join(root, 'services/syslog-receiver/dist');
+const { SyslogReceiver } = require(path.join(dist, 'syslog-receiver.js'));
+const { syslogReceiverConfigSchema } = require(path.join(dist, 'syslog-receiver.config.js'));
+const { SyslogReceiverMetrics } = require(path.join(dist, 'syslog-receiver.metrics.js'));
 const { MemoryEventBus } = require('@sonde/bus/memory/memory-event-bus');
 const { busConfigSchema } = require('@sonde/bus/bus.config');
 const { BusMetrics } = require('@sonde/bus/bus.metrics');

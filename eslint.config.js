@@ -4,7 +4,7 @@
 const tseslint = require('typescript-eslint');
 const nx = require('@nx/eslint-plugin');
 
-const INFRA = ['@nestjs/*', 'kafkajs', '@clickhouse/client', 'chdb', 'chdb/*', 'ioredis'];
+const INFRA = ['@nestjs/*', 'kafkajs', '@platformatic/kafka', '@clickhouse/client', 'chdb', 'chdb/*', 'ioredis'];
 
 module.exports = tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', '.tools/**', 'coverage/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
@@ -41,7 +41,7 @@ module.exports = tseslint.config(
       '**/*.module.ts', '**/*.listener.ts', '**/*.consumer.ts', '**/*.controller.ts', '**/main.ts',
       // libs/runtime boots a service; the standalone app is the `sonde` shell (its domain code,
       // the status screen, stays under status/ and is still held to the rule).
-      'libs/runtime/**', 'services/standalone/src/*.ts', 'services/standalone/src/commands/**', '**/kafka/**', '**/clickhouse/**', '**/chdb/**', '**/redis/**', '**/*.spec.ts', '**/*.int-spec.ts', 'bench/**',
+      'libs/runtime/**', 'services/standalone/src/*.ts', 'services/standalone/src/commands/**', '**/kafka/**', '**/kafka-platformatic/**', '**/clickhouse/**', '**/chdb/**', '**/redis/**', '**/*.spec.ts', '**/*.int-spec.ts', 'bench/**',
     ],
     rules: { 'no-restricted-imports': 'off' },
   },

@@ -19,8 +19,8 @@ module.exports = {
   rootDir: __dirname,
   testEnvironment: 'node',
   transform: { '^.+\\.(t|j)sx?$': swc },
-  // @nestjs/terminus 12 ships ESM only: swc turns it into CJS for jest (Node's own require(esm) loads it at run time).
-  transformIgnorePatterns: ['/node_modules/(?!(@marcbachmann|@nestjs/terminus)/)'],
+  // @nestjs/terminus 12 and @platformatic/* (kafka) ship ESM only: swc turns it into CJS for jest (Node's own require(esm) loads it at run time).
+  transformIgnorePatterns: ['/node_modules/(?!(@marcbachmann|@nestjs/terminus|@platformatic)/)'],
   moduleNameMapper,
   testMatch: unit
     ? ['<rootDir>/{libs,services}/*/src/**/*.spec.ts']

@@ -1,5 +1,5 @@
 // Bus benchmark (not a test): events/s of ~1 KB events through the memory bus, through the
-// Sonde Kafka bus (kafkajs, with its decode + validation), and the same raw produce/consume
+// Sonde Kafka bus (on kafkajs and on @platformatic/kafka, with its decode + validation), and the same raw produce/consume
 // through kafkajs and @platformatic/kafka against the same broker. Run by bench/bus/run.sh.
 // Node 24 strips the types; the libs are imported from their dist/.
 import { createEvent } from '@sonde/events/create-event';
@@ -8,6 +8,7 @@ import { busConfigSchema } from '@sonde/bus/bus.config';
 import { BusMetrics } from '@sonde/bus/bus.metrics';
 import { MemoryEventBus } from '@sonde/bus/memory/memory-event-bus';
 import { KafkaEventBus } from '@sonde/bus/kafka/kafka-event-bus';
+import { PlatformaticEventBus } from '@sonde/bus/kafka-platformatic/platformatic-event-bus';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { Consumer, Producer, ProduceAcks } from '@platformatic/kafka';
 import { Registry } from 'prom-client';
@@ -55,23 +56,24 @@ async function memoryBus() {
   await bus.close();
 }
 
-async function sondeKafkaBus() {
+async function sondeKafkaBus(client: 'kafkajs' | 'platformatic' = 'kafkajs') {
   const spool = mkdtempSync(path.join(tmpdir(), 'bench-spool-'));
-  const config = busConfigSchema.parse({ type: 'kafka', kafka: { brokers, topicPrefix: `${run}-sonde.`, partitions: PARTITIONS, spool: { dir: spool } } });
-  const bus = await KafkaEventBus.create(config, { metrics: new BusMetrics(new Registry()) });
+  const config = busConfigSchema.parse({ type: 'kafka', kafka: { client, brokers, topicPrefix: `${run}-sonde-${client}.`, partitions: PARTITIONS, spool: { dir: spool } } });
+  const deps = { metrics: new BusMetrics(new Registry()) };
+  const bus = client === 'platformatic' ? await PlatformaticEventBus.create(config, deps) : await KafkaEventBus.create(config, deps);
   await bus.ensureTopics();
   const t0 = performance.now();
   for (let i = 0; i < N; i += CHUNK) await bus.publish(events.slice(i, i + CHUNK));
   const t1 = performance.now();
   let got = 0;
   let t2 = 0;
-  const sub = await bus.subscribe({ group: `${run}-sonde`, families: ['snmp'], maxBatchEvents: CHUNK, handler: async (b) => {
+  const sub = await bus.subscribe({ group: `${run}-sonde-${client}`, families: ['snmp'], maxBatchEvents: CHUNK, handler: async (b) => {
     if (got === 0) t2 = performance.now(); // from the first batch: excludes the group join
     got += b.events.length;
   } });
   await waitUntil(() => got >= N, 'sonde kafka bus');
   const t3 = performance.now();
-  rows.push({ what: 'Sonde Kafka bus on kafkajs (acks=all, idempotent; decode + validate)', produce: rate(N, t1 - t0), consume: rate(N, t3 - t2) });
+  rows.push({ what: `Sonde Kafka bus on ${client === 'platformatic' ? '@platformatic/kafka' : 'kafkajs'} (acks=all, idempotent; decode + validate)`, produce: rate(N, t1 - t0), consume: rate(N, t3 - t2) });
   await sub.close();
   await bus.close();
   rmSync(spool, { recursive: true, force: true });
@@ -137,7 +139,8 @@ async function rawPlatformatic() {
 }
 
 const only = process.env.BENCH_ONLY;
-for (const [name, fn] of Object.entries({ memoryBus, sondeKafkaBus, rawKafkajs, rawPlatformatic })) {
+const sondeKafkaBusPlatformatic = () => sondeKafkaBus('platformatic');
+for (const [name, fn] of Object.entries({ memoryBus, sondeKafkaBus, sondeKafkaBusPlatformatic, rawKafkajs, rawPlatformatic })) {
   if (only && !only.split(',').includes(name)) continue;
   process.stderr.write(`bench: ${name}…\n`);
   await fn();

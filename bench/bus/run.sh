@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Bus benchmark: events/s of ~1 KB events through the memory bus, the Sonde Kafka bus
-# (kafkajs) and raw kafkajs vs @platformatic/kafka, against the real broker that
+# (on kafkajs and on @platformatic/kafka) and raw kafkajs vs @platformatic/kafka, against the real broker that
 # scripts/services.sh starts. Writes bench/bus/RESULTS.md.
 #   bench/bus/run.sh        (BENCH_EVENTS=50000 by default; BENCH_ONLY=memoryBus,rawKafkajs,…)
 set -euo pipefail

@@ -79,7 +79,11 @@ export const kafkaTargetsConfigSchema = z.object({
   sessionTimeoutMs: positiveInt.default(10_000),
 });
 
+export const KAFKA_CLIENTS = ['kafkajs', 'platformatic'] as const;
+
 export const kafkaBusConfigSchema = z.object({
+  /** The client library under the Kafka adapter: `kafkajs` (src/kafka/) or `platformatic` (src/kafka-platformatic/, @platformatic/kafka). */
+  client: z.enum(KAFKA_CLIENTS).default('kafkajs'),
   brokers: z.array(z.string().min(1)).min(1).default(['127.0.0.1:9092']),
   clientId: z.string().min(1).default('sonde'),
   /** Prepended to every topic name (`<prefix>sonde.snmp.v1`): shared clusters, tests. */

@@ -1,10 +1,10 @@
 import { describe } from '@jest/globals';
 import { eventBusContract } from '../src/event-bus.contract';
-import { kafkaBusConfig, newKafkaBus, uniquePrefix } from './kafka-fixture';
+import { kafkaBusConfig, kafkaClients, newKafkaBus, uniquePrefix } from './kafka-fixture';
 
-describe('KafkaEventBus on the real broker', () => {
+describe.each(kafkaClients)('KafkaEventBus on the real broker (client %s)', (client) => {
   describe('EventBus contract', () => {
-    const prefix = uniquePrefix('contract');
-    eventBusContract(() => newKafkaBus(kafkaBusConfig(prefix)), { waitMs: 60_000 });
+    const prefix = uniquePrefix(`contract-${client}`);
+    eventBusContract(() => newKafkaBus(kafkaBusConfig(prefix, { client })), { waitMs: 60_000 });
   });
 });

@@ -4,13 +4,17 @@ import type { SondeEvent } from '@sonde/events/sonde-event';
 import { Kafka, logLevel } from 'kafkajs';
 import { BatchLog, metricEvents, seqOf, waitFor } from '../src/event-bus.contract';
 import type { EventBatch } from '../src/event-bus';
-import type { KafkaSubscription } from '../src/kafka/kafka-subscription';
-import { kafkaBrokers, kafkaBusConfig, newKafkaBus, uniquePrefix } from './kafka-fixture';
+import { kafkaBrokers, kafkaBusConfig, kafkaClients, newKafkaBus, uniquePrefix, type KafkaClient } from './kafka-fixture';
 
-describe('KafkaEventBus on the real broker', () => {
+/** Both adapters' subscriptions have this crash-test hook. */
+interface KafkaSubscription {
+  abandon(): Promise<void>;
+}
+
+describe.each(kafkaClients)('KafkaEventBus on the real broker (client %s)', (client: KafkaClient) => {
   it('carries 100 000 events: every one arrives, each device in order', async () => {
-    const prefix = uniquePrefix('volume');
-    const bus = await newKafkaBus(kafkaBusConfig(prefix, { partitions: 6 }));
+    const prefix = uniquePrefix(`${client}-volume`);
+    const bus = await newKafkaBus(kafkaBusConfig(prefix, { client, partitions: 6 }));
     const devices = 100;
     const perDevice = 1_000;
     const lastSeq = new Map<string, number>();
@@ -49,9 +53,9 @@ describe('KafkaEventBus on the real broker', () => {
   });
 
   it('resumes a crashed consumer from its commit: the unfinished batch comes back with the same token and events', async () => {
-    const prefix = uniquePrefix('crash');
+    const prefix = uniquePrefix(`${client}-crash`);
     const group = `${prefix}writer`;
-    const config = kafkaBusConfig(prefix, { partitions: 1 });
+    const config = kafkaBusConfig(prefix, { client, partitions: 1 });
     const bus = await newKafkaBus(config);
     const events = metricEvents('crash', 'router-1', 3_000);
     await bus.publish(events);
@@ -82,7 +86,7 @@ describe('KafkaEventBus on the real broker', () => {
     expect(lost.events.length).toBe(500);
 
     // the restarted consumer: other batch size, tiny fetches (Kafka returns other boundaries)
-    const restartedBus = await newKafkaBus(kafkaBusConfig(prefix, { partitions: 1, consumer: { maxBytesPerPartition: 16 * 1024 } }));
+    const restartedBus = await newKafkaBus(kafkaBusConfig(prefix, { client, partitions: 1, consumer: { maxBytesPerPartition: 16 * 1024 } }));
     const after = new BatchLog('crash');
     const second = await restartedBus.subscribe({ group, families: ['snmp'], maxBatchEvents: 77, handler: after.handler });
     await waitFor('the rest of the stream', () => after.ids().size >= 2_000, 60_000);
@@ -99,11 +103,11 @@ describe('KafkaEventBus on the real broker', () => {
   });
 
   it('shares partitions between group members and survives a member leaving mid-stream', async () => {
-    const prefix = uniquePrefix('rebalance');
+    const prefix = uniquePrefix(`${client}-rebalance`);
     const group = `${prefix}writer`;
-    const config = kafkaBusConfig(prefix, { partitions: 4 });
+    const config = kafkaBusConfig(prefix, { client, partitions: 4 });
     const one = await newKafkaBus(config);
-    const two = await newKafkaBus(kafkaBusConfig(prefix, { partitions: 4 }));
+    const two = await newKafkaBus(kafkaBusConfig(prefix, { client, partitions: 4 }));
     const byToken = new Map<string, string[]>();
     let conflicting = 0;
     let twoBatches = 0;
@@ -143,8 +147,8 @@ describe('KafkaEventBus on the real broker', () => {
   });
 
   it('counts and skips messages that do not decode, and commits past them', async () => {
-    const prefix = uniquePrefix('invalid');
-    const bus = await newKafkaBus(kafkaBusConfig(prefix, { partitions: 1 }));
+    const prefix = uniquePrefix(`${client}-invalid`);
+    const bus = await newKafkaBus(kafkaBusConfig(prefix, { client, partitions: 1 }));
     await bus.publish(metricEvents('invalid', 'd', 2));
     // garbage written straight to the topic, as a foreign producer could
     const kafka = new Kafka({ brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
@@ -169,7 +173,7 @@ describe('KafkaEventBus on the real broker', () => {
   });
 
   it('rejects an event larger than the broker would take, naming the device', async () => {
-    const bus = await newKafkaBus(kafkaBusConfig(uniquePrefix('large'), { producer: { maxEventBytes: 2_000 } }));
+    const bus = await newKafkaBus(kafkaBusConfig(uniquePrefix(`${client}-large`), { client, producer: { maxEventBytes: 2_000 } }));
     const big = createEvent('syslog.message', { site: 's', collector: 'c' }, { id: 'fw-9', address: '10.0.0.9' }, {
       facility: 1, severity: 6, format: 'rfc5424', message: 'x'.repeat(5_000), structuredData: {}, fields: {},
       timeSource: 'message', transport: 'tcp', source: { address: '10.0.0.9', port: 514 }, truncated: false,

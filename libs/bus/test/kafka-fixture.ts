@@ -3,9 +3,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Registry } from 'prom-client';
 import { realService } from '@sonde/testing/real-services';
-import { busConfigSchema, type BusConfig } from '../src/bus.config';
+import { busConfigSchema, KAFKA_CLIENTS, type BusConfig } from '../src/bus.config';
 import { BusMetrics } from '../src/bus.metrics';
 import { KafkaEventBus } from '../src/kafka/kafka-event-bus';
+import { PlatformaticEventBus } from '../src/kafka-platformatic/platformatic-event-bus';
+
+export type KafkaClient = (typeof KAFKA_CLIENTS)[number];
+/** Every Kafka int-spec runs once per client library (`bus.kafka.client`). */
+export const kafkaClients: KafkaClient[] = [...KAFKA_CLIENTS];
 
 /** Brokers of the real Kafka that scripts/services.sh started (throws if it is not running). */
 export function kafkaBrokers(): string[] {
@@ -19,11 +24,12 @@ export function uniquePrefix(name: string): string {
   return `test-${name}-${process.pid}-${Date.now().toString(36)}.`;
 }
 
-export function kafkaBusConfig(prefix: string, over: { spoolDir?: string; partitions?: number; consumer?: Record<string, number>; producer?: Record<string, number | string> } = {}): BusConfig {
+export function kafkaBusConfig(prefix: string, over: { client?: KafkaClient; spoolDir?: string; partitions?: number; consumer?: Record<string, number>; producer?: Record<string, number | string> } = {}): BusConfig {
   return busConfigSchema.parse({
     type: 'kafka',
     handlerRetryInitialMs: 50,
     kafka: {
+      client: over.client ?? 'kafkajs',
       brokers: kafkaBrokers(),
       clientId: 'bus-int-test',
       topicPrefix: prefix,
@@ -36,6 +42,8 @@ export function kafkaBusConfig(prefix: string, over: { spoolDir?: string; partit
   });
 }
 
-export function newKafkaBus(config: BusConfig, registry = new Registry()): Promise<KafkaEventBus> {
-  return KafkaEventBus.create(config, { metrics: new BusMetrics(registry) });
+/** The bus of `config.kafka.client` (both adapters have the same test surface). */
+export function newKafkaBus(config: BusConfig, registry = new Registry()): Promise<KafkaEventBus | PlatformaticEventBus> {
+  const deps = { metrics: new BusMetrics(registry) };
+  return config.kafka.client === 'platformatic' ? PlatformaticEventBus.create(config, deps) : KafkaEventBus.create(config, deps);
 }

@@ -7,12 +7,12 @@ import type { SondeEvent } from '@sonde/events/sonde-event';
 import { crashRealService, restartRealService, startPrivateService, stopPrivateService } from '@sonde/testing/real-services';
 import { busConfigSchema, type BusConfig } from '../src/bus.config';
 import { metricEvents, seqOf, waitFor } from '../src/event-bus.contract';
-import { newKafkaBus, uniquePrefix } from './kafka-fixture';
+import { kafkaClients, newKafkaBus, uniquePrefix } from './kafka-fixture';
 
 /**
  * Broker outages, on a private broker (this suite kills it; the shared one serves others).
  */
-describe('KafkaEventBus spool during a broker outage', () => {
+describe.each(kafkaClients)('KafkaEventBus spool during a broker outage (client %s)', (client) => {
   const servicesDir = mkdtempSync(path.join(tmpdir(), 'sonde-bus-outage-'));
   let brokers: string[];
 
@@ -28,6 +28,7 @@ describe('KafkaEventBus spool during a broker outage', () => {
     busConfigSchema.parse({
       type: 'kafka',
       kafka: {
+        client,
         brokers,
         topicPrefix: prefix,
         partitions: 3,
@@ -44,6 +45,7 @@ describe('KafkaEventBus spool during a broker outage', () => {
     const dead = busConfigSchema.parse({
       type: 'kafka',
       kafka: {
+        client,
         brokers: ['127.0.0.1:1'], // nothing listens on port 1: connection refused
         connectionTimeoutMs: 500,
         producer: { retries: 0 },
@@ -74,7 +76,7 @@ describe('KafkaEventBus spool during a broker outage', () => {
   }, 120_000);
 
   it('keeps accepting while the broker is down, survives a publisher restart, then delivers every event', async () => {
-    const prefix = uniquePrefix('outage');
+    const prefix = uniquePrefix(`${client}-outage`);
     const spoolDir = mkdtempSync(path.join(tmpdir(), 'sonde-bus-spool-'));
     const registry = new Registry();
     let publisher = await newKafkaBus(config(prefix, spoolDir), registry);

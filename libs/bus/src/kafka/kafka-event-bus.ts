@@ -1,5 +1,4 @@
-import { encodeEvent } from '@sonde/events/event-codec';
-import { EVENT_FAMILIES, topicFor, topicForFamily, type EventFamily } from '@sonde/events/event-kind';
+import { EVENT_FAMILIES, topicForFamily, type EventFamily } from '@sonde/events/event-kind';
 import type { SondeEvent } from '@sonde/events/sonde-event';
 import { Kafka, type Admin } from 'kafkajs';
 import type { BusConfig } from '../bus.config';
@@ -8,9 +7,8 @@ import { silentBusLogger, type BusLogger } from '../bus-logger';
 import type { BusMetrics } from '../bus.metrics';
 import type { BusHealth, EventBus, SubscribeOptions } from '../event-bus';
 import { SegmentSpool } from '../spool/segment-spool';
-import type { SpoolRecord } from '../spool/spool-record';
 import { kafkajsLogCreator } from './kafkajs-logger';
-import { KafkaPublisher } from './kafka-publisher';
+import { encodeRecords, KafkaPublisher, KafkajsSender } from './kafka-publisher';
 import { KafkaSubscription } from './kafka-subscription';
 
 export interface KafkaEventBusDeps {
@@ -58,7 +56,7 @@ export class KafkaEventBus implements EventBus {
     });
     const spool = await SegmentSpool.open(k.spool, deps);
     const topics = new TopicCreator(kafka, config, logger);
-    const publisher = new KafkaPublisher(kafka, () => topics.ensure(), k, spool, deps.metrics, logger);
+    const publisher = new KafkaPublisher(new KafkajsSender(kafka, () => topics.ensure(), k), k, spool, deps.metrics, logger);
     const bus = new KafkaEventBus(config, spool, deps, publisher, kafka, topics);
     publisher.start();
     return bus;
@@ -69,25 +67,9 @@ export class KafkaEventBus implements EventBus {
   }
 
   publish(events: readonly SondeEvent[]): Promise<void> {
-    const records: SpoolRecord[] = new Array(events.length);
-    let bytes = 0;
-    const max = this.config.kafka.producer.maxEventBytes;
-    const prefix = this.config.kafka.topicPrefix;
-    let i = 0;
-    for (const e of events) {
-      const value = encodeEvent(e);
-      if (value.length > max) {
-        this.deps.metrics.publishFailures.inc({ adapter: 'kafka', reason: 'too_large' }, events.length);
-        return Promise.reject(new BusError('malformed', `event ${e.id} of device ${e.device.id} is ${value.length} bytes, above kafka.producer.maxEventBytes (${max})`, {
-          device: e.device.id,
-          kind: e.kind,
-          bytes: value.length,
-        }));
-      }
-      records[i++] = { topic: prefix + topicFor(e.kind), key: e.device.id, value };
-      bytes += value.length;
-    }
-    return this.publisher.publish(records, bytes);
+    const encoded = encodeRecords(this.config, events, this.deps.metrics);
+    if (encoded instanceof BusError) return Promise.reject(encoded);
+    return this.publisher.publish(encoded.records, encoded.bytes);
   }
 
   async subscribe(options: SubscribeOptions): Promise<KafkaSubscription> {

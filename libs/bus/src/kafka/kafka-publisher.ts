@@ -1,5 +1,8 @@
+import { encodeEvent } from '@sonde/events/event-codec';
+import { topicFor } from '@sonde/events/event-kind';
+import type { SondeEvent } from '@sonde/events/sonde-event';
 import { CompressionTypes, Partitioners, type Kafka, type Producer } from 'kafkajs';
-import type { KafkaBusConfig } from '../bus.config';
+import type { BusConfig, KafkaBusConfig } from '../bus.config';
 import { BusError } from '../bus-error';
 import { RateLimitedLog, type BusLogger } from '../bus-logger';
 import type { BusMetrics } from '../bus.metrics';
@@ -14,6 +17,47 @@ interface Pending {
 }
 
 /**
+ * What the publisher needs from a Kafka client library (kafkajs here, @platformatic/kafka in
+ * kafka-platformatic/): an idempotent acks=all producer keyed like the Java client.
+ */
+export interface RecordSender {
+  /** Creates the producer if needed, connects, makes sure the topics exist. */
+  connect(): Promise<void>;
+  /** Sends and resolves once all in-sync replicas have the records (acks=all). */
+  send(records: readonly SpoolRecord[]): Promise<void>;
+  /** Forgets the producer: the next connect() makes a fresh one (new producer id). */
+  drop(): Promise<void>;
+  /** A broker error that retrying cannot fix (too large, invalid, not authorised): not an outage. */
+  isRejected(err: unknown): boolean;
+}
+
+/**
+ * The encoded records of publish(), keyed by device id, or a BusError naming the device of an
+ * event larger than kafka.producer.maxEventBytes (counted as too_large).
+ */
+export function encodeRecords(config: BusConfig, events: readonly SondeEvent[], metrics: BusMetrics): { records: SpoolRecord[]; bytes: number } | BusError {
+  const records: SpoolRecord[] = new Array(events.length);
+  let bytes = 0;
+  const max = config.kafka.producer.maxEventBytes;
+  const prefix = config.kafka.topicPrefix;
+  let i = 0;
+  for (const e of events) {
+    const value = encodeEvent(e);
+    if (value.length > max) {
+      metrics.publishFailures.inc({ adapter: 'kafka', reason: 'too_large' }, events.length);
+      return new BusError('malformed', `event ${e.id} of device ${e.device.id} is ${value.length} bytes, above kafka.producer.maxEventBytes (${max})`, {
+        device: e.device.id,
+        kind: e.kind,
+        bytes: value.length,
+      });
+    }
+    records[i++] = { topic: prefix + topicFor(e.kind), key: e.device.id, value };
+    bytes += value.length;
+  }
+  return { records, bytes };
+}
+
+/**
  * The producing half of the Kafka bus: micro-batches publish() calls (linger / size), sends
  * them with the idempotent producer (acks=all, one request in flight, so retries cannot
  * reorder), and falls back to the disk spool when the broker is unreachable.
@@ -23,9 +67,6 @@ interface Pending {
  * head in order and switches back to direct sends only once it is empty.
  */
 export class KafkaPublisher {
-  /** Replaced after a failed send: a fresh producer id avoids sequence errors after an outage. */
-  private producer: Producer | null = null;
-  private connected = false;
   private brokerDown = false;
   private closed = false;
   private queue: Pending[] = [];
@@ -41,8 +82,7 @@ export class KafkaPublisher {
   private readonly warn: RateLimitedLog;
 
   constructor(
-    private readonly kafka: Kafka,
-    private readonly ensureTopics: () => Promise<void>,
+    private readonly sender: RecordSender,
     private readonly config: KafkaBusConfig,
     private readonly spool: SegmentSpool,
     private readonly metrics: BusMetrics,
@@ -55,7 +95,7 @@ export class KafkaPublisher {
   start(): void {
     if (this.spool.depth > 0) this.startReplay();
     else {
-      this.connecting = this.ensureConnected().catch((err: unknown) =>
+      this.connecting = this.sender.connect().catch((err: unknown) =>
         this.warn.warn('connect', { err: describe(err) }, 'kafka unreachable at start; publishing to the spool until it is back'),
       );
     }
@@ -131,20 +171,20 @@ export class KafkaPublisher {
     const records = chunk.flatMap((p) => p.records);
     if (!this.brokerDown && this.spool.depth === 0) {
       try {
-        await this.ensureConnected();
-        await this.send(records);
+        await this.sender.connect();
+        await this.sender.send(records);
         this.metrics.published.inc({ adapter: 'kafka', via: 'broker' }, events);
         for (const p of chunk) p.resolve();
         return;
       } catch (err) {
-        if (isRejectedByBroker(err)) {
+        if (this.sender.isRejected(err)) {
           this.metrics.publishFailures.inc({ adapter: 'kafka', reason: 'rejected' }, events);
           const error = new BusError('malformed', `kafka rejected the batch: ${describe(err)}`, { events }, { cause: err });
           for (const p of chunk) p.reject(error);
           return;
         }
         this.brokerDown = true;
-        await this.dropProducer();
+        await this.sender.drop();
         this.warn.warn('down', { err: describe(err), events }, 'kafka unreachable: spooling to disk until it is back');
       }
     }
@@ -157,46 +197,6 @@ export class KafkaPublisher {
       for (const p of chunk) p.reject(err);
     }
     this.startReplay();
-  }
-
-  private async send(records: readonly SpoolRecord[]): Promise<void> {
-    const byTopic = new Map<string, { key: string; value: Buffer }[]>();
-    for (const r of records) {
-      const list = byTopic.get(r.topic);
-      if (list) list.push({ key: r.key, value: r.value });
-      else byTopic.set(r.topic, [{ key: r.key, value: r.value }]);
-    }
-    const producer = await this.ensureConnected();
-    await producer.sendBatch({
-      acks: -1,
-      timeout: this.config.producer.requestTimeoutMs,
-      compression: this.config.producer.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
-      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-    });
-  }
-
-  private async ensureConnected(): Promise<Producer> {
-    if (this.producer && this.connected) return this.producer;
-    if (!this.producer) {
-      this.producer = this.kafka.producer({
-        idempotent: true,
-        maxInFlightRequests: 1,
-        allowAutoTopicCreation: false,
-        createPartitioner: Partitioners.DefaultPartitioner, // murmur2, as the Java client: same key → same partition
-        retry: { retries: this.config.producer.retries, initialRetryTime: 200, maxRetryTime: 2_000 },
-      });
-    }
-    await this.producer.connect();
-    await this.ensureTopics();
-    this.connected = true;
-    return this.producer;
-  }
-
-  private async dropProducer(): Promise<void> {
-    const producer = this.producer;
-    this.producer = null;
-    this.connected = false;
-    await producer?.disconnect().catch(() => undefined);
   }
 
   private withSpool<T>(op: () => Promise<T>): Promise<T> {
@@ -238,17 +238,17 @@ export class KafkaPublisher {
     const { batchEvents, batchBytes } = this.config.producer;
     const batch = await this.withSpool(() => this.spool.read(batchEvents, batchBytes));
     try {
-      await this.ensureConnected();
-      if (batch.records.length) await this.send(batch.records);
+      await this.sender.connect();
+      if (batch.records.length) await this.sender.send(batch.records);
     } catch (err) {
-      if (batch.records.length && isRejectedByBroker(err)) {
+      if (batch.records.length && this.sender.isRejected(err)) {
         // a record the broker will never take would block the spool forever: skip it, loudly
         this.logger.error({ err: describe(err), events: batch.records.length }, 'kafka rejected spooled events: dropped');
         this.metrics.publishFailures.inc({ adapter: 'kafka', reason: 'rejected' }, batch.records.length);
         await this.withSpool(() => this.spool.ack(batch.next, batch.records.length));
         return 'progress';
       }
-      await this.dropProducer();
+      await this.sender.drop();
       this.warn.warn('replay', { err: describe(err), spooled: this.spool.depth }, 'kafka still unreachable; spool kept');
       return 'failed';
     }
@@ -275,7 +275,72 @@ export class KafkaPublisher {
     await this.replaying;
     await this.spoolChain;
     await this.connecting;
+    await this.sender.drop();
+  }
+}
+
+/** The kafkajs producer behind KafkaPublisher. */
+export class KafkajsSender implements RecordSender {
+  /** Replaced after a failed send: a fresh producer id avoids sequence errors after an outage. */
+  private producer: Producer | null = null;
+  private connected = false;
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly ensureTopics: () => Promise<void>,
+    private readonly config: KafkaBusConfig,
+  ) {}
+
+  async connect(): Promise<void> {
+    await this.ensureConnected();
+  }
+
+  isRejected(err: unknown): boolean {
+    return isRejectedByBroker(err);
+  }
+
+  async drop(): Promise<void> {
     await this.dropProducer();
+  }
+
+  async send(records: readonly SpoolRecord[]): Promise<void> {
+    const byTopic = new Map<string, { key: string; value: Buffer }[]>();
+    for (const r of records) {
+      const list = byTopic.get(r.topic);
+      if (list) list.push({ key: r.key, value: r.value });
+      else byTopic.set(r.topic, [{ key: r.key, value: r.value }]);
+    }
+    const producer = await this.ensureConnected();
+    await producer.sendBatch({
+      acks: -1,
+      timeout: this.config.producer.requestTimeoutMs,
+      compression: this.config.producer.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
+      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+    });
+  }
+
+  private async ensureConnected(): Promise<Producer> {
+    if (this.producer && this.connected) return this.producer;
+    if (!this.producer) {
+      this.producer = this.kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: false,
+        createPartitioner: Partitioners.DefaultPartitioner, // murmur2, as the Java client: same key → same partition
+        retry: { retries: this.config.producer.retries, initialRetryTime: 200, maxRetryTime: 2_000 },
+      });
+    }
+    await this.producer.connect();
+    await this.ensureTopics();
+    this.connected = true;
+    return this.producer;
+  }
+
+  private async dropProducer(): Promise<void> {
+    const producer = this.producer;
+    this.producer = null;
+    this.connected = false;
+    await producer?.disconnect().catch(() => undefined);
   }
 }
 

@@ -1,0 +1,286 @@
+import { Consumer, ListOffsetTimestamps, MessagesStreamFallbackModes, MessagesStreamModes, type Admin, type Message, type MessagesStream } from '@platformatic/kafka';
+import { decodeEvent } from '@sonde/events/event-codec';
+import type { SondeEvent } from '@sonde/events/sonde-event';
+import type { BusConfig } from '../bus.config';
+import { RateLimitedLog, type BusLogger } from '../bus-logger';
+import type { BusMetrics } from '../bus.metrics';
+import { deliverBatch } from '../deliver-batch';
+import type { EventBatch, SubscribeOptions, Subscription } from '../event-bus';
+import { batchToken, cutOffsetBatch, formatBatchIntent, parseBatchIntent } from '../kafka/offset-batch';
+import { baseOptions, GroupOffsets } from './platformatic-client';
+
+interface Buffered {
+  offset: number;
+  value: Buffer | null;
+}
+
+interface PartitionState {
+  topic: string;
+  partition: number;
+  /** Generation that fetched into this state; messages of another are stale. */
+  generation: number;
+  /** Committed position and intent are loaded (until then messages wait in `buffer`). */
+  loaded: boolean;
+  /** The committed position: first offset of the next batch (null: nothing committed yet). */
+  start: number | null;
+  /** `last` of a batch handed out but not completed (from the commit metadata). */
+  intentLast: number | null;
+  /** End of the partition when the intent was read (a compacted tail may never reach `last`). */
+  highWatermark: number;
+  buffer: Buffered[];
+  nextOffset: number;
+}
+
+type Msg = Message<Buffer, Buffer, Buffer, Buffer>;
+
+/**
+ * One consumer-group member on @platformatic/kafka, with the behaviour of
+ * kafka/kafka-subscription.ts: manual commits only after the handler resolved, deterministic
+ * batches with a commit-metadata intent (offset-batch.ts). The stream starts each assigned
+ * partition at the group's committed offset (earliest without one) and restarts from it after
+ * every rebalance; the adapter buffers per partition and cuts batches from what one fetch gave.
+ */
+export class PlatformaticSubscription implements Subscription {
+  private readonly consumer: Consumer<Buffer, Buffer, Buffer, Buffer>;
+  private readonly offsets: GroupOffsets;
+  private stream: MessagesStream<Buffer, Buffer, Buffer, Buffer> | null = null;
+  private readonly states = new Map<string, PartitionState>();
+  private closing = false;
+  private abandoned = false;
+  private closed: Promise<void> | null = null;
+  private worker: Promise<void> = Promise.resolve();
+  private wake: (() => void) | null = null;
+  /** Something changed since the worker last looked (new messages, a loaded partition). */
+  private dirty = false;
+  private pausedForBuffer = false;
+  private readonly maxBatchEvents: number;
+  private readonly labels: { adapter: string; group: string };
+  private readonly warn: RateLimitedLog;
+
+  constructor(
+    admin: Admin,
+    private readonly topics: string[],
+    private readonly options: SubscribeOptions,
+    private readonly busConfig: BusConfig,
+    private readonly metrics: BusMetrics,
+    private readonly logger: BusLogger,
+    private readonly onClosed: () => void = () => undefined,
+  ) {
+    const c = busConfig.kafka.consumer;
+    this.maxBatchEvents = options.maxBatchEvents ?? c.maxBatchEvents;
+    this.labels = { adapter: 'kafka', group: options.group };
+    this.warn = new RateLimitedLog(logger, 10_000);
+    this.consumer = new Consumer<Buffer, Buffer, Buffer, Buffer>({
+      ...baseOptions(busConfig.kafka),
+      retries: 10,
+      retryDelay: 300,
+      groupId: options.group,
+      autocommit: false,
+      sessionTimeout: c.sessionTimeoutMs,
+      heartbeatInterval: c.heartbeatIntervalMs,
+      rebalanceTimeout: c.rebalanceTimeoutMs,
+      minBytes: c.minBytes,
+      maxBytes: c.maxBytesPerPartition,
+      maxWaitTime: options.maxBatchWaitMs ?? c.maxBatchWaitMs,
+    });
+    this.offsets = new GroupOffsets(this.consumer, admin, busConfig.kafka.clientId);
+    // a new generation may have moved partitions: forget what was buffered, reload commits
+    this.consumer.on('consumer:group:join', () => {
+      this.states.clear();
+      this.resumeIfPaused();
+    });
+  }
+
+  async start(): Promise<void> {
+    const c = this.busConfig.kafka.consumer;
+    const stream = await this.consumer.consume({
+      topics: this.topics,
+      mode: MessagesStreamModes.COMMITTED,
+      fallbackMode: MessagesStreamFallbackModes.EARLIEST,
+      autocommit: false,
+      minBytes: c.minBytes,
+      maxBytes: c.maxBytesPerPartition,
+      maxWaitTime: this.options.maxBatchWaitMs ?? c.maxBatchWaitMs,
+    });
+    this.stream = stream;
+    stream.on('data', (m: Msg) => this.onMessage(m));
+    stream.on('error', (err: unknown) => this.warn.warn('stream', { group: this.options.group, err: String(err) }, 'kafka consumer stream error'));
+    this.worker = this.run();
+  }
+
+  /** Stops after the batch in flight completed and was committed. */
+  close(): Promise<void> {
+    this.closing = true;
+    this.wake?.();
+    this.closed ??= (async () => {
+      await this.worker;
+      await this.stream?.close().catch(() => undefined);
+      await this.closeConsumer();
+      await this.offsets.close();
+    })().finally(this.onClosed);
+    return this.closed;
+  }
+
+  /**
+   * Consumer.close() leaves the group first; when that fails (e.g. mid-rebalance) it keeps the
+   * member alive — still heartbeating, still owning partitions, sockets open. Retry until it
+   * has really closed.
+   */
+  private async closeConsumer(): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.consumer.close(attempt > 1);
+        return;
+      } catch (err) {
+        this.warn.warn('close', { group: this.options.group, attempt, err: String(err) }, 'kafka consumer close failed; retrying');
+        if (attempt >= 20) throw err;
+        await new Promise((r) => setTimeout(r, Math.min(100 * attempt, 1_000)));
+      }
+    }
+  }
+
+  /** Test hook for crash tests: stops without completing or committing the batch in flight. */
+  abandon(): Promise<void> {
+    this.abandoned = true;
+    return this.close();
+  }
+
+  private onMessage(m: Msg): void {
+    if (this.closing) return;
+    const generation = Number((m.metadata as { consumer?: { generationId?: number } }).consumer?.generationId ?? this.consumer.generationId);
+    if (generation !== this.consumer.generationId) return; // fetched before the last rebalance
+    const key = `${m.topic}/${m.partition}`;
+    let state = this.states.get(key);
+    if (!state || state.generation !== generation) {
+      state = { topic: m.topic, partition: m.partition, generation, loaded: false, start: null, intentLast: null, highWatermark: Number.MAX_SAFE_INTEGER, buffer: [], nextOffset: 0 };
+      this.states.set(key, state);
+      void this.load(key, state);
+    }
+    const offset = Number(m.offset);
+    if (offset < state.nextOffset || (state.start !== null && offset < state.start)) return;
+    state.buffer.push({ offset, value: m.value ?? null });
+    state.nextOffset = offset + 1;
+    if (!this.pausedForBuffer && this.bufferedEvents() > this.maxBatchEvents * 4 + 10_000) {
+      this.pausedForBuffer = true;
+      this.stream?.pause();
+    }
+    this.signal();
+  }
+
+  private async load(key: string, state: PartitionState): Promise<void> {
+    for (let attempt = 0; !this.closing && this.states.get(key) === state; attempt++) {
+      try {
+        const committed = await this.offsets.fetch(state.topic, state.partition);
+        state.start = committed ? committed.offset : null;
+        state.intentLast = committed ? parseBatchIntent(committed.metadata) : null;
+        if (state.intentLast !== null) {
+          const ends = await this.consumer.listOffsets({ topics: [state.topic], partitions: { [state.topic]: [state.partition] }, timestamp: ListOffsetTimestamps.LATEST });
+          state.highWatermark = Number(ends.get(state.topic)?.[state.partition] ?? BigInt(Number.MAX_SAFE_INTEGER));
+          this.logger.info({ group: this.options.group, topic: state.topic, partition: state.partition, first: state.start, last: state.intentLast }, 'resuming an unfinished batch');
+        }
+        if (state.start !== null) {
+          const from = state.start;
+          state.buffer = state.buffer.filter((m) => m.offset >= from);
+        }
+        state.loaded = true;
+        this.signal();
+        return;
+      } catch (err) {
+        this.warn.warn(`load:${key}`, { group: this.options.group, key, err: String(err) }, 'cannot read the committed offset; retrying');
+        await new Promise((r) => setTimeout(r, Math.min(200 * 2 ** attempt, 5_000)));
+      }
+    }
+  }
+
+  private signal(): void {
+    this.dirty = true;
+    const wake = this.wake;
+    if (!wake) return;
+    this.wake = null;
+    // after the current fetch response has been pushed: a batch takes what one fetch gave
+    setImmediate(wake);
+  }
+
+  private bufferedEvents(): number {
+    let n = 0;
+    for (const s of this.states.values()) n += s.buffer.length;
+    return n;
+  }
+
+  private resumeIfPaused(): void {
+    if (this.pausedForBuffer && this.bufferedEvents() <= this.maxBatchEvents * 2) {
+      this.pausedForBuffer = false;
+      this.stream?.resume();
+    }
+  }
+
+  private async run(): Promise<void> {
+    while (!this.closing) {
+      this.dirty = false;
+      let progressed = false;
+      for (const [key, state] of [...this.states]) {
+        if (this.closing) break;
+        if (!state.loaded || this.states.get(key) !== state) continue;
+        try {
+          if (await this.handleOne(key, state)) progressed = true;
+        } catch (err) {
+          // a failed commit (rebalance, coordinator moved): forget the partition; the stream
+          // refetches it from the committed offset and the intent makes the batch the same
+          this.warn.warn(`commit:${key}`, { group: this.options.group, key, err: String(err) }, 'kafka commit failed; partition reloaded');
+          if (this.states.get(key) === state) this.states.delete(key);
+          await new Promise((r) => setTimeout(r, 200));
+        }
+      }
+      this.resumeIfPaused();
+      if (!progressed && !this.dirty && !this.closing) await new Promise<void>((resolve) => (this.wake = resolve));
+    }
+  }
+
+  /** Cuts and delivers one batch of a partition; false when there was none to cut. */
+  private async handleOne(key: string, state: PartitionState): Promise<boolean> {
+    state.start ??= state.buffer[0]?.offset ?? null;
+    if (state.start === null) return false;
+    const cut = cutOffsetBatch(state.buffer, state.start, state.intentLast, this.maxBatchEvents, state.highWatermark);
+    if (!cut) return false;
+    if (state.intentLast === null) {
+      await this.offsets.commit(state.topic, state.partition, cut.first, formatBatchIntent(cut.last));
+      state.intentLast = cut.last;
+    }
+    const batch = this.toEventBatch(state.topic, state.partition, cut.first, cut.last, cut.messages);
+    const delivered = await deliverBatch(batch, this.options.handler, {
+      initialBackoffMs: this.busConfig.handlerRetryInitialMs,
+      maxBackoffMs: this.busConfig.handlerRetryMaxMs,
+      // the client heartbeats on its own; a rebalance replaces the state (join event)
+      shouldStop: () => this.closing || this.abandoned || this.states.get(key) !== state,
+      onFailure: (err, attempt) => {
+        this.metrics.handlerFailures.inc(this.labels);
+        if (attempt === 1 || attempt % 10 === 0) {
+          this.logger.warn({ err, group: this.options.group, dedupToken: batch.dedupToken, attempt }, 'batch handler failed; redelivering the same batch');
+        }
+      },
+    });
+    if (!delivered || this.abandoned || (this.states.get(key) !== state && !this.closing)) return false;
+    await this.offsets.commit(state.topic, state.partition, cut.last + 1, null);
+    this.metrics.consumerBatches.inc(this.labels);
+    this.metrics.consumedEvents.inc(this.labels, batch.events.length);
+    state.buffer.splice(0, cut.messages.length);
+    state.start = cut.last + 1;
+    state.intentLast = null;
+    return true;
+  }
+
+  private toEventBatch(topic: string, partition: number, first: number, last: number, messages: Buffered[]): EventBatch {
+    const events: SondeEvent[] = [];
+    let invalid = 0;
+    for (const m of messages) {
+      try {
+        events.push(decodeEvent(m.value ?? '', { topic, partition, offset: m.offset }));
+      } catch (err) {
+        invalid++;
+        this.warn.warn(`invalid:${topic}/${partition}`, { err: (err as Error).message, topic, partition, offset: m.offset }, 'invalid message on the bus: skipped');
+      }
+    }
+    if (invalid) this.metrics.invalidMessages.inc({ adapter: 'kafka', source: `${topic}/${partition}` }, invalid);
+    return { source: `${topic}/${partition}`, dedupToken: batchToken(topic, partition, first, last), events, invalid };
+  }
+}

@@ -28,6 +28,7 @@ module.exports = {
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   globalSetup: unit ? undefined : '<rootDir>/libs/testing/src/jest-global-setup.ts',
   globalTeardown: unit ? undefined : '<rootDir>/libs/testing/src/jest-global-teardown.ts',
-  testTimeout: 120000,
+  // A hang guard only (no test asserts speed): on 2 shared cores a Kafka suite can take minutes.
+  testTimeout: 300000,
   setupFiles: ['reflect-metadata'],
 };

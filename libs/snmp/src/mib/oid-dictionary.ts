@@ -170,7 +170,9 @@ export class OidDictionary {
         if (start + len > arcs.length) return undefined;
         const body = arcs.slice(start, start + len);
         pos = start + len;
-        if (type !== 'OBJECT IDENTIFIER' && body.length > 0 && body.every((b) => b <= 255) && isPrintable(Uint8Array.from(body)) && !body.includes(34)) {
+        // Quoted only when it reads back unchanged: printable ASCII without `"` — a tab or newline
+        // (printable as a value) would not survive `resolve()` (fast-check found `.1.10`).
+        if (type !== 'OBJECT IDENTIFIER' && body.length > 0 && body.every((b) => b >= 0x20 && b < 0x7f && b !== 34)) {
           parts.push({ name, value: `"${String.fromCharCode(...body)}"` });
         } else {
           // raw arcs, length arc included, so the name translates back to the same OID

@@ -1,39 +1,34 @@
 import { Admin } from '@platformatic/kafka';
-import { EVENT_FAMILIES, topicForFamily, type EventFamily } from '@sonde/events/event-kind';
-import type { SondeEvent } from '@sonde/events/sonde-event';
+import { EVENT_FAMILIES } from '@sonde/events/event-kind';
 import type { BusConfig } from '../bus.config';
-import { BusError } from '../bus-error';
 import { silentBusLogger, type BusLogger } from '../bus-logger';
-import type { BusMetrics } from '../bus.metrics';
-import type { BusHealth, EventBus, SubscribeOptions } from '../event-bus';
-import { encodeRecords, KafkaPublisher } from '../kafka/kafka-publisher';
+import type { SubscribeOptions } from '../event-bus';
+import { KafkaPublisher } from '../kafka/kafka-publisher';
+import { SpoolingKafkaBus, topicOfFamily, type KafkaBusDeps } from '../kafka/spooling-kafka-bus';
 import { SegmentSpool } from '../spool/segment-spool';
 import { baseOptions, PlatformaticSender } from './platformatic-client';
 import { PlatformaticSubscription } from './platformatic-subscription';
 
-export interface PlatformaticEventBusDeps {
-  metrics: BusMetrics;
-  logger?: BusLogger;
-}
+export type PlatformaticEventBusDeps = KafkaBusDeps;
 
 /**
  * The Kafka bus on @platformatic/kafka (`bus.kafka.client: platformatic`): the same topics,
  * keys, publisher with disk spool (kafka/kafka-publisher.ts, fed by PlatformaticSender) and
  * deterministic batches (kafka/offset-batch.ts) as the kafkajs adapter.
  */
-export class PlatformaticEventBus implements EventBus {
-  private readonly subscriptions = new Set<PlatformaticSubscription>();
-  private closed = false;
-  private readonly logger: BusLogger;
-
+export class PlatformaticEventBus extends SpoolingKafkaBus<PlatformaticSubscription> {
   private constructor(
-    private readonly config: BusConfig,
-    private readonly spool: SegmentSpool,
-    private readonly deps: PlatformaticEventBusDeps,
-    private readonly publisher: KafkaPublisher,
+    config: BusConfig,
+    spool: SegmentSpool,
+    deps: PlatformaticEventBusDeps,
+    publisher: KafkaPublisher,
     private readonly topics: TopicCreator,
   ) {
-    this.logger = deps.logger ?? silentBusLogger;
+    super(config, spool, deps, publisher, topics, '@platformatic/kafka');
+  }
+
+  protected newSubscription(topics: string[], options: SubscribeOptions, onClose: () => void): PlatformaticSubscription {
+    return new PlatformaticSubscription(this.topics.admin, topics, options, this.config, this.deps.metrics, this.logger, onClose);
   }
 
   /** Opens the spool (replaying what a previous run left) and connects in the background. */
@@ -48,57 +43,8 @@ export class PlatformaticEventBus implements EventBus {
     publisher.start();
     return bus;
   }
-
-  topicOf(family: EventFamily): string {
-    return topicOfFamily(this.config, family);
-  }
-
-  publish(events: readonly SondeEvent[]): Promise<void> {
-    const encoded = encodeRecords(this.config, events, this.deps.metrics);
-    if (encoded instanceof BusError) return Promise.reject(encoded);
-    return this.publisher.publish(encoded.records, encoded.bytes);
-  }
-
-  async subscribe(options: SubscribeOptions): Promise<PlatformaticSubscription> {
-    if (this.closed) throw new BusError('unavailable', 'event bus is closed', { adapter: 'kafka', group: options.group });
-    await this.ensureTopics();
-    const topics = options.families.map((f) => this.topicOf(f));
-    const sub = new PlatformaticSubscription(this.topics.admin, topics, options, this.config, this.deps.metrics, this.logger, () => this.subscriptions.delete(sub));
-    this.subscriptions.add(sub);
-    await sub.start();
-    return sub;
-  }
-
-  ensureTopics(): Promise<void> {
-    return this.topics.ensure();
-  }
-
-  async health(): Promise<BusHealth> {
-    const pending = this.publisher.pending + this.spool.depth;
-    if (this.closed) return { ok: false, detail: 'closed', pending };
-    if (!this.publisher.healthy) {
-      // still ready while the spool has room, as the kafkajs adapter (design.md §6)
-      const room = this.spool.bytes < this.config.kafka.spool.maxBytes * 0.95;
-      return { ok: room, detail: `kafka unreachable; ${this.spool.depth} events spooled (${this.spool.bytes} bytes${room ? '' : ', spool full'})`, pending };
-    }
-    return { ok: true, detail: `kafka ${this.config.kafka.brokers.join(',')} (@platformatic/kafka)`, pending };
-  }
-
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    await this.publisher.close();
-    await Promise.all([...this.subscriptions].map((s) => s.close()));
-    await this.topics.close();
-    await this.spool.close();
-  }
 }
 
-function topicOfFamily(config: BusConfig, family: EventFamily): string {
-  return `${config.kafka.topicPrefix}${topicForFamily(family)}`;
-}
-
-/** Creates the family topics that are missing, with the configured partitions. */
 class TopicCreator {
   readonly admin: Admin;
   private topicsReady: Promise<void> | null = null;

@@ -48,7 +48,8 @@ export interface BusHealth {
  */
 export interface EventBus {
   /**
-   * Accepts events for delivery, keyed by device id (one device's events stay in order).
+   * Accepts events for delivery, keyed by device id (one device's events stay in order);
+   * alert.state by its notification group key (partition-key.ts).
    * Resolves once they are durable enough for the adapter's contract: acknowledged by the
    * broker (acks=all) or written to the local spool when it is unreachable. Rejects only
    * when even the spool cannot take them (full): the caller counts that as a drop.

@@ -13,7 +13,7 @@ export type KafkaEventBusDeps = KafkaBusDeps;
 
 /**
  * The deployment bus on kafkajs: one topic per event family (`<prefix>sonde.<family>.v1`,
- * created with the configured partitions if missing), keyed by device id; an idempotent
+ * created with the configured partitions if missing), keyed by device id (alert.state: group key, partition-key.ts); an idempotent
  * producer with acks=all and a disk spool for outages (kafka-publisher.ts); consumer groups
  * with deterministic, manually committed batches (kafka-subscription.ts).
  */

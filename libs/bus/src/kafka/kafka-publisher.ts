@@ -6,6 +6,7 @@ import type { BusConfig, KafkaBusConfig } from '../bus.config';
 import { BusError } from '../bus-error';
 import { RateLimitedLog, type BusLogger } from '../bus-logger';
 import type { BusMetrics } from '../bus.metrics';
+import { partitionKeyOf } from '../partition-key';
 import type { SegmentSpool } from '../spool/segment-spool';
 import type { SpoolRecord } from '../spool/spool-record';
 
@@ -32,7 +33,8 @@ export interface RecordSender {
 }
 
 /**
- * The encoded records of publish(), keyed by device id, or a BusError naming the device of an
+ * The encoded records of publish(), keyed by partitionKeyOf (device id; group key for
+ * alert.state), or a BusError naming the device of an
  * event larger than kafka.producer.maxEventBytes (counted as too_large).
  */
 export function encodeRecords(config: BusConfig, events: readonly SondeEvent[], metrics: BusMetrics): { records: SpoolRecord[]; bytes: number } | BusError {
@@ -51,7 +53,7 @@ export function encodeRecords(config: BusConfig, events: readonly SondeEvent[], 
         bytes: value.length,
       });
     }
-    records[i++] = { topic: prefix + topicFor(e.kind), key: e.device.id, value };
+    records[i++] = { topic: prefix + topicFor(e.kind), key: partitionKeyOf(e), value };
     bytes += value.length;
   }
   return { records, bytes };

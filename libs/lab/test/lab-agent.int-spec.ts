@@ -1,4 +1,7 @@
 import { createSocket } from 'node:dgram';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { interfaceCounter } from '../src/if-mib';
 import { LabAgent } from '../src/lab-agent';
@@ -96,6 +99,15 @@ describe('lab agent on the wire', () => {
       { oid: '1.3.6.1.2.1.1.6.0', type: 'STRING', value: 'lab' },
       { oid: '1.3.6.1.2.1.1.7.0', type: 'INTEGER', value: '78' },
     ]);
+  });
+
+  it('a first run of the tools on a fresh machine (no persistent directory yet) still gives a clean walk', async () => {
+    // what a fresh machine looks like to net-snmp: its persistent directory does not exist yet
+    const fresh = join(mkdtempSync(join(tmpdir(), 'sonde-snmp-state-')), 'var-lib-snmp');
+    const r = await snmpTool('snmpbulkwalk', ['-v2c', '-c', 'public', `127.0.0.1:${agent.port}`, '1.3.6.1.2.1.1.5'], { SNMP_PERSISTENT_DIR: fresh });
+    expect(existsSync(join(fresh, 'cert_indexes'))).toBe(true);
+    expect(r.stderr).toBe('');
+    expect(parseToolOutput(r.stdout)).toEqual([{ oid: '1.3.6.1.2.1.1.5.0', type: 'STRING', value: 'lab-router-1' }]);
   });
 
   it('snmpbulkwalk v2c of ifTable and ifXTable returns every column with the predicted counters', async () => {

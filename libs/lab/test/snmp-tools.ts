@@ -1,11 +1,24 @@
 import { execFile } from 'node:child_process';
 
-/** Runs one of Debian's Net-SNMP 5.9 tools (snmpget, snmpwalk, snmpbulkwalk) and parses its -On output. */
-export function snmpTool(tool: string, args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
+/**
+ * Net-SNMP's first run on a machine creates its persistent directory (/var/lib/snmp, then
+ * cert_indexes) and says so on stderr: `Created directory: /var/lib/snmp/cert_indexes`. That is a
+ * notice about the machine, not about the agent under test, so it is removed before a test looks at
+ * stderr; anything else the tool prints stays.
+ */
+export function withoutFirstRunNotice(stderr: string): string {
+  return stderr.replace(/^Created directory: .*(?:\n|$)/gm, '');
+}
+
+/**
+ * Runs one of Debian's Net-SNMP 5.9 tools (snmpget, snmpwalk, snmpbulkwalk) and parses its -On output.
+ * `env` overrides the environment (a test gives SNMP_PERSISTENT_DIR to replay a fresh machine).
+ */
+export function snmpTool(tool: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ stdout: string; stderr: string; code: number }> {
   return new Promise((resolve) => {
-    execFile(tool, ['-On', '-Ot', '-Oe', '-t', '2', '-r', '0', ...args], { env: { ...process.env, MIBS: '' } }, (error, stdout, stderr) => {
+    execFile(tool, ['-On', '-Ot', '-Oe', '-t', '2', '-r', '0', ...args], { env: { ...process.env, MIBS: '', ...env } }, (error, stdout, stderr) => {
       const code = error && typeof (error as NodeJS.ErrnoException & { code?: unknown }).code === 'number' ? Number((error as { code?: unknown }).code) : error ? 1 : 0;
-      resolve({ stdout, stderr, code });
+      resolve({ stdout, stderr: withoutFirstRunNotice(stderr), code });
     });
   });
 }

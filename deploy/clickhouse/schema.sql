@@ -342,3 +342,17 @@ AS SELECT
     argMaxState(value, ts) AS last
 FROM `sonde`.`rmon_sample`
 GROUP BY device_id, name, labels, bucket;
+
+-- migration 3: ttl-by-received-at
+
+ALTER TABLE `sonde`.`icmp_probe` MODIFY TTL toDateTime(coalesce(received_at, ts)) + INTERVAL 30 DAY;
+
+ALTER TABLE `sonde`.`snmp_metric` MODIFY TTL toDateTime(coalesce(received_at, ts)) + INTERVAL 30 DAY;
+
+ALTER TABLE `sonde`.`snmp_trap` MODIFY TTL toDateTime(coalesce(received_at, ts)) + INTERVAL 90 DAY;
+
+ALTER TABLE `sonde`.`syslog_message` MODIFY TTL toDateTime(coalesce(received_at, ts)) + INTERVAL 30 DAY;
+
+ALTER TABLE `sonde`.`rmon_sample` MODIFY TTL toDateTime(coalesce(received_at, ts)) + INTERVAL 30 DAY;
+
+ALTER TABLE `sonde`.`alert_state` MODIFY TTL toDateTime(coalesce(received_at, ts)) + INTERVAL 365 DAY;

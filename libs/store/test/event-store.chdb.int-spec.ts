@@ -32,10 +32,10 @@ afterAll(async () => {
 describe('chDB event store', () => {
   it('migrates once: the second run applies nothing', async () => {
     const first = await store.migrate();
-    expect(first).toEqual({ applied: ['1-event-tables', '2-metric-rollups'], alreadyApplied: [] });
+    expect(first).toEqual({ applied: ['1-event-tables', '2-metric-rollups', '3-ttl-by-received-at'], alreadyApplied: [] });
     const second = await store.migrate();
-    expect(second).toEqual({ applied: [], alreadyApplied: ['1-event-tables', '2-metric-rollups'] });
-    expect(await count('schema_migrations')).toBe(2);
+    expect(second).toEqual({ applied: [], alreadyApplied: ['1-event-tables', '2-metric-rollups', '3-ttl-by-received-at'] });
+    expect(await count('schema_migrations')).toBe(3);
   });
 
   it('creates every table with its TTL, dedup window and the rollup views', async () => {
@@ -47,7 +47,7 @@ describe('chDB event store', () => {
     for (const spec of EVENT_TABLES) {
       const t = byName.get(spec.table);
       expect(t?.engine).toBe('MergeTree');
-      expect(t?.create_table_query).toMatch(/TTL toDateTime\(ts\) \+ toIntervalDay\(\d+\)/);
+      expect(t?.create_table_query).toMatch(/TTL toDateTime\(coalesce\(received_at, ts\)\) \+ toIntervalDay\(\d+\)/);
       expect(t?.create_table_query).toContain('non_replicated_deduplication_window = 1000');
     }
     for (const source of ['snmp_metric', 'rmon_sample']) {
@@ -61,9 +61,13 @@ describe('chDB event store', () => {
 
   it('inserts every kind and reads back what was written', async () => {
     const events = sampleEvents();
+    const before = Date.now();
     await store.insert(events);
+    const after = Date.now();
     for (const event of events) {
-      const { table, rows } = eventRows(event);
+      const { table, rows: mapped } = eventRows(event);
+      // an event without a receive time takes the store's clock (rows expire by it)
+      const rows = mapped.map((r) => ({ ...r, received_at: event.receivedAt ?? expect.any(Number) }));
       // DateTime64 columns are read back as epoch ms, to compare with the rows as mapped
       const times = table === 'alert_state' ? ['ts', 'received_at', 'since'] : ['ts', 'received_at'];
       const back = await store.query(
@@ -73,6 +77,10 @@ describe('chDB event store', () => {
         { id: event.id },
       );
       expect(back).toEqual(rows);
+      for (const row of back) {
+        if (event.receivedAt === undefined) expect(row.received_at).toBeGreaterThanOrEqual(before);
+        if (event.receivedAt === undefined) expect(row.received_at).toBeLessThanOrEqual(after);
+      }
     }
   });
 

@@ -4,6 +4,7 @@ import { parseSyslog } from './parsers/parse-syslog';
 import type { ParsedSyslog } from './parsers/syslog-dialect';
 import { completeUtf8Length, utf8TruncationPoint } from './parsers/syslog-text';
 import type { SyslogReceiverConfig } from './syslog-receiver.config';
+import { clockSkewDirection } from './clock-skew';
 import type { SyslogCounts, SyslogTransport } from './syslog-receiver.metrics';
 
 export type SyslogMessageEvent = EventOfKind<'syslog.message'>;
@@ -92,10 +93,17 @@ export class SyslogIngest {
       structuredData: parsed.structuredData,
       fields: parsed.fields,
       timeSource: parsed.timeSource,
+      // device time − receive time when the time came from the message (ADR 0002); undefined is
+      // left out by the codec
+      clockSkewMs: parsed.timeSource === 'message' ? parsed.ts - meta.receivedAt : undefined,
       transport: meta.transport,
       source: { address: meta.address, port: meta.port },
       truncated,
     };
+    if (payload.clockSkewMs !== undefined) {
+      const direction = clockSkewDirection(payload.clockSkewMs);
+      if (direction) this.counts.clockSkew(direction);
+    }
     return createEvent('syslog.message', this.origin, device, payload, parsed.ts, meta.receivedAt);
   }
 

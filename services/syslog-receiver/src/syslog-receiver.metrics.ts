@@ -5,6 +5,7 @@ export type SyslogTransport = 'udp' | 'tcp' | 'tls';
 /** Why a message was not published, and where in the pipeline (Vector's component spec). */
 export type DropReason = 'rate_limit' | 'empty' | 'framing' | 'bus_rejected' | 'bus_backlog' | 'shutdown';
 export type DropStage = 'receive' | 'decode' | 'publish';
+export type ClockSkewDirection = 'past' | 'future';
 
 /**
  * The counting interface domain code uses (and that UDP worker threads fill as plain numbers
@@ -16,6 +17,8 @@ export interface SyslogCounts {
   published(n: number): void;
   dropped(reason: DropReason, stage: DropStage, n?: number): void;
   truncated(transport: SyslogTransport, n?: number): void;
+  /** A message whose own time is more than CLOCK_SKEW_THRESHOLD_MS from the receive time. */
+  clockSkew(direction: ClockSkewDirection): void;
 }
 
 /** Every metric the syslog receiver exposes (`sonde_syslog_*`). */
@@ -36,6 +39,8 @@ export class SyslogReceiverMetrics implements SyslogCounts {
   readonly pausedConnections: Gauge<'transport'>;
   /** Datagrams the kernel dropped on the UDP sockets (receive buffer full), from /proc/net/udp*. */
   readonly udpKernelDrops: Gauge;
+  /** Messages stamped by a device clock far from Sonde's (kept, flagged with `clockSkewMs`). */
+  readonly clockSkewTotal: Counter<'direction'>;
 
   constructor(registry: Registry, udpKernelDrops: () => number = () => 0) {
     const registers = [registry];
@@ -51,6 +56,12 @@ export class SyslogReceiverMetrics implements SyslogCounts {
     this.truncatedTotal = new Counter({ name: 'sonde_syslog_truncated_total', help: 'Syslog messages longer than maxMessageBytes, truncated and flagged', labelNames: ['transport'], registers });
     this.connections = new Gauge({ name: 'sonde_syslog_connections', help: 'Open TCP/TLS syslog connections', labelNames: ['transport'], registers });
     this.pausedConnections = new Gauge({ name: 'sonde_syslog_paused_connections', help: 'TCP/TLS connections paused for backpressure or rate limit', labelNames: ['transport'], registers });
+    this.clockSkewTotal = new Counter({
+      name: 'sonde_syslog_clock_skew_total',
+      help: 'Messages whose own timestamp is more than 5 minutes before (past) or after (future) the receive time; stored, flagged with clockSkewMs',
+      labelNames: ['direction'],
+      registers,
+    });
     this.udpKernelDrops = new Gauge({
       name: 'sonde_syslog_udp_kernel_drops',
       help: 'Datagrams dropped by the kernel on the receiver UDP sockets (receive buffer overflow)',
@@ -94,5 +105,8 @@ export class SyslogReceiverMetrics implements SyslogCounts {
   }
   truncated(transport: SyslogTransport, n = 1): void {
     this.truncatedTotal.inc({ transport }, n);
+  }
+  clockSkew(direction: ClockSkewDirection): void {
+    this.clockSkewTotal.inc({ direction });
   }
 }

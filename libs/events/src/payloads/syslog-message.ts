@@ -14,6 +14,12 @@ export const syslogMessagePayloadSchema = z.object({
   fields: z.record(z.string(), z.string()).default({}),
   /** Where `ts` came from: the message itself, or the receive time when it had none. */
   timeSource: z.enum(['message', 'received']),
+  /**
+   * Device time minus receive time, ms, when `ts` came from the message (ADR 0002): a device
+   * clock months behind or days ahead is kept and flagged, never dropped. Absent when the
+   * message carried no usable time (then `ts` is the receive time).
+   */
+  clockSkewMs: z.number().int().optional(),
   transport: z.enum(['udp', 'tcp', 'tls']),
   source: z.object({ address: z.string(), port: z.number().int() }),
   truncated: z.boolean().default(false),

@@ -9,14 +9,19 @@ export interface TableRows {
   rows: Row[];
 }
 
-type RowMapper<K extends EventKind> = (event: EventOfKind<K>) => TableRows;
+type RowMapper<K extends EventKind> = (event: EventOfKind<K>, storedAt: number) => TableRows;
 
-/** Envelope columns shared by every table (design.md §3). `ts` stays epoch ms: DateTime64(3) reads it as such. */
-function envelope(e: SondeEvent): Row {
+/**
+ * Envelope columns shared by every table (design.md §3). `ts` stays epoch ms: DateTime64(3)
+ * reads it as such. `received_at` is never empty: rows expire by it (migration 3, ADR 0002),
+ * not by the device's clock, so an event without a receive time (polled, probed, published by
+ * a client) takes the time the store got it.
+ */
+function envelope(e: SondeEvent, storedAt: number): Row {
   return {
     id: e.id,
     ts: e.ts,
-    received_at: e.receivedAt ?? null,
+    received_at: e.receivedAt ?? storedAt,
     site: e.site,
     collector: e.collector,
     device_id: e.device.id,
@@ -33,8 +38,8 @@ function port(n: number): number {
   return Number.isInteger(n) && n >= 0 && n <= 65535 ? n : 0;
 }
 
-function sampleRows(e: SondeEvent, samples: readonly MetricSample[], extra: Row): Row[] {
-  const base = { ...envelope(e), ...extra };
+function sampleRows(e: SondeEvent, storedAt: number, samples: readonly MetricSample[], extra: Row): Row[] {
+  const base = { ...envelope(e, storedAt), ...extra };
   return samples.map((s, i) => ({
     ...base,
     sample_index: i,
@@ -48,13 +53,13 @@ function sampleRows(e: SondeEvent, samples: readonly MetricSample[], extra: Row)
 
 /** One mapper per kind, keyed like every other variant (style rule 6). */
 const MAPPERS: { [K in EventKind]: RowMapper<K> } = {
-  'icmp.probe': (e) => {
+  'icmp.probe': (e, at) => {
     const p = e.payload;
     return {
       table: 'icmp_probe',
       rows: [
         {
-          ...envelope(e),
+          ...envelope(e, at),
           target: p.target,
           family: p.family,
           sent: p.sent,
@@ -72,15 +77,15 @@ const MAPPERS: { [K in EventKind]: RowMapper<K> } = {
       ],
     };
   },
-  'snmp.metric': (e) => ({ table: 'snmp_metric', rows: sampleRows(e, e.payload.samples, { group: e.payload.group }) }),
-  'rmon.sample': (e) => ({ table: 'rmon_sample', rows: sampleRows(e, e.payload.samples, { rmon_table: e.payload.table }) }),
-  'snmp.trap': (e) => {
+  'snmp.metric': (e, at) => ({ table: 'snmp_metric', rows: sampleRows(e, at, e.payload.samples, { group: e.payload.group }) }),
+  'rmon.sample': (e, at) => ({ table: 'rmon_sample', rows: sampleRows(e, at, e.payload.samples, { rmon_table: e.payload.table }) }),
+  'snmp.trap': (e, at) => {
     const p = e.payload;
     return {
       table: 'snmp_trap',
       rows: [
         {
-          ...envelope(e),
+          ...envelope(e, at),
           version: p.version,
           pdu: p.pdu,
           trap_oid: p.trapOid,
@@ -105,13 +110,13 @@ const MAPPERS: { [K in EventKind]: RowMapper<K> } = {
       ],
     };
   },
-  'syslog.message': (e) => {
+  'syslog.message': (e, at) => {
     const p = e.payload;
     return {
       table: 'syslog_message',
       rows: [
         {
-          ...envelope(e),
+          ...envelope(e, at),
           facility: p.facility,
           severity: p.severity,
           format: p.format,
@@ -131,13 +136,13 @@ const MAPPERS: { [K in EventKind]: RowMapper<K> } = {
       ],
     };
   },
-  'alert.state': (e) => {
+  'alert.state': (e, at) => {
     const p = e.payload;
     return {
       table: 'alert_state',
       rows: [
         {
-          ...envelope(e),
+          ...envelope(e, at),
           rule_id: p.ruleId,
           rule_name: p.ruleName,
           state: p.state,
@@ -153,10 +158,13 @@ const MAPPERS: { [K in EventKind]: RowMapper<K> } = {
   },
 };
 
-/** The rows of one event, for the table of its kind. Pure; never throws on a valid event. */
-export function eventRows(event: SondeEvent): TableRows {
+/**
+ * The rows of one event, for the table of its kind. Pure; never throws on a valid event.
+ * `storedAt` is the receive time of an event that carries none (the store passes its clock).
+ */
+export function eventRows(event: SondeEvent, storedAt: number = event.ts): TableRows {
   const mapper = MAPPERS[event.kind] as RowMapper<EventKind>;
-  return mapper(event as EventOfKind<EventKind>);
+  return mapper(event as EventOfKind<EventKind>, storedAt);
 }
 
 /**
@@ -164,10 +172,10 @@ export function eventRows(event: SondeEvent): TableRows {
  * batch order: the same batch always produces the same blocks, so a retried insert carries the
  * same content under the same token.
  */
-export function batchRows(events: readonly SondeEvent[]): TableRows[] {
+export function batchRows(events: readonly SondeEvent[], storedAt?: number): TableRows[] {
   const byTable = new Map<string, Row[]>();
   for (const event of events) {
-    const { table, rows } = eventRows(event);
+    const { table, rows } = eventRows(event, storedAt);
     if (rows.length === 0) continue;
     const acc = byTable.get(table);
     if (acc) for (const row of rows) acc.push(row);

@@ -112,6 +112,19 @@ export function createRollupViewSql(source: string, rollup: RollupSpec, s: Schem
   ].join('\n');
 }
 
+/**
+ * Rows expire by when Sonde received them, not by the device's clock (issue 11, ADR 0002): with
+ * `TTL ts + …` a message whose device clock said two months ago was acknowledged and dropped on
+ * write. `coalesce` keeps rows written before migration 3 (empty `received_at`) on their `ts`.
+ */
+export function receivedAtTtl(days: number): string {
+  return `toDateTime(coalesce(received_at, ts)) + INTERVAL ${days} DAY`;
+}
+
+export function ttlByReceivedAtSql(s: SchemaSettings): string[] {
+  return EVENT_TABLES.map((spec) => `ALTER TABLE ${q(s.database)}.${q(spec.table)} MODIFY TTL ${receivedAtTtl(s.ttlDays[spec.ttl])}`);
+}
+
 export function eventTablesSql(s: SchemaSettings): string[] {
   return EVENT_TABLES.map((spec) => createEventTableSql(spec, s));
 }

@@ -1,4 +1,3 @@
-import { createEvent } from '@sonde/events/create-event';
 import type { SondeEvent } from '@sonde/events/sonde-event';
 import { createEventStore } from '../src/clickhouse/create-event-store';
 import type { ClickHouseEventStore } from '../src/clickhouse/clickhouse-event-store';

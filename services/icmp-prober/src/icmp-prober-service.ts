@@ -29,6 +29,12 @@ export interface IcmpProberServiceDeps {
   metrics: IcmpProberMetrics;
   log: ProberLog;
   origin: EventOrigin;
+  /**
+   * Whether this replica probes the device (TargetAssignment.owns, design.md §5: the replicas of
+   * one site share its targets through the consumer group of `sonde.targets.<site>`); default:
+   * every target. Asked again for every target on `refreshTargets()`.
+   */
+  owns?: (deviceId: string) => boolean;
   /** Opens the sockets; raw sockets by default (tests of the service alone may pass another). */
   openTransport?: (config: IcmpProberConfig) => { transport: IcmpTransport; unavailable: { family: 4 | 6; reason: string }[] };
 }
@@ -49,6 +55,9 @@ export class IcmpProberService {
   private publishing: Promise<void> | null = null;
   private flushTimer: NodeJS.Timeout | null = null;
   private lastPublishError = 0;
+  private siteTargets = 0;
+  private readonly reportedSkipped = new Set<string>();
+  private ownedTargets = 0;
 
   constructor(
     private readonly config: IcmpProberConfig,
@@ -75,11 +84,24 @@ export class IcmpProberService {
     return { targets: targets.length, unavailableFamilies: unavailable.map((u) => u.family) };
   }
 
-  /** Re-reads the inventory (e.g. after a target reassignment); kept targets keep their state. */
-  refreshTargets(): number {
+  /**
+   * Re-reads the inventory and the ownership (after a target reassignment or an inventory
+   * change); kept targets keep their state, gained ones start within one cycle interval.
+   */
+  refreshTargets(): { owned: number; site: number } {
     const targets = this.resolveTargets();
     this.prober?.setTargets(targets);
-    return targets.length;
+    return { owned: targets.length, site: this.siteTargets };
+  }
+
+  /** Targets this replica probes. */
+  get targetCount(): number {
+    return this.ownedTargets;
+  }
+
+  /** Targets of the site, all replicas together. */
+  get siteTargetCount(): number {
+    return this.siteTargets;
   }
 
   get pendingEvents(): number {
@@ -110,11 +132,19 @@ export class IcmpProberService {
       const t = probeTarget(s.address, { id: s.id ?? s.address, ...(s.name ? { name: s.name } : {}), address: s.address });
       if (t && !byAddress.has(t.address)) byAddress.set(t.address, t);
     }
-    if (skipped.length > 0) {
-      this.deps.metrics.dropped.inc({ reason: 'address-not-ip', stage: 'targets' }, skipped.length);
-      this.deps.log.warn({ devices: skipped.slice(0, 20), count: skipped.length }, 'icmp-prober: devices whose address is a hostname are not probed (no DNS on the probe path)');
+    // counted and logged once per device, not on every reassignment
+    const fresh = skipped.filter((id) => !this.reportedSkipped.has(id));
+    if (fresh.length > 0) {
+      for (const id of fresh) this.reportedSkipped.add(id);
+      this.deps.metrics.dropped.inc({ reason: 'address-not-ip', stage: 'targets' }, fresh.length);
+      this.deps.log.warn({ devices: fresh.slice(0, 20), count: fresh.length }, 'icmp-prober: devices whose address is a hostname are not probed (no DNS on the probe path)');
     }
-    return [...byAddress.values()];
+    const all = [...byAddress.values()];
+    const owns = this.deps.owns;
+    const owned = owns ? all.filter((t) => owns(t.device.id)) : all;
+    this.siteTargets = all.length;
+    this.ownedTargets = owned.length;
+    return owned;
   }
 
   private enqueue(result: CycleResult): void {

@@ -1,4 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import type { TargetAssignment } from '@sonde/bus/target-assignment';
+import { TARGET_ASSIGNMENT } from '@sonde/bus/target-assignment.tokens';
 import type { Inventory } from '@sonde/inventory/inventory';
 import { SONDE_INVENTORY } from '@sonde/inventory/inventory.tokens';
 import type { TelemetryIdentity } from '@sonde/telemetry/telemetry-identity';
@@ -24,9 +26,18 @@ export class IcmpProberModule {
         { provide: ICMP_PROBER_CONFIG, useValue: parsed },
         {
           provide: IcmpProberService,
-          inject: [EVENT_BUS, SONDE_INVENTORY, METRICS_REGISTRY, LOGGER, TELEMETRY_IDENTITY],
-          useFactory: (bus: EventPublisher, inventory: Inventory, registry: Registry, logger: Logger, identity: TelemetryIdentity) =>
+          inject: [
+            EVENT_BUS,
+            SONDE_INVENTORY,
+            METRICS_REGISTRY,
+            LOGGER,
+            TELEMETRY_IDENTITY,
+            // without TargetAssignmentModule (`sonde up`): one process probes every target
+            { token: TARGET_ASSIGNMENT, optional: true },
+          ],
+          useFactory: (bus: EventPublisher, inventory: Inventory, registry: Registry, logger: Logger, identity: TelemetryIdentity, assignment?: TargetAssignment) =>
             new IcmpProberService(parsed, {
+              ...(assignment ? { owns: (deviceId: string) => assignment.owns(deviceId) } : {}),
               bus,
               inventory: { devicesAt: () => inventory.devicesAt() },
               metrics: new IcmpProberMetrics(registry),

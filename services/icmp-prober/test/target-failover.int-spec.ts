@@ -1,0 +1,165 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { busConfigSchema } from '@sonde/bus/bus.config';
+import { BusMetrics } from '@sonde/bus/bus.metrics';
+import { createEventBus } from '@sonde/bus/create-event-bus';
+import type { EventBus, Subscription } from '@sonde/bus/event-bus';
+import { REPO_ROOT, realService } from '@sonde/testing/real-services';
+import { Registry } from 'prom-client';
+
+/**
+ * design.md §5 for the prober: three built icmp-prober processes of one site share eight
+ * loopback targets (127.0.0.x: Linux answers echo for all of 127/8) through the Kafka consumer
+ * group `sonde-icmp-prober-<site>` on `sonde.targets.<site>`. In steady state every target is
+ * probed by exactly one replica (seen on `sonde.icmp.v1`, by the events' collector); one replica
+ * is SIGKILLed (no leave-group) and the survivors probe its targets once the session timeout
+ * dropped it. Raw sockets: needs root or CAP_NET_RAW (the test runs as root). Needs the build:
+ * `node node_modules/typescript/bin/tsc -b services/icmp-prober`.
+ */
+const INTERVAL_MS = 1500;
+const SESSION_TIMEOUT_MS = 6000;
+const TARGETS = Array.from({ length: 8 }, (_, i) => ({ id: `loop-${i + 1}`, address: `127.0.0.${21 + i}` }));
+
+interface Replica {
+  name: string;
+  child: ChildProcess;
+  out: () => string;
+  url?: string;
+}
+
+let bus: EventBus;
+let sub: Subscription;
+const replicas: Replica[] = [];
+/** device id → collectors of its (non-transition) icmp.probe events since the last reset */
+let seen = new Map<string, string[]>();
+
+async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out (${timeoutMs} ms) waiting for ${what}; seen ${JSON.stringify([...seen])}\n${replicas.map((r) => `--- ${r.name}\n${r.out().slice(-3000)}`).join('\n')}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function lastAssignment(r: Replica): number[] | undefined {
+  let owned: number[] | undefined;
+  for (const line of r.out().split('\n')) if (line.includes('target assignment changed')) owned = (JSON.parse(line) as { owned: number[] }).owned;
+  return owned;
+}
+
+/** Waits until every target was probed `times` times since the last reset (by `among` only, if given). */
+async function everyTargetProbed(times: number, timeoutMs: number, among?: readonly string[]): Promise<Map<string, string[]>> {
+  return until(
+    `every target probed ${times}×${among ? ` by ${among.join('/')}` : ''}`,
+    () => {
+      const ok = TARGETS.every((t) => (seen.get(t.id) ?? []).filter((c) => !among || among.includes(c)).length >= times);
+      return ok ? new Map(TARGETS.map((t) => [t.id, [...(seen.get(t.id) ?? [])]])) : undefined;
+    },
+    timeoutMs,
+  );
+}
+
+beforeAll(async () => {
+  const brokers = realService('kafka').SONDE_TEST_KAFKA_BROKERS ?? '';
+  const run = randomUUID().slice(0, 8);
+  const site = `icmp-${run}`;
+  const dir = mkdtempSync(path.join(tmpdir(), 'sonde-icmp-failover-'));
+  const busSection = { type: 'kafka' as const, kafka: { brokers: brokers.split(','), topicPrefix: `icmpfo-${run}-`, targets: { sessionTimeoutMs: SESSION_TIMEOUT_MS } } };
+  bus = await createEventBus(busConfigSchema.parse({ ...busSection, kafka: { ...busSection.kafka, spool: { dir: path.join(dir, 'spool-test') } } }), { metrics: new BusMetrics(new Registry()) });
+  sub = await bus.subscribe({
+    group: `icmp-failover-test-${run}`,
+    families: ['icmp'],
+    maxBatchWaitMs: 100,
+    handler: async (batch) => {
+      for (const e of batch.events) {
+        if (e.kind !== 'icmp.probe' || e.payload.transition) continue; // a transition repeats the cycle's measurements
+        seen.set(e.device.id, [...(seen.get(e.device.id) ?? []), e.collector]);
+      }
+    },
+  });
+  for (const name of ['prober-a', 'prober-b', 'prober-c']) {
+    const file = path.join(dir, `${name}.json`);
+    writeFileSync(
+      file,
+      JSON.stringify({
+        site,
+        instance: name,
+        telemetry: { http: { port: 0 }, logLevel: 'info' },
+        bus: { ...busSection, kafka: { ...busSection.kafka, spool: { dir: path.join(dir, `spool-${name}`) } } },
+        devices: TARGETS,
+        icmpProber: { cycleIntervalMs: INTERVAL_MS, probesPerCycle: 2, probeSpacingMs: 100, timeoutMs: 400 },
+      }),
+    );
+    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'services/icmp-prober/dist/main.js'), '--config', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+    replicas.push({ name, child, out: () => out });
+  }
+  for (const r of replicas) {
+    r.url = await until(`${r.name} to start`, () => {
+      if (r.child.exitCode !== null) throw new Error(`${r.name} exited ${r.child.exitCode}:\n${r.out()}`);
+      return /"url":"([^"]+)"[^\n]*started/.exec(r.out())?.[1]?.replace('[::1]', '127.0.0.1');
+    }, 60_000);
+  }
+}, 120_000);
+
+afterAll(async () => {
+  for (const r of replicas) if (r.child.exitCode === null && r.child.signalCode === null) r.child.kill('SIGKILL');
+  await sub?.close();
+  await bus?.close();
+});
+
+it('probes each target from exactly one replica, and the survivors take a SIGKILLed replica\'s targets over', async () => {
+  // 1. the group's 12 partitions are split among the three, disjointly
+  await until('the three replicas to share the partitions', () => {
+    const owned = replicas.map(lastAssignment);
+    if (owned.some((o) => !o)) return undefined;
+    const flat = owned.flatMap((o) => o ?? []);
+    return new Set(flat).size === 12 && flat.length === 12 ? true : undefined;
+  }, 60_000);
+
+  // 2. steady state: after one round (cycles begun before the last rebalance may still land),
+  //    two rounds in which every target is probed by one replica only
+  seen = new Map();
+  await everyTargetProbed(1, 30_000);
+  seen = new Map();
+  const steady = await everyTargetProbed(2, 30_000);
+  for (const [device, collectors] of steady) expect({ device, probedBy: [...new Set(collectors)] }).toEqual({ device, probedBy: [expect.any(String)] });
+  const byReplica = new Map(replicas.map((r) => [r.name, [...steady].filter(([, c]) => c.includes(r.name)).map(([d]) => d)]));
+
+  // 3. SIGKILL the replica probing the most targets; the survivors must probe all eight
+  const victim = [...replicas].sort((a, b) => (byReplica.get(b.name)?.length ?? 0) - (byReplica.get(a.name)?.length ?? 0))[0]!;
+  expect(byReplica.get(victim.name)!.length).toBeGreaterThan(0);
+  const survivors = replicas.filter((r) => r !== victim).map((r) => r.name);
+  victim.child.kill('SIGKILL');
+  const killedAt = Date.now();
+  seen = new Map();
+  // bounded wait, not a timing assertion: session timeout + 2 intervals, ×3 for a loaded machine
+  await everyTargetProbed(1, 3 * (SESSION_TIMEOUT_MS + 2 * INTERVAL_MS), survivors);
+  const failoverMs = Date.now() - killedAt;
+
+  // 4. steady again with two replicas: one prober per target
+  await until('the survivors to share all 12 partitions', () => {
+    const flat = replicas.filter((r) => r !== victim).flatMap((r) => lastAssignment(r) ?? []);
+    return new Set(flat).size === 12 && flat.length === 12 ? true : undefined;
+  }, 30_000);
+  seen = new Map();
+  await everyTargetProbed(1, 30_000, survivors);
+  seen = new Map();
+  const after = await everyTargetProbed(2, 30_000, survivors);
+  for (const [device, collectors] of after) {
+    const probedBy = [...new Set(collectors)];
+    expect({ device, probedBy }).toEqual({ device, probedBy: [expect.any(String)] });
+    expect(survivors).toContain(probedBy[0]);
+  }
+  process.stdout.write(
+    `icmp failover: every target probed by ${survivors.join('/')} ${failoverMs} ms after SIGKILL of ${victim.name} ` +
+      `(it probed ${byReplica.get(victim.name)!.length} of ${TARGETS.length}; session ${SESSION_TIMEOUT_MS} ms, interval ${INTERVAL_MS} ms)\n`,
+  );
+}, 240_000);

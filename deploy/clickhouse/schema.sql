@@ -356,3 +356,23 @@ ALTER TABLE `sonde`.`syslog_message` MODIFY TTL toDateTime(coalesce(received_at,
 ALTER TABLE `sonde`.`rmon_sample` MODIFY TTL toDateTime(coalesce(received_at, ts)) + INTERVAL 30 DAY;
 
 ALTER TABLE `sonde`.`alert_state` MODIFY TTL toDateTime(coalesce(received_at, ts)) + INTERVAL 365 DAY;
+
+-- migration 4: alert-state-transitions
+
+ALTER TABLE `sonde`.`alert_state` ADD COLUMN IF NOT EXISTS `transition` LowCardinality(String);
+
+ALTER TABLE `sonde`.`alert_state` ADD COLUMN IF NOT EXISTS `transition_id` String;
+
+ALTER TABLE `sonde`.`alert_state` ADD COLUMN IF NOT EXISTS `starts_at` DateTime64(3, 'UTC');
+
+ALTER TABLE `sonde`.`alert_state` ADD COLUMN IF NOT EXISTS `ends_at` Nullable(DateTime64(3, 'UTC'));
+
+ALTER TABLE `sonde`.`alert_state` ADD COLUMN IF NOT EXISTS `annotations` Map(LowCardinality(String), String);
+
+ALTER TABLE `sonde`.`alert_state` ADD COLUMN IF NOT EXISTS `inhibited_by` Array(String);
+
+ALTER TABLE `sonde`.`alert_state` ADD COLUMN IF NOT EXISTS `flapping` Bool;
+
+ALTER TABLE `sonde`.`alert_state` ADD COLUMN IF NOT EXISTS `group_key` String;
+
+ALTER TABLE `sonde`.`alert_state` ADD COLUMN IF NOT EXISTS `threshold` Nullable(Float64);

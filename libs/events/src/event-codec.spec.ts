@@ -31,7 +31,8 @@ export const sampleEvents: SondeEvent[] = [
   }),
   createEvent('alert.state', origin, device, {
     ruleId: 'down', ruleName: 'Device down', state: 'firing', severity: 'critical', fingerprint: 'abc',
-    since: 1, summary: 'router-1 is down', labels: {},
+    since: 1, summary: 'router-1 is down', labels: { alertname: 'Device down' }, annotations: { summary: 'router-1 is down' },
+    startsAt: 1, inhibitedBy: [], flapping: false, transition: 'firing', transitionId: 'abc:1', groupKey: 'abc',
   }),
 ];
 

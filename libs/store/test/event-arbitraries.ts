@@ -49,6 +49,9 @@ const payloads = {
   'alert.state': fc.record({
     ruleId: name, ruleName: name, state: fc.constantFrom('pending', 'firing', 'resolved'), severity: fc.constantFrom('info', 'warning', 'critical'),
     fingerprint: name, since: ms, summary: str, labels: dict, value: opt(finite),
+    annotations: dict, startsAt: ms, endsAt: opt(ms), inhibitedBy: fc.array(name, { maxLength: 3 }), flapping: fc.boolean(),
+    transition: fc.constantFrom('pending', 'firing', 'resolved', 'cancelled', 'flapping-start', 'flapping-stop', 'inhibited', 'uninhibited'),
+    transitionId: name, groupKey: opt(name), threshold: opt(finite),
   }),
 } as const;
 

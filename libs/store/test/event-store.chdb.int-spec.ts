@@ -5,6 +5,7 @@ import { createEventStore } from '../src/clickhouse/create-event-store';
 import type { ClickHouseEventStore } from '../src/clickhouse/clickhouse-event-store';
 import { eventRows } from '../src/rows/event-rows';
 import { EVENT_TABLES } from '../src/schema/event-tables';
+import { MIGRATIONS } from '../src/schema/migrations';
 import { StoreError } from '../src/store-error';
 import { chdbTestConfig } from './chdb-test-config';
 import { arbitraryEvent } from './event-arbitraries';
@@ -32,10 +33,12 @@ afterAll(async () => {
 describe('chDB event store', () => {
   it('migrates once: the second run applies nothing', async () => {
     const first = await store.migrate();
-    expect(first).toEqual({ applied: ['1-event-tables', '2-metric-rollups', '3-ttl-by-received-at'], alreadyApplied: [] });
+    const all = MIGRATIONS.map((m) => `${m.version}-${m.name}`);
+    expect(all).toEqual(expect.arrayContaining(['1-event-tables', '2-metric-rollups', '3-ttl-by-received-at', '4-alert-state-transitions']));
+    expect(first).toEqual({ applied: all, alreadyApplied: [] });
     const second = await store.migrate();
-    expect(second).toEqual({ applied: [], alreadyApplied: ['1-event-tables', '2-metric-rollups', '3-ttl-by-received-at'] });
-    expect(await count('schema_migrations')).toBe(3);
+    expect(second).toEqual({ applied: [], alreadyApplied: all });
+    expect(await count('schema_migrations')).toBe(all.length);
   });
 
   it('creates every table with its TTL, dedup window and the rollup views', async () => {
@@ -69,7 +72,7 @@ describe('chDB event store', () => {
       // an event without a receive time takes the store's clock (rows expire by it)
       const rows = mapped.map((r) => ({ ...r, received_at: event.receivedAt ?? expect.any(Number) }));
       // DateTime64 columns are read back as epoch ms, to compare with the rows as mapped
-      const times = table === 'alert_state' ? ['ts', 'received_at', 'since'] : ['ts', 'received_at'];
+      const times = table === 'alert_state' ? ['ts', 'received_at', 'since', 'starts_at', 'ends_at'] : ['ts', 'received_at'];
       const back = await store.query(
         `SELECT * EXCEPT (${times.join(', ')}), ${times.map((c) => `toUnixTimestamp64Milli(${c}) AS ${c}`).join(', ')}
          FROM ${DB}.${table} WHERE id = {id:UUID} ORDER BY ${'sample_index' in (rows[0] ?? {}) ? 'sample_index' : 'ts'}

@@ -111,7 +111,7 @@ describe('retention by receive time (issue 11, item 1)', () => {
           fields: {}, time_source: 'message', transport: 'udp', source_address: '', source_port: 0, truncated: false },
       ]);
       const report = await migrate(runner, settings);
-      expect(report).toEqual({ applied: ['3-ttl-by-received-at'], alreadyApplied: ['1-event-tables', '2-metric-rollups'] });
+      expect(report).toEqual({ applied: MIGRATIONS.filter((m) => m.version >= 3).map((m) => `${m.version}-${m.name}`), alreadyApplied: ['1-event-tables', '2-metric-rollups'] });
       const [t] = await store.query<{ q: string }>(`SELECT create_table_query AS q FROM system.tables WHERE database = '${db}' AND name = 'syslog_message'`);
       expect(t?.q).toContain('TTL toDateTime(coalesce(received_at, ts)) + toIntervalDay(30)');
       await store.command(`OPTIMIZE TABLE ${db}.syslog_message FINAL`);

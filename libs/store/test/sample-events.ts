@@ -37,6 +37,8 @@ export function sampleEvents(ts: number = Date.now()): SondeEvent[] {
     createEvent('alert.state', origin, device, {
       ruleId: 'down', ruleName: 'Device down', state: 'firing', severity: 'critical', fingerprint: 'abc',
       since: ts - 60_000, summary: 'router-1 is down', labels: { team: 'noc' }, value: 1,
+      annotations: { summary: 'router-1 is down' }, startsAt: ts - 60_000, inhibitedBy: [], flapping: false,
+      transition: 'firing', transitionId: 'abc:2', groupKey: 'abc', threshold: 0,
     }, ts),
   ];
 }

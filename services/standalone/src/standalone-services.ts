@@ -1,5 +1,7 @@
 import type { DynamicModule } from '@nestjs/common';
 import type { z } from 'zod';
+import { alertEngineConfigSchema } from '@sonde/alert-engine/alert-engine.config';
+import { AlertEngineModule } from '@sonde/alert-engine/alert-engine.module';
 import { eventWriterConfigSchema } from '@sonde/event-writer/event-writer.config';
 import { EventWriterModule } from '@sonde/event-writer/event-writer.module';
 import { icmpProberConfigSchema } from '@sonde/icmp-prober/icmp-prober.config';
@@ -28,6 +30,11 @@ export const STANDALONE_SERVICES = [
     name: 'event-writer',
     sections: { eventWriter: eventWriterConfigSchema },
     module: (c) => EventWriterModule.forRoot(eventWriterConfigSchema.parse(c.eventWriter)),
+  },
+  {
+    name: 'alert-engine',
+    sections: { alertEngine: alertEngineConfigSchema },
+    module: (c) => AlertEngineModule.forRoot(alertEngineConfigSchema.parse(c.alertEngine)),
   },
   {
     name: 'snmp-poller',

@@ -69,6 +69,7 @@ const published: SondeEvent[] = [
   createEvent('rmon.sample', origin, device, { table: 'etherStats', samples: [{ name: 'etherStatsPkts', labels: {}, value: 1, unit: '', type: 'counter' }] }),
   createEvent('alert.state', origin, device, {
     ruleId: 'r', ruleName: 'Smoke', state: 'firing', severity: 'warning', fingerprint: 'f', since: Date.now(), summary: 's', labels: {},
+    annotations: {}, startsAt: Date.now(), inhibitedBy: [], flapping: false, transition: 'firing', transitionId: 'f:1',
   }),
 ];
 const TABLES = ['icmp_probe', 'snmp_metric', 'snmp_trap', 'syslog_message', 'rmon_sample', 'alert_state'];

@@ -5,6 +5,8 @@ import type { StoreConfig } from '../store.config';
 export interface ColumnSpec {
   name: string;
   type: string;
+  /** The migration that added the column to an existing table (ALTER … ADD COLUMN); absent = created with the table. */
+  addedIn?: number;
 }
 
 /**
@@ -153,6 +155,16 @@ export const EVENT_TABLES: readonly EventTableSpec[] = [
       { name: 'summary', type: 'String' },
       { name: 'labels', type: LABELS },
       { name: 'value', type: 'Nullable(Float64)' },
+      // ADR 0003: one row per alert transition (migration 4).
+      { name: 'transition', type: LC, addedIn: 4 },
+      { name: 'transition_id', type: 'String', addedIn: 4 },
+      { name: 'starts_at', type: TS, addedIn: 4 },
+      { name: 'ends_at', type: `Nullable(${TS})`, addedIn: 4 },
+      { name: 'annotations', type: LABELS, addedIn: 4 },
+      { name: 'inhibited_by', type: 'Array(String)', addedIn: 4 },
+      { name: 'flapping', type: 'Bool', addedIn: 4 },
+      { name: 'group_key', type: 'String', addedIn: 4 },
+      { name: 'threshold', type: 'Nullable(Float64)', addedIn: 4 },
     ],
     orderBy: ['rule_id', 'device_id', 'ts'],
     ttl: 'alertState',

@@ -1,4 +1,4 @@
-import { eventTablesSql, rollupsSql, ttlByReceivedAtSql, type SchemaSettings } from './schema-ddl';
+import { addedColumnsSql, eventTablesSql, rollupsSql, ttlByReceivedAtSql, type SchemaSettings } from './schema-ddl';
 
 /**
  * Versioned migrations, applied in order and recorded in `schema_migrations`. Append only:
@@ -16,4 +16,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'event-tables', statements: eventTablesSql },
   { version: 2, name: 'metric-rollups', statements: rollupsSql },
   { version: 3, name: 'ttl-by-received-at', statements: ttlByReceivedAtSql },
+  { version: 4, name: 'alert-state-transitions', statements: addedColumnsSql(4) },
 ];

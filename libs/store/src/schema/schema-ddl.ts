@@ -35,7 +35,10 @@ export function createEventTableSql(spec: EventTableSpec, s: SchemaSettings): st
   return [
     `CREATE TABLE IF NOT EXISTS ${q(s.database)}.${q(spec.table)}`,
     '(',
-    spec.columns.map((c) => `    ${q(c.name)} ${c.type}`).join(',\n'),
+    spec.columns
+      .filter((c) => c.addedIn === undefined)
+      .map((c) => `    ${q(c.name)} ${c.type}`)
+      .join(',\n'),
     ')',
     'ENGINE = MergeTree',
     'PARTITION BY toYYYYMMDD(ts)',
@@ -137,4 +140,17 @@ export function rollupsSql(s: SchemaSettings): string[] {
     }
   }
   return out;
+}
+
+/**
+ * Columns a later migration adds to tables that already exist. IF NOT EXISTS keeps a rerun (crash
+ * between statement and ledger row) harmless; the created table of migration 1 never changes.
+ */
+export function addedColumnsSql(version: number): (s: SchemaSettings) => string[] {
+  return (s) =>
+    EVENT_TABLES.flatMap((spec) =>
+      spec.columns
+        .filter((c) => c.addedIn === version)
+        .map((c) => `ALTER TABLE ${q(s.database)}.${q(spec.table)} ADD COLUMN IF NOT EXISTS ${q(c.name)} ${c.type}`),
+    );
 }

@@ -1,17 +1,14 @@
 import { SondeError } from '@sonde/events/sonde-error';
-import { BUILTIN_GROUPS } from './builtin-groups';
-import type { MetricGroup, Profile, SnmpPollerConfig } from './snmp-poller.config';
-
-export interface ResolvedProfile {
-  name: string;
-  groups: readonly MetricGroup[];
-}
+import { BUILTIN_GROUPS } from '@sonde/snmp/poll/builtin-groups';
+import type { GroupSelector, ResolvedProfile } from '@sonde/snmp/poll/device-poller';
+import type { MetricGroup, Profile } from '@sonde/snmp/poll/metric-group';
+import type { SnmpPollerConfig } from './snmp-poller.config';
 
 /**
  * Profiles by sysObjectID prefix (longest match wins), resolved once at boot: group names are
  * checked here so a typo is a config error naming the profile, not a silent empty poll.
  */
-export class ProfileSelector {
+export class ProfileSelector implements GroupSelector {
   private readonly groups = new Map<string, MetricGroup>();
   private readonly profiles: Array<{ prefix: string; profile: ResolvedProfile }> = [];
   private readonly byName = new Map<string, ResolvedProfile>();

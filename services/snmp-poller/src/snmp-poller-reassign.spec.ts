@@ -2,7 +2,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import type { AddressInfo } from 'node:net';
 import type { TargetAssignment } from '@sonde/bus/target-assignment';
 import type { SondeEvent } from '@sonde/events/sonde-event';
-import type { PollTarget } from './device-poller';
+import type { PollTarget } from '@sonde/snmp/poll/device-poller';
 import { SnmpPoller } from './snmp-poller';
 import { snmpPollerConfigSchema } from './snmp-poller.config';
 

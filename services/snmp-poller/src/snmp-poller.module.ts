@@ -13,7 +13,7 @@ import type { TelemetryIdentity } from '@sonde/telemetry/telemetry-identity';
 import { HEALTH_CHECKS, LOGGER, METRICS_REGISTRY, TELEMETRY_IDENTITY } from '@sonde/telemetry/telemetry.tokens';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { pollTargets } from './poll-targets';
+import { pollTargets } from '@sonde/snmp/poll/poll-targets';
 import { SnmpPoller } from './snmp-poller';
 import { snmpPollerConfigSchema, type SnmpPollerConfig } from './snmp-poller.config';
 import { SnmpPollerMetrics } from './snmp-poller.metrics';

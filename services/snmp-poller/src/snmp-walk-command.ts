@@ -4,7 +4,7 @@ import { SnmpError } from '@sonde/snmp/session/snmp-error';
 import { SnmpSessionPool } from '@sonde/snmp/session/snmp-session-pool';
 import type { Varbind } from '@sonde/snmp/session/varbind';
 import { walkSubtree } from '@sonde/snmp/walk/table-walk';
-import { pollTargets } from './poll-targets';
+import { pollTargets } from '@sonde/snmp/poll/poll-targets';
 import type { SnmpPollerConfig } from './snmp-poller.config';
 
 /** What `sonde walk` prints per varbind. */

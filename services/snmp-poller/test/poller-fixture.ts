@@ -1,7 +1,7 @@
 import type { SondeEvent } from '@sonde/events/sonde-event';
 import type { MetricSample } from '@sonde/events/payloads/metric-sample';
 import type { SnmpCredential } from '@sonde/snmp/session/snmp-credential';
-import type { PollTarget } from '../src/device-poller';
+import type { PollTarget } from '@sonde/snmp/poll/device-poller';
 import { snmpPollerConfigSchema, type SnmpPollerConfig } from '../src/snmp-poller.config';
 
 /** The bus as the poller sees it: what it published, in order (the bus adapters have their own contract tests). */

@@ -1,8 +1,8 @@
-import { SnmpError, isSnmpError } from '@sonde/snmp/session/snmp-error';
-import type { SnmpSession } from '@sonde/snmp/session/snmp-session';
-import { isException, type Varbind } from '@sonde/snmp/session/varbind';
-import { walkColumns, type WalkOptions } from '@sonde/snmp/walk/table-walk';
-import type { MetricGroup, MetricObject } from './snmp-poller.config';
+import { SnmpError, isSnmpError } from '../session/snmp-error';
+import type { SnmpSession } from '../session/snmp-session';
+import { isException, type Varbind } from '../session/varbind';
+import { walkColumns, type WalkOptions } from '../walk/table-walk';
+import type { MetricGroup, MetricObject } from './metric-group';
 
 export interface GroupCell {
   object: MetricObject;

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { Varbind } from '@sonde/snmp/session/varbind';
+import type { Varbind } from '../session/varbind';
 import { BUILTIN_GROUPS } from './builtin-groups';
 import type { GroupReading } from './group-poller';
 import { groupSamples, indexLabels, labelValue } from './group-samples';

@@ -1,14 +1,30 @@
 import type { MetricSample } from '@sonde/events/payloads/metric-sample';
-import type { NoRateReason } from '@sonde/snmp/counters/counter-rate';
-import type { CounterCache } from '@sonde/snmp/counters/counter-cache';
-import type { SnmpTarget } from '@sonde/snmp/session/snmp-credential';
-import { SnmpError } from '@sonde/snmp/session/snmp-error';
-import type { SnmpSessionPool } from '@sonde/snmp/session/snmp-session-pool';
-import { expireDowngrades, type WalkCapabilities, type WalkOptions } from '@sonde/snmp/walk/table-walk';
+import type { NoRateReason } from '../counters/counter-rate';
+import type { CounterCache } from '../counters/counter-cache';
+import type { SnmpTarget } from '../session/snmp-credential';
+import { SnmpError } from '../session/snmp-error';
+import type { SnmpSessionPool } from '../session/snmp-session-pool';
+import { expireDowngrades, type WalkCapabilities, type WalkOptions } from '../walk/table-walk';
 import type { DeviceRef } from '@sonde/events/sonde-event';
-import { pollGroup } from './group-poller';
-import { groupSamples } from './group-samples';
-import type { ProfileSelector, ResolvedProfile } from './profile-selector';
+import { pollGroup, type GroupReading } from './group-poller';
+import { groupSamples, type SampleContext } from './group-samples';
+import type { MetricGroup } from './metric-group';
+
+/** The groups to read from one agent, under a profile name (published as the `profile` label). */
+export interface ResolvedProfile {
+  name: string;
+  groups: readonly MetricGroup[];
+}
+
+/**
+ * Which groups a device gets: by its sysObjectID, or a profile forced per device. The
+ * snmp-poller's ProfileSelector is one; a collector with fixed groups (rmon-collector) returns
+ * the same profile for every agent.
+ */
+export interface GroupSelector {
+  select(sysObjectId: string | undefined): ResolvedProfile;
+  named(name: string): ResolvedProfile | undefined;
+}
 
 export interface PollTarget {
   device: DeviceRef;
@@ -40,6 +56,8 @@ export interface PollStatus {
 export interface GroupOutput {
   group: string;
   samples: MetricSample[];
+  /** When these samples were observed, if not the cycle's start (an RMON history bucket's interval start). */
+  ts?: number;
 }
 
 export interface PollOutcome {
@@ -48,9 +66,26 @@ export interface PollOutcome {
   status: PollStatus;
 }
 
+/** Everything a sampler may use besides the readings: the cycle's context (counters, sysUpTime, ts). */
+export type SamplerContext = SampleContext;
+
+/** What a sampler returns: the groups to publish and the counters that produced no rate. */
+export interface SamplerOutput {
+  groups: GroupOutput[];
+  noRate: Partial<Record<NoRateReason, number>>;
+}
+
+/**
+ * Turns one cycle's group readings into published groups. The default reads each group on its
+ * own (groupSamples); a collector that joins tables (RMON etherStats × IF-MIB names) or keeps
+ * its own state (history bucket indexes) passes its own.
+ */
+export type DeviceSampler = (target: PollTarget, readings: readonly GroupReading[], ctx: SamplerContext) => Promise<SamplerOutput>;
+
 export interface DevicePollerOptions {
   walk: Omit<WalkOptions, 'maxRepetitions' | 'capabilities'>;
   maxGapIntervals: number;
+  sampler?: DeviceSampler;
 }
 
 const SYS_UPTIME = '1.3.6.1.2.1.1.3.0';
@@ -66,7 +101,7 @@ export class DevicePoller {
 
   constructor(
     private readonly pool: SnmpSessionPool,
-    private readonly profiles: ProfileSelector,
+    private readonly profiles: GroupSelector,
     private readonly counters: CounterCache,
     private readonly options: DevicePollerOptions,
   ) {}
@@ -145,6 +180,7 @@ export class DevicePoller {
       baseLabels: {},
     };
 
+    const readings: GroupReading[] = [];
     for (const group of profile.groups) {
       try {
         const reading = await pollGroup(session, group, walk);
@@ -152,15 +188,25 @@ export class DevicePoller {
         status.varbinds += reading.varbinds;
         status.missing += reading.missing;
         if (reading.fallback) status.bulkFallback = caps.bulkBrokenReason ?? reading.fallback;
-        const out = groupSamples(group, reading, ctx);
-        for (const [reason, n] of Object.entries(out.noRate)) {
-          status.noRate[reason as NoRateReason] = (status.noRate[reason as NoRateReason] ?? 0) + (n ?? 0);
+        if (this.options.sampler) readings.push(reading);
+        else {
+          const out = groupSamples(group, reading, ctx);
+          addNoRate(status, out.noRate);
+          if (out.samples.length > 0) groups.push({ group: group.name, samples: out.samples });
         }
-        if (out.samples.length > 0) groups.push({ group: group.name, samples: out.samples });
       } catch (err) {
         fail(err);
         // a device that stopped answering would cost timeout × retries for every further group
         if (err instanceof SnmpError && err.code === 'timeout') break;
+      }
+    }
+    if (this.options.sampler) {
+      try {
+        const out = await this.options.sampler(target, readings, ctx);
+        addNoRate(status, out.noRate);
+        for (const g of out.groups) if (g.samples.length > 0) groups.push(g);
+      } catch (err) {
+        fail(err);
       }
     }
     try {
@@ -182,8 +228,14 @@ export class DevicePoller {
   }
 }
 
-/** The per-device poll status as `snmp_poll_*` samples (payloads/snmp-metric.ts). */
-export function statusSamples(status: PollStatus, skipped: number): MetricSample[] {
+function addNoRate(status: PollStatus, noRate: Partial<Record<NoRateReason, number>>): void {
+  for (const [reason, n] of Object.entries(noRate)) {
+    status.noRate[reason as NoRateReason] = (status.noRate[reason as NoRateReason] ?? 0) + (n ?? 0);
+  }
+}
+
+/** The per-device poll status as `<prefix>_*` samples (`snmp_poll_reachable`…, payloads/snmp-metric.ts). */
+export function statusSamples(status: PollStatus, skipped: number, prefix = 'snmp_poll'): MetricSample[] {
   const labels: Record<string, string> = { version: status.version, security_level: status.securityLevel, profile: status.profile };
   const first = status.errors[0];
   const reachableLabels = first
@@ -191,17 +243,17 @@ export function statusSamples(status: PollStatus, skipped: number): MetricSample
     : labels;
   const s = (name: string, value: number, unit = '', type: MetricSample['type'] = 'gauge', l = labels): MetricSample => ({ name, labels: l, value, unit, type });
   const out: MetricSample[] = [
-    s('snmp_poll_reachable', status.reachable ? 1 : 0, '', 'status', reachableLabels),
-    s('snmp_poll_duration_ms', status.durationMs, 'ms'),
-    s('snmp_poll_errors', status.errors.length),
-    s('snmp_poll_timeouts', status.timeouts),
-    s('snmp_poll_requests', status.requests),
-    s('snmp_poll_varbinds', status.varbinds),
-    s('snmp_poll_missing_objects', status.missing),
-    s('snmp_poll_skipped', skipped),
+    s(`${prefix}_reachable`, status.reachable ? 1 : 0, '', 'status', reachableLabels),
+    s(`${prefix}_duration_ms`, status.durationMs, 'ms'),
+    s(`${prefix}_errors`, status.errors.length),
+    s(`${prefix}_timeouts`, status.timeouts),
+    s(`${prefix}_requests`, status.requests),
+    s(`${prefix}_varbinds`, status.varbinds),
+    s(`${prefix}_missing_objects`, status.missing),
+    s(`${prefix}_skipped`, skipped),
   ];
-  if (status.responseMs !== undefined) out.push(s('snmp_poll_response_ms', status.responseMs, 'ms'));
-  for (const [reason, n] of Object.entries(status.noRate)) out.push(s('snmp_poll_rates_withheld', n ?? 0, '', 'gauge', { ...labels, reason }));
-  if (status.bulkFallback) out.push(s('snmp_poll_bulk_fallback', 1, '', 'status', { ...labels, reason: status.bulkFallback }));
+  if (status.responseMs !== undefined) out.push(s(`${prefix}_response_ms`, status.responseMs, 'ms'));
+  for (const [reason, n] of Object.entries(status.noRate)) out.push(s(`${prefix}_rates_withheld`, n ?? 0, '', 'gauge', { ...labels, reason }));
+  if (status.bulkFallback) out.push(s(`${prefix}_bulk_fallback`, 1, '', 'status', { ...labels, reason: status.bulkFallback }));
   return out;
 }

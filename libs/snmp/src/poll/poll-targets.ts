@@ -1,25 +1,48 @@
 import type { Device } from '@sonde/inventory/device';
 import type { Inventory } from '@sonde/inventory/inventory';
-import type { SnmpCredential } from '@sonde/snmp/session/snmp-credential';
+import type { SnmpCredential } from '../session/snmp-credential';
 import type { PollTarget } from './device-poller';
-import type { DeviceSnmpPoller, SnmpPollerConfig } from './snmp-poller.config';
 
-export type PollableDevice = Device & { snmpPoller?: DeviceSnmpPoller };
+/** Per-device overrides (`devices[].snmpPoller:`, `devices[].rmonCollector:`). */
+export interface DevicePollOverrides {
+  intervalMs?: number | undefined;
+  profile?: string | undefined;
+  enabled?: boolean | undefined;
+}
+
+/** Per-target rules by device id or tag (first match wins). */
+export interface PollTargetRule extends DevicePollOverrides {
+  devices: readonly string[];
+  tags: readonly string[];
+}
+
+/** The part of a collector's config section the target list needs. */
+export interface PollTargetsConfig {
+  intervalMs: number;
+  timeoutMs: number;
+  retries: number;
+  backoff: number;
+  maxRepetitions: number;
+  targets: readonly PollTargetRule[];
+}
 
 /**
- * The devices this poller polls: those at our site with `snmp:` settings and not disabled,
- * with their credential resolved from the inventory (secrets stay wrapped until the session).
- * A device whose credential is missing or of the wrong type is reported, not polled.
+ * The devices a collector on the poll engine polls: those at our site with `snmp:` settings and
+ * not disabled, with their credential resolved from the inventory (secrets stay wrapped until
+ * the session). A device whose credential is missing or of the wrong type is reported, not
+ * polled. `overrides` reads the device's own section (`devices[].snmpPoller:` for the poller).
  */
 export function pollTargets(
   inventory: Pick<Inventory, 'devicesAt' | 'snmpCredential'>,
-  config: SnmpPollerConfig,
+  config: PollTargetsConfig,
   onInvalid: (device: string, message: string) => void = () => undefined,
+  overrides: (device: Device) => DevicePollOverrides | undefined = (d) => (d as Device & { snmpPoller?: DevicePollOverrides }).snmpPoller,
 ): PollTarget[] {
   const targets: PollTarget[] = [];
-  for (const device of inventory.devicesAt() as readonly PollableDevice[]) {
+  for (const device of inventory.devicesAt()) {
+    const own = overrides(device);
     const rule = config.targets.find((r) => r.devices.includes(device.id) || r.tags.some((t) => device.tags.includes(t)));
-    const enabled = device.snmpPoller?.enabled ?? rule?.enabled ?? true;
+    const enabled = own?.enabled ?? rule?.enabled ?? true;
     if (!device.snmp || !enabled) continue;
     let credential: SnmpCredential;
     try {
@@ -35,8 +58,8 @@ export function pollTargets(
       onInvalid(device.id, (err as Error).message);
       continue;
     }
-    const intervalMs = device.snmpPoller?.intervalMs ?? rule?.intervalMs ?? config.intervalMs;
-    const profile = device.snmpPoller?.profile ?? rule?.profile;
+    const intervalMs = own?.intervalMs ?? rule?.intervalMs ?? config.intervalMs;
+    const profile = own?.profile ?? rule?.profile;
     targets.push({
       device: device.name === undefined ? { id: device.id, address: device.address } : { id: device.id, name: device.name, address: device.address },
       snmp: {

@@ -1,4 +1,4 @@
-import { metricGroupSchema, type MetricGroup } from './snmp-poller.config';
+import { metricGroupSchema, type MetricGroup } from './metric-group';
 
 // The default profile's metric groups, in the same shape as user groups in config, so a user
 // can replace one by defining a group with the same name. OIDs: SNMPv2-MIB (RFC 3418),

@@ -1,8 +1,8 @@
 import type { MetricSample } from '@sonde/events/payloads/metric-sample';
-import { counterRate, type CounterReading, type NoRateReason } from '@sonde/snmp/counters/counter-rate';
-import type { Varbind } from '@sonde/snmp/session/varbind';
+import { counterRate, type CounterReading, type NoRateReason } from '../counters/counter-rate';
+import type { Varbind } from '../session/varbind';
 import type { GroupReading, GroupRow } from './group-poller';
-import type { MetricGroup } from './snmp-poller.config';
+import type { MetricGroup } from './metric-group';
 
 export interface SampleContext {
   ts: number;

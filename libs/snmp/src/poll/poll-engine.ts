@@ -1,0 +1,247 @@
+import { createEvent, type EventOrigin } from '@sonde/events/create-event';
+import type { MetricSample } from '@sonde/events/payloads/metric-sample';
+import type { DeviceRef, SondeEvent } from '@sonde/events/sonde-event';
+import { CounterCache, type CounterStateBackend } from '../counters/counter-cache';
+import { SnmpSessionPool } from '../session/snmp-session-pool';
+import { DevicePoller, statusSamples, type DeviceSampler, type GroupSelector, type PollOutcome, type PollStatus, type PollTarget } from './device-poller';
+import { PollScheduler, type CycleInfo } from './poll-scheduler';
+
+/** The event kinds whose payload is "samples of one group/table of one device". */
+export type SamplesKind = 'snmp.metric' | 'rmon.sample';
+
+/**
+ * One event per group per device, keyed by kind (variants in a map, style.md): the poller names
+ * the group (`group`), the rmon-collector names the RMON table (`table`).
+ */
+const SAMPLE_EVENTS: { [K in SamplesKind]: (origin: EventOrigin, device: DeviceRef, group: string, samples: MetricSample[], ts: number) => SondeEvent } = {
+  'snmp.metric': (origin, device, group, samples, ts) => createEvent('snmp.metric', origin, device, { group, samples }, ts),
+  'rmon.sample': (origin, device, table, samples, ts) => createEvent('rmon.sample', origin, device, { table, samples }, ts),
+};
+
+/** The engine's settings; the snmp-poller's and the rmon-collector's config sections both have them. */
+export interface PollEngineConfig {
+  intervalMs: number;
+  jitter: number;
+  lateAfterMs: number;
+  maxGapIntervals: number;
+  maxSamplesPerEvent: number;
+  bulkVarbindBudget: number;
+  maxVarbindsPerWalk: number;
+  concurrency: { perDevice: number; overall: number };
+  sockets: { shared: number; recvBufferBytes: number; maxOpenSessions: number };
+}
+
+interface PlainCounter {
+  inc(value?: number): void;
+}
+interface LabelledCounter<L extends string> {
+  inc(labels: Partial<Record<L, string | number>>, value?: number): void;
+}
+
+/** What the engine counts; each service's `<name>.metrics.ts` provides these under its own names. */
+export interface PollEngineMetrics {
+  polls: LabelledCounter<'result'>;
+  skipped: LabelledCounter<'reason'>;
+  late: PlainCounter;
+  requests: PlainCounter;
+  received: PlainCounter;
+  parsed: PlainCounter;
+  published: PlainCounter;
+  dropped: LabelledCounter<'reason' | 'stage'>;
+  errors: LabelledCounter<'reason'>;
+  ratesWithheld: LabelledCounter<'reason'>;
+  duration: { observe(value: number): void };
+}
+
+export interface PollEngineDeps {
+  config: PollEngineConfig;
+  /** The event kind of every event (`snmp.metric` for the poller, `rmon.sample` for RMON). */
+  kind: SamplesKind;
+  /** The groups each device gets (by sysObjectID profile, or fixed). */
+  groups: GroupSelector;
+  /** Name of the per-cycle status group and prefix of its samples (`snmp_poll` → snmp_poll_reachable). */
+  statusGroup: string;
+  /** Samples from the group readings; default: groupSamples per group (raw values and rates). */
+  sampler?: DeviceSampler;
+  /** State-store key prefix of the counter cache, one per collector so two never share readings. */
+  counterPrefix?: string;
+  bus: { publish(events: readonly SondeEvent[]): Promise<void> };
+  origin: EventOrigin;
+  /** The state store (Redis / memory): last counter readings survive a restart. */
+  state?: CounterStateBackend;
+  metrics?: PollEngineMetrics;
+  /** Rate-limited by the caller (RateLimitedLog): one line per device per interval. */
+  onError?: (device: string, reason: string, message: string) => void;
+  /** Clock for sample timestamps (tests and the lab share a fake one); default Date.now. */
+  now?: () => number;
+  /**
+   * Whether this replica polls the device (TargetAssignment.owns, design.md §5); default: every
+   * device. Asked again for every target on `reassign()`.
+   */
+  owns?: (deviceId: string) => boolean;
+  /** After each cycle, before publishing (version accounting, per-device support summaries). */
+  onCycle?: (target: PollTarget, outcome: PollOutcome) => void;
+  /** A device left this replica (or the inventory): drop what is kept about it. */
+  onForget?: (deviceId: string) => void;
+}
+
+/** What a reassignment changed: device ids now polled here, and those handed to another replica. */
+export interface Reassignment {
+  gained: string[];
+  lost: string[];
+}
+
+/**
+ * The poll engine shared by the snmp-poller and the rmon-collector: schedules every owned
+ * target, runs its cycle (DevicePoller), turns the outcome into events of the configured kind
+ * (one per group, split at maxSamplesPerEvent, plus the status group) and publishes them.
+ * No Nest here; the services wire it.
+ */
+export class PollEngine {
+  readonly pool: SnmpSessionPool;
+  protected readonly devicePoller: DevicePoller;
+  private readonly scheduler: PollScheduler<PollTarget>;
+  private readonly cache: CounterCache;
+  /** Every target of the site (all replicas together); `targets` = the ones this replica owns. */
+  private all: PollTarget[] = [];
+  private targets: PollTarget[] = [];
+  private started = false;
+  readonly totals = { cycles: 0, skipped: 0, late: 0, varbinds: 0, events: 0, publishErrors: 0 };
+
+  constructor(private readonly deps: PollEngineDeps) {
+    const c = deps.config;
+    this.pool = new SnmpSessionPool({
+      sharedSockets: c.sockets.shared,
+      recvBufferBytes: c.sockets.recvBufferBytes,
+      maxOpenSessions: c.sockets.maxOpenSessions,
+      perDeviceConcurrency: c.concurrency.perDevice,
+      overallConcurrency: c.concurrency.overall,
+    });
+    this.cache = new CounterCache(deps.state, c.intervalMs * c.maxGapIntervals, deps.counterPrefix);
+    this.devicePoller = new DevicePoller(this.pool, deps.groups, this.cache, {
+      walk: { varbindBudget: c.bulkVarbindBudget, maxVarbinds: c.maxVarbindsPerWalk },
+      maxGapIntervals: c.maxGapIntervals,
+      ...(deps.sampler ? { sampler: deps.sampler } : {}),
+    });
+    this.scheduler = new PollScheduler<PollTarget>({
+      jitter: c.jitter,
+      lateAfterMs: c.lateAfterMs,
+      run: (target, info) => this.cycle(target, info).then(() => undefined),
+      onSkip: (_t, reason) => {
+        this.totals.skipped++;
+        deps.metrics?.skipped.inc({ reason });
+      },
+      onLate: () => {
+        this.totals.late++;
+        deps.metrics?.late.inc();
+      },
+    });
+  }
+
+  /** The site's targets; this replica schedules those it owns (all of them without `owns`). */
+  setTargets(targets: PollTarget[]): void {
+    this.all = targets;
+    this.schedule();
+  }
+
+  /**
+   * The ownership changed (a rebalance): starts the schedules of gained devices and stops those
+   * of lost ones (a cycle in flight finishes). A lost device's last counter readings stay in the
+   * state store, so the replica that gains it computes rates from them (with a shared Redis).
+   */
+  reassign(): Reassignment {
+    return this.schedule();
+  }
+
+  private schedule(): Reassignment {
+    const owns = this.deps.owns;
+    const owned = owns ? this.all.filter((t) => owns(t.device.id)) : this.all;
+    const before = new Set(this.targets.map((t) => t.device.id));
+    const gained: string[] = [];
+    for (const t of owned) if (!before.delete(t.device.id)) gained.push(t.device.id);
+    const lost = [...before];
+    for (const id of lost) {
+      this.deps.onForget?.(id);
+      this.devicePoller.forget(id);
+      void this.pool.forget(id);
+    }
+    this.targets = owned;
+    if (this.started) this.scheduler.set(owned);
+    return { gained, lost };
+  }
+
+  start(): void {
+    this.started = true;
+    this.scheduler.set(this.targets);
+  }
+
+  async stop(): Promise<void> {
+    this.started = false;
+    await this.scheduler.stop();
+    await this.pool.close();
+  }
+
+  /** Targets this replica polls (owned). */
+  get targetCount(): number {
+    return this.targets.length;
+  }
+
+  /** Targets of the site, all replicas together. */
+  get siteTargetCount(): number {
+    return this.all.length;
+  }
+
+  /** Device ids this replica polls, in inventory order. */
+  get ownedDeviceIds(): string[] {
+    return this.targets.map((t) => t.device.id);
+  }
+
+  /** One cycle of one device, published. Never throws (failures are the status). */
+  async cycle(target: PollTarget, info: CycleInfo = { due: Date.now(), skipped: 0 }): Promise<PollOutcome> {
+    const outcome = await this.devicePoller.poll(target, this.deps.now);
+    const { status } = outcome;
+    const m = this.deps.metrics;
+    this.totals.cycles++;
+    this.totals.varbinds += status.varbinds;
+    this.deps.onCycle?.(target, outcome);
+    const toEvent = SAMPLE_EVENTS[this.deps.kind];
+    const events: SondeEvent[] = [];
+    let samples = 0;
+    const max = this.deps.config.maxSamplesPerEvent;
+    for (const g of outcome.groups) {
+      for (let i = 0; i < g.samples.length; i += max) {
+        const slice = g.samples.slice(i, i + max);
+        samples += slice.length;
+        events.push(toEvent(this.deps.origin, target.device, g.group, slice, g.ts ?? outcome.ts));
+      }
+    }
+    const status_ = statusSamples(status, info.skipped, this.deps.statusGroup);
+    samples += status_.length;
+    events.push(toEvent(this.deps.origin, target.device, this.deps.statusGroup, status_, outcome.ts));
+    if (m) {
+      m.polls.inc({ result: pollResult(status) });
+      m.requests.inc(status.requests);
+      m.received.inc(status.varbinds);
+      m.parsed.inc(samples);
+      m.duration.observe(status.durationMs / 1000);
+      for (const e of status.errors) m.errors.inc({ reason: e.reason });
+      for (const [reason, n] of Object.entries(status.noRate)) m.ratesWithheld.inc({ reason }, n ?? 0);
+    }
+    const first = status.errors[0];
+    if (first) this.deps.onError?.(target.device.id, first.reason, first.message);
+    try {
+      await this.deps.bus.publish(events);
+      this.totals.events += events.length;
+      m?.published.inc(events.length);
+    } catch (err) {
+      this.totals.publishErrors++;
+      m?.dropped.inc({ reason: 'bus-full', stage: 'publish' }, events.length);
+      this.deps.onError?.(target.device.id, 'publish', (err as Error).message);
+    }
+    return outcome;
+  }
+}
+
+function pollResult(status: PollStatus): 'ok' | 'partial' | 'unreachable' {
+  return !status.reachable ? 'unreachable' : status.errors.length ? 'partial' : 'ok';
+}

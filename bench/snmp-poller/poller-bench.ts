@@ -10,7 +10,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { SnmpSessionPool } from '@sonde/snmp/session/snmp-session-pool';
 import { walkColumns } from '@sonde/snmp/walk/table-walk';
-import type { PollTarget } from '@sonde/snmp-poller/device-poller';
+import type { PollTarget } from '@sonde/snmp/poll/device-poller';
 import { SnmpPoller } from '@sonde/snmp-poller/snmp-poller';
 import { snmpPollerConfigSchema } from '@sonde/snmp-poller/snmp-poller.config';
 

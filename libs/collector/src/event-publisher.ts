@@ -1,0 +1,151 @@
+import type { EventBus } from '@sonde/bus/event-bus';
+import type { SondeEvent } from '@sonde/events/sonde-event';
+import { RateLimitedLog, type WarnSink } from '@sonde/telemetry/rate-limited-log';
+import type { CollectorCounts } from './collector-counts';
+
+export interface EventPublisherOptions {
+  /** events per `EventBus.publish` call at most */
+  maxEvents: number;
+  /** how long a best-effort batch may wait to fill; 0 = publish on the next turn of the event loop */
+  maxWaitMs: number;
+  /** best-effort events waiting (queued or in flight) beyond which new ones are dropped (`bus-full`) */
+  maxPendingEvents: number;
+}
+
+/** Called once per best-effort event: true once the bus accepted it, false when it was dropped. */
+export type OnSettled = (accepted: boolean) => void;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+
+/**
+ * The one way a collector hands events to the bus (design.md §6 delivery contract), two modes:
+ *
+ * - `enqueue` — best effort (UDP datagrams, poll results): batched (`maxEvents` / `maxWaitMs`),
+ *   one batch in flight at a time, in order. The queue is bounded: past `maxPendingEvents` a new
+ *   event is dropped and counted (`bus-full`); a batch the bus refuses (spool full) is dropped and
+ *   counted (`bus-rejected`). An optional `onSettled` per event says which of the two happened —
+ *   an inform is acknowledged only once its event was accepted (ARCHITECTURE.md).
+ * - `publish` — awaited (TCP/TLS syslog: nothing read is lost): resolves only once the bus
+ *   accepted the events, retrying with backoff while it refuses; the caller keeps its input paused
+ *   meanwhile (backpressure). Rejects only after `abandonRetries()` (shutdown), counting `shutdown`.
+ *
+ * Every event handed to either mode is counted exactly once: `published`, or `dropped{stage=publish}`.
+ */
+export class EventPublisher {
+  private queue: SondeEvent[] = [];
+  private inFlight = 0;
+  private readonly waiting = new Map<SondeEvent, OnSettled>();
+  private flushing: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private immediate: NodeJS.Immediate | undefined;
+  private stopping = false;
+  private readonly failures: RateLimitedLog;
+
+  constructor(
+    private readonly bus: Pick<EventBus, 'publish'>,
+    private readonly counts: Pick<CollectorCounts, 'published' | 'dropped'>,
+    private readonly options: EventPublisherOptions,
+    log: WarnSink,
+  ) {
+    // a refusing bus is one condition, not one line per batch (style.md: never log per item)
+    this.failures = new RateLimitedLog(log, { intervalMs: 10_000 });
+  }
+
+  /** Best-effort events queued or in flight. */
+  get pendingEvents(): number {
+    return this.queue.length + this.inFlight;
+  }
+
+  /** Queues one event (best effort). False when it was dropped at once (queue full, or stopped). */
+  enqueue(event: SondeEvent, onSettled?: OnSettled): boolean {
+    if (this.queue.length + this.inFlight >= this.options.maxPendingEvents) {
+      this.counts.dropped('bus-full', 'publish');
+      onSettled?.(false);
+      return false;
+    }
+    this.queue.push(event);
+    if (onSettled) this.waiting.set(event, onSettled);
+    if (this.flushing) return true;
+    if (this.queue.length >= this.options.maxEvents) this.kick();
+    else if (this.options.maxWaitMs <= 0) this.immediate ??= setImmediate(() => this.kick());
+    else this.timer ??= setTimeout(() => this.kick(), this.options.maxWaitMs);
+    return true;
+  }
+
+  /** Publishes until the bus accepts (awaited mode). Rejects only once retries were abandoned. */
+  async publish(events: readonly SondeEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    for (let delay = 50; ; delay = Math.min(delay * 2, 5000)) {
+      try {
+        await this.bus.publish(events);
+        this.counts.published(events.length);
+        return;
+      } catch (err) {
+        this.failed(err, events.length, 'retrying');
+        if (this.stopping) {
+          this.counts.dropped('shutdown', 'publish', events.length);
+          throw err;
+        }
+        await sleep(delay);
+      }
+    }
+  }
+
+  /** Shutdown with a bus that keeps refusing: awaited publishes give up and count `shutdown`. */
+  abandonRetries(): void {
+    this.stopping = true;
+  }
+
+  /** Publishes everything queued (best effort); resolves when nothing is left (shutdown, tests). */
+  async drain(): Promise<void> {
+    while (this.flushing || this.queue.length) {
+      if (!this.flushing) this.kick();
+      await this.flushing;
+    }
+    this.failures.flush();
+  }
+
+  private kick(): void {
+    if (this.timer) clearTimeout(this.timer);
+    if (this.immediate) clearImmediate(this.immediate);
+    this.timer = this.immediate = undefined;
+    if (this.flushing || this.queue.length === 0) return;
+    this.flushing = this.flushLoop().finally(() => {
+      this.flushing = undefined;
+    });
+  }
+
+  private async flushLoop(): Promise<void> {
+    // while one batch is in flight the next one accumulates: batches grow with the load
+    while (this.queue.length) {
+      const max = this.options.maxEvents;
+      const batch = this.queue.length <= max ? this.queue : this.queue.slice(0, max);
+      this.queue = batch === this.queue ? [] : this.queue.slice(batch.length);
+      this.inFlight = batch.length;
+      let accepted = true;
+      try {
+        await this.bus.publish(batch);
+        this.counts.published(batch.length);
+      } catch (err) {
+        accepted = false;
+        this.counts.dropped('bus-rejected', 'publish', batch.length);
+        this.failed(err, batch.length, 'dropped');
+      }
+      this.inFlight = 0;
+      if (this.waiting.size > 0) this.settle(batch, accepted);
+    }
+  }
+
+  private settle(batch: readonly SondeEvent[], accepted: boolean): void {
+    for (const e of batch) {
+      const cb = this.waiting.get(e);
+      if (!cb) continue;
+      this.waiting.delete(e);
+      cb(accepted);
+    }
+  }
+
+  private failed(err: unknown, n: number, outcome: string): void {
+    this.failures.log('bus', outcome, { err: err instanceof Error ? err.message : String(err), events: n, outcome }, `event bus refused ${n} events: ${outcome}`);
+  }
+}

@@ -2,7 +2,8 @@ import { Consumer, ListOffsetTimestamps, MessagesStreamFallbackModes, MessagesSt
 import { decodeEvent } from '@sonde/events/event-codec';
 import type { SondeEvent } from '@sonde/events/sonde-event';
 import type { BusConfig } from '../bus.config';
-import { RateLimitedLog, type BusLogger } from '../bus-logger';
+import { RateLimitedLog } from '@sonde/telemetry/rate-limited-log';
+import type { BusLogger } from '../bus-logger';
 import type { BusMetrics } from '../bus.metrics';
 import { deliverBatch } from '../deliver-batch';
 import type { EventBatch, SubscribeOptions, Subscription } from '../event-bus';
@@ -69,7 +70,7 @@ export class PlatformaticSubscription implements Subscription {
     const c = busConfig.kafka.consumer;
     this.maxBatchEvents = options.maxBatchEvents ?? c.maxBatchEvents;
     this.labels = { adapter: 'kafka', group: options.group };
-    this.warn = new RateLimitedLog(logger, 10_000);
+    this.warn = new RateLimitedLog(logger, { intervalMs: 10_000 });
     this.consumer = new Consumer<Buffer, Buffer, Buffer, Buffer>({
       ...baseOptions(busConfig.kafka),
       retries: 10,
@@ -104,7 +105,7 @@ export class PlatformaticSubscription implements Subscription {
     });
     this.stream = stream;
     stream.on('data', (m: Msg) => this.onMessage(m));
-    stream.on('error', (err: unknown) => this.warn.warn('stream', { group: this.options.group, err: String(err) }, 'kafka consumer stream error'));
+    stream.on('error', (err: unknown) => this.warn.log('stream', 'stream', { group: this.options.group, err: String(err) }, 'kafka consumer stream error'));
     this.worker = this.run();
   }
 
@@ -132,7 +133,7 @@ export class PlatformaticSubscription implements Subscription {
         await this.consumer.close(attempt > 1);
         return;
       } catch (err) {
-        this.warn.warn('close', { group: this.options.group, attempt, err: String(err) }, 'kafka consumer close failed; retrying');
+        this.warn.log('close', 'close', { group: this.options.group, attempt, err: String(err) }, 'kafka consumer close failed; retrying');
         if (attempt >= 20) throw err;
         await new Promise((r) => setTimeout(r, Math.min(100 * attempt, 1_000)));
       }
@@ -186,7 +187,7 @@ export class PlatformaticSubscription implements Subscription {
         this.signal();
         return;
       } catch (err) {
-        this.warn.warn(`load:${key}`, { group: this.options.group, key, err: String(err) }, 'cannot read the committed offset; retrying');
+        this.warn.log(`load:${key}`, `load:${key}`, { group: this.options.group, key, err: String(err) }, 'cannot read the committed offset; retrying');
         await new Promise((r) => setTimeout(r, Math.min(200 * 2 ** attempt, 5_000)));
       }
     }
@@ -226,7 +227,7 @@ export class PlatformaticSubscription implements Subscription {
         } catch (err) {
           // a failed commit (rebalance, coordinator moved): forget the partition; the stream
           // refetches it from the committed offset and the intent makes the batch the same
-          this.warn.warn(`commit:${key}`, { group: this.options.group, key, err: String(err) }, 'kafka commit failed; partition reloaded');
+          this.warn.log(`commit:${key}`, `commit:${key}`, { group: this.options.group, key, err: String(err) }, 'kafka commit failed; partition reloaded');
           if (this.states.get(key) === state) this.states.delete(key);
           await new Promise((r) => setTimeout(r, 200));
         }
@@ -277,7 +278,7 @@ export class PlatformaticSubscription implements Subscription {
         events.push(decodeEvent(m.value ?? '', { topic, partition, offset: m.offset }));
       } catch (err) {
         invalid++;
-        this.warn.warn(`invalid:${topic}/${partition}`, { err: (err as Error).message, topic, partition, offset: m.offset }, 'invalid message on the bus: skipped');
+        this.warn.log(`invalid:${topic}/${partition}`, `invalid:${topic}/${partition}`, { err: (err as Error).message, topic, partition, offset: m.offset }, 'invalid message on the bus: skipped');
       }
     }
     if (invalid) this.metrics.invalidMessages.inc({ adapter: 'kafka', source: `${topic}/${partition}` }, invalid);

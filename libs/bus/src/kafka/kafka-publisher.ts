@@ -4,7 +4,8 @@ import type { SondeEvent } from '@sonde/events/sonde-event';
 import { CompressionTypes, Partitioners, type Kafka, type Producer } from 'kafkajs';
 import type { BusConfig, KafkaBusConfig } from '../bus.config';
 import { BusError } from '../bus-error';
-import { RateLimitedLog, type BusLogger } from '../bus-logger';
+import { RateLimitedLog } from '@sonde/telemetry/rate-limited-log';
+import type { BusLogger } from '../bus-logger';
 import type { BusMetrics } from '../bus.metrics';
 import { partitionKeyOf } from '../partition-key';
 import type { SegmentSpool } from '../spool/segment-spool';
@@ -90,7 +91,7 @@ export class KafkaPublisher {
     private readonly metrics: BusMetrics,
     private readonly logger: BusLogger,
   ) {
-    this.warn = new RateLimitedLog(logger, 10_000);
+    this.warn = new RateLimitedLog(logger, { intervalMs: 10_000 });
   }
 
   /** Replays what a previous run left in the spool, and connects in the background. */
@@ -98,7 +99,7 @@ export class KafkaPublisher {
     if (this.spool.depth > 0) this.startReplay();
     else {
       this.connecting = this.sender.connect().catch((err: unknown) =>
-        this.warn.warn('connect', { err: describe(err) }, 'kafka unreachable at start; publishing to the spool until it is back'),
+        this.warn.log('connect', 'connect', { err: describe(err) }, 'kafka unreachable at start; publishing to the spool until it is back'),
       );
     }
   }
@@ -187,7 +188,7 @@ export class KafkaPublisher {
         }
         this.brokerDown = true;
         await this.sender.drop();
-        this.warn.warn('down', { err: describe(err), events }, 'kafka unreachable: spooling to disk until it is back');
+        this.warn.log('down', 'down', { err: describe(err), events }, 'kafka unreachable: spooling to disk until it is back');
       }
     }
     try {
@@ -251,7 +252,7 @@ export class KafkaPublisher {
         return 'progress';
       }
       await this.sender.drop();
-      this.warn.warn('replay', { err: describe(err), spooled: this.spool.depth }, 'kafka still unreachable; spool kept');
+      this.warn.log('replay', 'replay', { err: describe(err), spooled: this.spool.depth }, 'kafka still unreachable; spool kept');
       return 'failed';
     }
     return this.withSpool(async () => {

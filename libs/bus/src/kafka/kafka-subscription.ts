@@ -2,7 +2,8 @@ import { decodeEvent } from '@sonde/events/event-codec';
 import type { SondeEvent } from '@sonde/events/sonde-event';
 import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { BusConfig } from '../bus.config';
-import { RateLimitedLog, type BusLogger } from '../bus-logger';
+import { RateLimitedLog } from '@sonde/telemetry/rate-limited-log';
+import type { BusLogger } from '../bus-logger';
 import type { BusMetrics } from '../bus.metrics';
 import { deliverBatch } from '../deliver-batch';
 import type { EventBatch, SubscribeOptions, Subscription } from '../event-bus';
@@ -51,7 +52,7 @@ export class KafkaSubscription implements Subscription {
     const c = busConfig.kafka.consumer;
     this.maxBatchEvents = options.maxBatchEvents ?? c.maxBatchEvents;
     this.labels = { adapter: 'kafka', group: options.group };
-    this.warn = new RateLimitedLog(logger, 10_000);
+    this.warn = new RateLimitedLog(logger, { intervalMs: 10_000 });
     this.consumer = kafka.consumer({
       groupId: options.group,
       sessionTimeout: c.sessionTimeoutMs,
@@ -66,7 +67,7 @@ export class KafkaSubscription implements Subscription {
     // a new generation may have moved partitions: forget what was buffered, reload commits
     this.consumer.on(this.consumer.events.GROUP_JOIN, () => this.states.clear());
     this.consumer.on(this.consumer.events.CRASH, (e) =>
-      this.warn.warn('crash', { group: options.group, err: String(e.payload.error) }, 'kafka consumer crashed; kafkajs restarts it'),
+      this.warn.log('crash', 'crash', { group: options.group, err: String(e.payload.error) }, 'kafka consumer crashed; kafkajs restarts it'),
     );
   }
 
@@ -173,7 +174,7 @@ export class KafkaSubscription implements Subscription {
         events.push(decodeEvent(m.value ?? '', { topic, partition, offset: m.offset }));
       } catch (err) {
         invalid++;
-        this.warn.warn(`invalid:${topic}/${partition}`, { err: (err as Error).message, topic, partition, offset: m.offset }, 'invalid message on the bus: skipped');
+        this.warn.log(`invalid:${topic}/${partition}`, `invalid:${topic}/${partition}`, { err: (err as Error).message, topic, partition, offset: m.offset }, 'invalid message on the bus: skipped');
       }
     }
     if (invalid) this.metrics.invalidMessages.inc({ adapter: 'kafka', source: `${topic}/${partition}` }, invalid);

@@ -23,21 +23,37 @@ export function addressExpectation(value: string): string {
 }
 
 /**
+ * The one address normaliser (config, inventory lookups, and every receiver's source address).
  * One spelling per address, so a socket's view (`::ffff:10.0.0.1`, `2001:DB8:0::1`) matches the
  * config's (`10.0.0.1`, `2001:db8::1`). Hostnames are lower-cased; nothing is resolved via DNS.
  */
 export function normalizeAddress(address: string): string {
+  // hot path (one call per datagram): a socket's IPv4 address is already in its one spelling
+  if (isIP(address) === 4) return address;
+  if (address.startsWith('::ffff:') && isIP(address.slice(7)) === 4) return address.slice(7);
   const lower = address.toLowerCase();
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(lower);
   if (mapped?.[1]) return mapped[1];
   if (isIP(lower) === 6) {
-    const zone = lower.indexOf('%');
-    const bare = zone >= 0 ? lower.slice(0, zone) : lower;
-    try {
-      return new URL(`http://[${bare}]/`).hostname.slice(1, -1) + (zone >= 0 ? lower.slice(zone) : '');
-    } catch {
-      return lower;
-    }
+    const known = canonicalV6.get(lower);
+    if (known !== undefined) return known;
+    const canonical = canonicalIPv6(lower);
+    if (canonicalV6.size >= 10_000) canonicalV6.clear();
+    canonicalV6.set(lower, canonical);
+    return canonical;
   }
   return lower;
+}
+
+/** IPv6 spellings seen (bounded): URL parsing costs more than a datagram should. */
+const canonicalV6 = new Map<string, string>();
+
+function canonicalIPv6(lower: string): string {
+  const zone = lower.indexOf('%');
+  const bare = zone >= 0 ? lower.slice(0, zone) : lower;
+  try {
+    return new URL(`http://[${bare}]/`).hostname.slice(1, -1) + (zone >= 0 ? lower.slice(zone) : '');
+  } catch {
+    return lower;
+  }
 }

@@ -1,13 +1,13 @@
 // The Sonde trap receiver (services/trap-receiver/dist) in its own process, so its CPU is
 // measured alone: real TrapSockets + TrapReceiver (decode, community check, dictionary
-// translation, event creation) + TrapPublisher into a bus that only counts.
+// translation, event creation) + libs/collector's EventPublisher into a bus that only counts.
 // Protocol on stdio: prints "READY <port>", answers "stats" with JSON, exits on "quit".
 const path = require('node:path');
 const readline = require('node:readline');
 let delivered = 0;
 const dist = path.join(__dirname, '../../services/trap-receiver/dist');
 const { buildTrapReceiver } = require(path.join(dist, 'build-trap-receiver.js'));
-const { TrapPublisher } = require(path.join(dist, 'trap-publisher.js'));
+const { EventPublisher } = require(path.join(__dirname, '../../libs/collector/dist/event-publisher.js'));
 const { TrapSockets } = require(path.join(dist, 'trap-sockets.js'));
 const { trapReceiverConfigSchema } = require(path.join(dist, 'trap-receiver.config.js'));
 const { loadOidDictionary } = require(path.join(__dirname, '../../libs/snmp/dist/mib/mib-loader.js'));
@@ -59,7 +59,7 @@ const parts = buildTrapReceiver({
   config, communities: ['public'], users: [], dictionary, registry: new Registry(), clock: { now: () => Date.now() },
   origin: { site: 'bench', collector: 'bench' }, resolveDevice: (address) => ({ id: address, address }),
 });
-const publisher = new TrapPublisher(bus, parts.metrics, 1_000_000);
+const publisher = new EventPublisher(bus, parts.metrics, { maxEvents: 500, maxWaitMs: 0, maxPendingEvents: 1_000_000 }, { warn: () => undefined });
 const sockets = new TrapSockets(parts.receiver, publisher, config.receiveBufferBytes);
 sockets.start(config.listen).then((bound) => {
   process.stdout.write(`READY ${bound[0].port}\n`);

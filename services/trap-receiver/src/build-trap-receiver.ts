@@ -1,21 +1,21 @@
+import { SourceTokenBucket } from '@sonde/collector/source-token-bucket';
 import type { EventOrigin } from '@sonde/events/create-event';
 import type { DeviceRef } from '@sonde/events/sonde-event';
 import type { OidDictionary } from '@sonde/snmp/mib/oid-dictionary';
 import type { Clock } from '@sonde/telemetry/clock';
 import type { Registry } from 'prom-client';
 import { LocalEngine } from './engine-time';
-import { StormGuard } from './storm-guard';
 import type { TrapError } from './trap-error';
 import { TrapReceiver } from './trap-receiver';
 import type { TrapReceiverConfig } from './trap-receiver.config';
-import { TrapReceiverMetrics } from './trap-receiver.metrics';
+import { TrapReceiverMetrics, type TrapMetricSources } from './trap-receiver.metrics';
 import { UsmSecurity, type UsmUserConfig } from './usm-security';
 
 export interface TrapReceiverParts {
   receiver: TrapReceiver;
   metrics: TrapReceiverMetrics;
   usm: UsmSecurity;
-  stormGuard: StormGuard;
+  rateLimit: SourceTokenBucket;
   local: LocalEngine;
 }
 
@@ -39,27 +39,33 @@ export function buildTrapReceiver(opts: {
   origin: EventOrigin;
   resolveDevice(address: string): DeviceRef;
   onDrop?(source: string, error: TrapError): void;
+  /** the socket side of the gauges (kernel drops, receive buffer), once the sockets exist */
+  sockets?: Pick<TrapMetricSources, 'kernelDrops' | 'receiveBufferBytes'>;
 }): TrapReceiverParts {
-  const metrics = new TrapReceiverMetrics(opts.registry);
+  const r = opts.config.rateLimit;
+  const rateLimit = new SourceTokenBucket(
+    { perSourcePerSecond: r.perSourcePerSecond, perSourceBurst: r.perSourceBurst, globalPerSecond: r.globalPerSecond, globalBurst: r.globalBurst, maxSources: r.maxSources },
+    opts.clock.now(),
+  );
+  const metrics = new TrapReceiverMetrics(opts.registry, {
+    droppedBySource: () => rateLimit.droppedBySource(),
+    kernelDrops: () => opts.sockets?.kernelDrops() ?? 0,
+    receiveBufferBytes: () => opts.sockets?.receiveBufferBytes() ?? 0,
+  });
   const local = new LocalEngine(Buffer.from(opts.config.engineId ?? defaultEngineId(opts.origin.collector), 'hex'), opts.clock);
   const usm = new UsmSecurity(opts.users, local, opts.clock);
   metrics.usmKeys.set(usm.keyCount);
-  const r = opts.config.rateLimit;
-  const stormGuard = new StormGuard(
-    { perSourceRate: r.perSourcePerSecond, perSourceBurst: r.perSourceBurst, globalRate: r.globalPerSecond, globalBurst: r.globalBurst, maxSources: r.maxSources },
-    opts.clock,
-  );
   const receiver = new TrapReceiver({
     dictionary: opts.dictionary,
     communities: new Set(opts.communities),
     usm,
     trustedRelays: new Set(opts.config.trustedRelays),
-    stormGuard,
+    rateLimit,
     metrics,
     resolveDevice: opts.resolveDevice,
     origin: opts.origin,
     clock: opts.clock,
     ...(opts.onDrop ? { onDrop: opts.onDrop } : {}),
   });
-  return { receiver, metrics, usm, stormGuard, local };
+  return { receiver, metrics, usm, rateLimit, local };
 }

@@ -32,13 +32,15 @@ describe('trap-receiver cases', () => {
     });
     const lines: string[] = [];
     for (const hex of readFileSync(join(dir, 'input.hex'), 'utf8').split('\n').filter((l) => l.trim())) {
-      const before = (await parts.metrics.dropped.get()).values.map((v) => ({ ...v.labels, value: v.value }));
+      const before = (await parts.metrics.droppedTotal.get()).values.map((v) => ({ ...v.labels, value: v.value }));
       const r = parts.receiver.handle(Buffer.from(hex.trim(), 'hex'), { address: '127.0.0.1', port: 40000 });
-      if (r.reply) lines.push(JSON.stringify({ reply: `0x${r.reply[r.reply.indexOf(0xa2)]?.toString(16)}` }));
+      // an inform's Response goes out once the bus accepted its event: accepted here at once
+      const reply = r.reply ?? (r.inform === undefined ? undefined : parts.receiver.settleInform(r.inform, true));
+      if (reply) lines.push(JSON.stringify({ reply: `0x${reply[reply.indexOf(0xa2)]?.toString(16)}` }));
       if (r.event) lines.push(JSON.stringify({ device: r.event.device, payload: r.event.payload }));
       else {
-        const after = (await parts.metrics.dropped.get()).values;
-        const hit = after.find((v) => v.value > (before.find((b) => b.reason === v.labels.reason && b.stage === v.labels.stage)?.value ?? 0));
+        const after = (await parts.metrics.droppedTotal.get()).values;
+        const hit = after.find((v) => v.value > (before.find((b) => b.reason === v.labels.reason && b.stage === v.labels.stage && b.detail === v.labels.detail)?.value ?? 0));
         lines.push(JSON.stringify({ dropped: hit?.labels ?? null }));
       }
     }

@@ -6,13 +6,14 @@ import { loadOidDictionary } from '@sonde/snmp/mib/mib-loader';
 import { mibConfigSchema, type MibConfig } from '@sonde/snmp/mib/mib.config';
 import { systemClock } from '@sonde/telemetry/clock';
 import { RateLimitedLog } from '@sonde/telemetry/rate-limited-log';
+import { EventPublisher } from '@sonde/collector/event-publisher';
+import { readUdpKernelDrops } from '@sonde/collector/udp-kernel-drops';
 import type { TelemetryIdentity } from '@sonde/telemetry/telemetry-identity';
 import { LOGGER, METRICS_REGISTRY, TELEMETRY_IDENTITY } from '@sonde/telemetry/telemetry.tokens';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { buildTrapReceiver } from './build-trap-receiver';
 import { resolveTrapCredentials } from './trap-credentials';
-import { TrapPublisher } from './trap-publisher';
 import { trapReceiverConfigSchema, type TrapReceiverConfig } from './trap-receiver.config';
 import { TrapSockets } from './trap-sockets';
 import { TRAP_RECEIVER_CONFIG, TrapListener, TrapRuntime } from './trap.listener';
@@ -40,6 +41,8 @@ export class TrapReceiverModule {
             if (warnings.length) log.warn({ count: warnings.length, first: warnings.slice(0, 20) }, 'MIB warnings');
             const badInput = new RateLimitedLog(log, { intervalMs: config.summaryIntervalSeconds * 1000 });
             const { communities, users } = resolveTrapCredentials(config, inventory);
+            // the socket gauges read the sockets, which exist only after the receiver
+            const bound: { sockets?: TrapSockets } = {};
             const parts = buildTrapReceiver({
               config,
               communities,
@@ -49,10 +52,15 @@ export class TrapReceiverModule {
               clock: systemClock,
               origin: { site: identity.site, collector: identity.instance },
               resolveDevice: (address) => inventory.resolveSource(address),
-              onDrop: (source, err) => badInput.log(source, err.reason, { stage: err.stage, error: err.message }, 'trap dropped'),
+              onDrop: (source, err) => badInput.log(source, err.detail, { reason: err.reason, stage: err.stage, error: err.message }, 'trap dropped'),
+              sockets: {
+                kernelDrops: () => (bound.sockets ? readUdpKernelDrops(new Set(bound.sockets.ports)) : 0),
+                receiveBufferBytes: () => bound.sockets?.grantedReceiveBufferBytes ?? 0,
+              },
             });
-            const publisher = new TrapPublisher(bus, parts.metrics, config.maxPendingEvents);
+            const publisher = new EventPublisher(bus, parts.metrics, { maxEvents: 500, maxWaitMs: 0, maxPendingEvents: config.maxPendingEvents }, log);
             const sockets = new TrapSockets(parts.receiver, publisher, config.receiveBufferBytes);
+            bound.sockets = sockets;
             return new TrapRuntime(parts, publisher, sockets, badInput, log);
           },
         },

@@ -1,9 +1,11 @@
+import type { SourceTokenBucket } from '@sonde/collector/source-token-bucket';
 import { createEvent, type EventOrigin } from '@sonde/events/create-event';
 import type { DeviceRef, EventOfKind } from '@sonde/events/sonde-event';
+import { normalizeAddress } from '@sonde/inventory/network-address';
 import type { OidDictionary } from '@sonde/snmp/mib/oid-dictionary';
 import type { Clock } from '@sonde/telemetry/clock';
+import { InformLedger } from './inform-ledger';
 import { decodeMessage, PDU_TAG, type Pdu } from './snmp-message';
-import type { StormGuard } from './storm-guard';
 import { TrapError } from './trap-error';
 import type { TrapReceiverMetrics } from './trap-receiver.metrics';
 import { translateTrap } from './trap-translator';
@@ -17,7 +19,7 @@ export interface TrapReceiverDeps {
   communities: ReadonlySet<string>;
   usm: UsmSecurity;
   trustedRelays: ReadonlySet<string>;
-  stormGuard: StormGuard;
+  rateLimit: SourceTokenBucket;
   metrics: TrapReceiverMetrics;
   resolveDevice(address: string): DeviceRef;
   origin: EventOrigin;
@@ -28,40 +30,47 @@ export interface TrapReceiverDeps {
 
 export interface HandleResult {
   event?: SnmpTrapEvent;
-  /** bytes to send back to the source: an inform Response or a discovery Report */
+  /** bytes to send back at once: a discovery Report, or the Response to an inform already accepted */
   reply?: Buffer;
-}
-
-/** `::ffff:10.0.0.1` (a v4 peer on a dual-stack socket) → `10.0.0.1` */
-export function normalizeAddress(address: string): string {
-  return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
+  /** an inform: publish the event, then `settleInform(inform, accepted)` gives the Response to send */
+  inform?: string;
 }
 
 /**
- * One datagram in, at most one event and one reply out: storm guard → decode → authorize
- * (community or USM) → translate. No I/O here (trap.listener.ts owns the sockets); every
- * datagram is counted as received and then exactly once as parsed or dropped{reason,stage}.
+ * One datagram in, at most one event and one reply out: rate limit → decode → authorize
+ * (community or USM) → translate. No I/O here (trap-sockets.ts owns the sockets). Unit: one
+ * datagram — each is counted as received, then exactly once as published (by the publisher) or
+ * dropped{reason,stage}: discovery exchanges as `control`, inform retries as `duplicate`.
  */
 export class TrapReceiver {
+  private readonly informs = new InformLedger();
+
   constructor(private readonly deps: TrapReceiverDeps) {}
 
   handle(buf: Buffer, from: { address: string; port: number }): HandleResult {
     const { metrics } = this.deps;
-    metrics.received.inc();
+    metrics.received();
     const address = normalizeAddress(from.address);
-    const limited = this.deps.stormGuard.admit(address);
+    const limited = this.deps.rateLimit.tryTake(address, this.deps.clock.now());
     if (limited) {
-      metrics.dropped.inc({ reason: limited, stage: 'ratelimit' });
+      metrics.dropped('rate-limit', 'receive', 1, limited === 'source' ? 'source-rate' : 'global-rate');
       return {};
     }
     try {
       return this.process(buf, { address, port: from.port });
     } catch (err) {
       const e = err instanceof TrapError ? err : new TrapError('malformed', 'decode-error', 'decode', (err as Error).message);
-      metrics.dropped.inc({ reason: e.reason, stage: e.stage });
+      metrics.dropped(e.reason, e.stage, 1, e.detail);
       this.deps.onDrop?.(address, e);
       return {};
     }
+  }
+
+  /** The bus accepted (or refused) an inform's event: the Response to send, if any. */
+  settleInform(key: string, accepted: boolean): Buffer | undefined {
+    const reply = this.informs.settle(key, accepted, this.deps.clock.now());
+    if (reply) this.deps.metrics.informsAcknowledged.inc({ version: key.slice(0, key.indexOf('|')) });
+    return reply;
   }
 
   private process(buf: Buffer, source: { address: string; port: number }): HandleResult {
@@ -73,7 +82,11 @@ export class TrapReceiver {
     let security: SnmpTrapEvent['payload']['security'];
     if (msg.version === 3) {
       const r = this.deps.usm.process(buf, msg);
-      if (r.kind === 'discovery') return { reply: r.reply };
+      if (r.kind === 'discovery') {
+        // RFC 3414 §4: answered with a Report, carries no notification
+        this.deps.metrics.dropped('control', 'security', 1, 'discovery');
+        return { reply: r.reply };
+      }
       pdu = r.scoped.pdu;
       reply = r.reply;
       version = 'v3';
@@ -100,8 +113,23 @@ export class TrapReceiver {
       this.deps.dictionary,
     );
     const event = createEvent('snmp.trap', this.deps.origin, this.deps.resolveDevice(deviceAddress), payload, receivedAt, receivedAt);
-    this.deps.metrics.parsed.inc();
-    if (reply) this.deps.metrics.informsAcknowledged.inc({ version });
-    return reply ? { event, reply } : { event };
+    let inform: string | undefined;
+    if (reply) {
+      // a retry carries the same request-id from the same socket (net-snmp resends the PDU)
+      inform = `${version}|${source.address}|${source.port}|${pdu.requestId}|${security.engineId ?? ''}|${security.user ?? ''}`;
+      const state = this.informs.see(inform, reply, receivedAt);
+      if (state === 'pending') {
+        this.deps.metrics.dropped('duplicate', 'match', 1, 'inform-retry');
+        return {};
+      }
+      if (state === 'accepted') {
+        // our Response was lost: answer again, the event is already on the bus
+        this.deps.metrics.dropped('duplicate', 'match', 1, 'inform-retry');
+        this.deps.metrics.informsAcknowledged.inc({ version });
+        return { reply };
+      }
+    }
+    this.deps.metrics.parsed();
+    return inform ? { event, inform } : { event };
   }
 }

@@ -1,5 +1,5 @@
+import type { EventPublisher } from '@sonde/collector/event-publisher';
 import { createSocket, type Socket } from 'node:dgram';
-import type { TrapPublisher } from './trap-publisher';
 import type { TrapReceiver } from './trap-receiver';
 
 export interface ListenAddress {
@@ -9,8 +9,9 @@ export interface ListenAddress {
 
 /**
  * The UDP edge: one socket per configured address (IPv6 ones v6-only, so `0.0.0.0` and `::`
- * can share a port). Each datagram goes through TrapReceiver.handle; a reply (inform Response,
- * discovery Report) goes back to the sender from the socket it came in on.
+ * can share a port). Each datagram goes through TrapReceiver.handle; a reply (discovery Report)
+ * goes back from the socket it came in on. An inform's Response is sent only once the publisher
+ * says the bus accepted its event (ARCHITECTURE.md delivery table); refused, the sender retries.
  */
 export class TrapSockets {
   private sockets: Socket[] = [];
@@ -19,9 +20,16 @@ export class TrapSockets {
 
   constructor(
     private readonly receiver: TrapReceiver,
-    private readonly publisher: TrapPublisher,
+    private readonly publisher: EventPublisher,
     private readonly receiveBufferBytes = 8 * 1024 * 1024,
   ) {}
+
+  /** SO_RCVBUF the kernel granted, summed over the sockets (Linux reports twice the usable size). */
+  get grantedReceiveBufferBytes(): number {
+    let n = 0;
+    for (const s of this.sockets) n += s.getRecvBufferSize();
+    return n;
+  }
 
   async start(listen: readonly ListenAddress[]): Promise<ListenAddress[]> {
     const bound: ListenAddress[] = [];
@@ -31,7 +39,16 @@ export class TrapSockets {
       socket.on('message', (buf, rinfo) => {
         const r = this.receiver.handle(buf, rinfo);
         if (r.reply) socket.send(r.reply, rinfo.port, rinfo.address);
-        if (r.event) this.publisher.push(r.event);
+        if (!r.event) return;
+        const inform = r.inform;
+        if (inform === undefined) this.publisher.enqueue(r.event);
+        else {
+          this.publisher.enqueue(r.event, (accepted) => {
+            const response = this.receiver.settleInform(inform, accepted);
+            // a late acceptance after close() has no socket to answer from: the sender retries
+            if (response && this.sockets.includes(socket)) socket.send(response, rinfo.port, rinfo.address);
+          });
+        }
       });
       await new Promise<void>((resolve, reject) => {
         socket.once('error', reject);
@@ -50,9 +67,9 @@ export class TrapSockets {
   }
 
   async close(): Promise<void> {
+    await this.publisher.drain();
     await Promise.all(this.sockets.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
     this.sockets = [];
     this.ports = [];
-    await this.publisher.flush();
   }
 }

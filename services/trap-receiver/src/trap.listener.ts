@@ -1,10 +1,10 @@
 import { Inject, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import type { EventPublisher } from '@sonde/collector/event-publisher';
 import type { HealthChecks } from '@sonde/telemetry/health-checks';
 import type { RateLimitedLog } from '@sonde/telemetry/rate-limited-log';
 import { HEALTH_CHECKS } from '@sonde/telemetry/telemetry.tokens';
 import type { Logger } from 'pino';
 import type { TrapReceiverParts } from './build-trap-receiver';
-import type { TrapPublisher } from './trap-publisher';
 import type { TrapReceiverConfig } from './trap-receiver.config';
 import type { TrapSockets } from './trap-sockets';
 
@@ -14,7 +14,7 @@ export const TRAP_RECEIVER_CONFIG = 'TRAP_RECEIVER_CONFIG';
 export class TrapRuntime {
   constructor(
     readonly parts: TrapReceiverParts,
-    readonly publisher: TrapPublisher,
+    readonly publisher: EventPublisher,
     readonly sockets: TrapSockets,
     readonly badInput: RateLimitedLog,
     readonly log: Logger,
@@ -36,13 +36,13 @@ export class TrapListener implements OnApplicationBootstrap, OnModuleDestroy {
     const listening = await sockets.start(this.config.listen);
     badInput.start();
     this.timer = setInterval(() => {
-      for (const s of parts.stormGuard.summary()) log.warn(s, `source ${s.source} sent ${s.received} traps, ${s.dropped} dropped by the rate limit`);
-      parts.metrics.trackedSources.set(parts.stormGuard.trackedSources);
+      for (const s of parts.rateLimit.summary()) log.warn(s, `source ${s.source} sent ${s.received} traps, ${s.dropped} dropped by the rate limit`);
+      parts.metrics.trackedSources.set(parts.rateLimit.trackedSources);
     }, this.config.summaryIntervalSeconds * 1000);
     this.timer.unref();
-    log.info({ listening, engineId: parts.local.engineId.toString('hex'), usmKeys: parts.usm.keyCount }, 'trap receiver listening');
+    log.info({ listening, receiveBufferBytes: sockets.grantedReceiveBufferBytes, engineId: parts.local.engineId.toString('hex'), usmKeys: parts.usm.keyCount }, 'trap receiver listening');
     this.health.register('trap-receiver', async () => {
-      const pending = publisher.pending;
+      const pending = publisher.pendingEvents;
       return { ok: pending < this.config.maxPendingEvents, detail: `${pending} events waiting for the bus` };
     });
   }

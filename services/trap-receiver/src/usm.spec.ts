@@ -1,6 +1,5 @@
 import { localizeKey, passwordToKey, privKey, encryptScopedPdu, decryptScopedPdu, PRIV_PROTOCOLS, type PrivProtocol } from './usm';
 import { EngineTimeTracker } from './engine-time';
-import { StormGuard } from './storm-guard';
 
 describe('USM key localization (RFC 3414 A.3)', () => {
   const engine = Buffer.from('000000000000000000000002', 'hex');
@@ -36,24 +35,5 @@ describe('EngineTimeTracker (RFC 3414 §3.2 step 7b)', () => {
     expect(t.check('e', 6, 1)).toBeUndefined(); // reboot: new boots
     expect(t.check('e', 5, 1200)).toBe('not-in-time-window');
     expect(t.check('e', 2147483647, 1)).toBe('not-in-time-window');
-  });
-});
-
-describe('StormGuard', () => {
-  it('refills per second, caps the total and forgets the least recent source', () => {
-    let now = 0;
-    const g = new StormGuard({ perSourceRate: 10, perSourceBurst: 10, globalRate: 15, globalBurst: 15, maxSources: 2 }, { now: () => now });
-    for (let i = 0; i < 10; i++) expect(g.admit('a')).toBeUndefined();
-    expect(g.admit('a')).toBe('source-rate');
-    for (let i = 0; i < 5; i++) expect(g.admit('b')).toBeUndefined();
-    expect(g.admit('b')).toBe('global-rate');
-    now += 1000;
-    expect(g.admit('a')).toBeUndefined();
-    g.admit('c'); // a third source: 'a' (first inserted) is forgotten
-    expect(g.trackedSources).toBe(2);
-    expect(g.summary()).toEqual([
-      { source: 'b', received: 6, dropped: 1 },
-      { source: '(forgotten sources)', received: 1, dropped: 1 },
-    ]);
   });
 });

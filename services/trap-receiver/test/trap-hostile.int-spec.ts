@@ -5,7 +5,7 @@ import { loadOidDictionary } from '@sonde/snmp/mib/mib-loader';
 import { buildTrapReceiver } from '../src/build-trap-receiver';
 import { decodeMessage } from '../src/snmp-message';
 import { trapReceiverConfigSchema } from '../src/trap-receiver.config';
-import { TrapPublisher } from '../src/trap-publisher';
+import { EventPublisher } from '@sonde/collector/event-publisher';
 import { TrapSockets } from '../src/trap-sockets';
 import type { SondeEvent } from '@sonde/events/sonde-event';
 import { netSnmp } from './trap-peers';
@@ -36,7 +36,7 @@ function setup(rateLimit?: Record<string, number>) {
     config, communities: ['public'], users: [user], dictionary, registry, clock,
     origin: { site: 'lab', collector: 't' }, resolveDevice: (address) => ({ id: address, address }),
   });
-  const dropped = async (reason: string) => (await parts.metrics.dropped.get()).values.filter((v) => v.labels.reason === reason).reduce((n, v) => n + v.value, 0);
+  const dropped = async (reason: string) => (await parts.metrics.droppedTotal.get()).values.filter((v) => v.labels.detail === reason).reduce((n, v) => n + v.value, 0);
   const total = async (c: { get(): Promise<{ values: Array<{ value: number }> }> }) => (await c.get()).values.reduce((n, v) => n + v.value, 0);
   return { parts, advance: (ms: number) => void (now += ms), dropped, total };
 }
@@ -95,7 +95,7 @@ describe('hostile input', () => {
   it('every truncation of a real trap is counted, none crashes', async () => {
     const { parts, total } = setup();
     for (let n = 0; n < v2c.length; n++) expect(parts.receiver.handle(v2c.subarray(0, n), from)).toEqual({});
-    expect(await total(parts.metrics.dropped)).toBe(v2c.length);
+    expect(await total(parts.metrics.droppedTotal)).toBe(v2c.length);
   });
 
   it('wrong lengths, deep nesting, huge OIDs and wrong communities are dropped by reason', async () => {
@@ -132,9 +132,9 @@ describe('hostile input', () => {
       }),
       { numRuns: 100_000 },
     );
-    const received = await total(parts.metrics.received);
+    const received = await total(parts.metrics.receivedTotal);
     expect(received).toBe(100_000);
-    expect((await total(parts.metrics.parsed)) + (await total(parts.metrics.dropped))).toBe(received);
+    expect((await total(parts.metrics.parsedTotal)) + (await total(parts.metrics.droppedTotal))).toBe(received);
   });
 });
 
@@ -151,14 +151,14 @@ describe('storm protection', () => {
     }
     expect(others).toBe(100);
     expect(await dropped('source-rate')).toBe(900);
-    expect(parts.stormGuard.summary()).toEqual([{ source: '10.0.0.66', received: 1000, dropped: 900 }]);
+    expect(parts.rateLimit.summary()).toEqual([{ source: '10.0.0.66', received: 1000, dropped: 900 }]);
   });
 
   it('over real sockets: 127.0.0.66 floods at 10× its burst, 127.0.0.2 and .3 all arrive', async () => {
     const { parts, dropped } = setup({ perSourcePerSecond: 10, perSourceBurst: 100, globalPerSecond: 1e6, globalBurst: 1e6 });
     const events: SondeEvent[] = [];
     const bus = { publish: async (e: readonly SondeEvent[]) => void events.push(...e), subscribe: async () => { throw new Error('unused'); }, health: async () => ({ ok: true, detail: '', pending: 0 }), close: async () => {} };
-    const sockets = new TrapSockets(parts.receiver, new TrapPublisher(bus, parts.metrics, 100_000));
+    const sockets = new TrapSockets(parts.receiver, new EventPublisher(bus, parts.metrics, { maxEvents: 500, maxWaitMs: 0, maxPendingEvents: 100_000 }, { warn: () => undefined }));
     const [bound] = await sockets.start([{ address: '127.0.0.1', port: 0 }]);
     const sender = async (address: string) => {
       const s = createSocket('udp4');

@@ -3,7 +3,7 @@ import type { EventBus } from '@sonde/bus/event-bus';
 import type { SondeEvent } from '@sonde/events/sonde-event';
 import { loadOidDictionary } from '@sonde/snmp/mib/mib-loader';
 import { buildTrapReceiver } from '../src/build-trap-receiver';
-import { TrapPublisher } from '../src/trap-publisher';
+import { EventPublisher } from '@sonde/collector/event-publisher';
 import { trapReceiverConfigSchema } from '../src/trap-receiver.config';
 import { TrapSockets } from '../src/trap-sockets';
 import type { UsmUserConfig } from '../src/usm-security';
@@ -75,7 +75,7 @@ describe('trap-receiver with net-snmp snmptrap/snmpinform', () => {
     origin: { site: 'lab', collector: 'trap-test' },
     resolveDevice: (address) => ({ id: address === '127.0.0.1' ? 'router-1' : address, address }),
   });
-  const publisher = new TrapPublisher(bus, parts.metrics, 10_000);
+  const publisher = new EventPublisher(bus, parts.metrics, { maxEvents: 500, maxWaitMs: 0, maxPendingEvents: 10_000 }, { warn: () => undefined });
   const sockets = new TrapSockets(parts.receiver, publisher);
   let v4 = '';
   let v6 = '';
@@ -154,7 +154,7 @@ describe('trap-receiver with net-snmp snmptrap/snmpinform', () => {
   });
 
   it('counts and drops a wrong community and a wrong v3 key', async () => {
-    const count = async (reason: string) => (await parts.metrics.dropped.get()).values.find((v) => v.labels.reason === reason)?.value ?? 0;
+    const count = async (reason: string) => (await parts.metrics.droppedTotal.get()).values.find((v) => v.labels.detail === reason)?.value ?? 0;
     await netSnmp('snmptrap', ['-v', '2c', '-c', 'wrong', v4, '1', '1.3.6.1.6.3.1.1.5.1']);
     await netSnmp('snmptrap', ['-v', '3', '-u', 'u-sha-aes', '-l', 'authPriv', '-a', 'SHA', '-A', 'not-the-key', '-x', 'AES', '-X', PRIV_PW, '-e', `0x${SENDER_ENGINE}`, v4, '1', '1.3.6.1.6.3.1.1.5.1']);
     for (let i = 0; i < 500 && ((await count('unknown-community')) < 1 || (await count('wrong-digest')) < 1); i++) await new Promise((r) => setTimeout(r, 10));

@@ -17,17 +17,12 @@ export interface SourceResolver {
 /** Where and how one message arrived. */
 export interface MessageMeta {
   transport: SyslogTransport;
-  /** the sender's address, normalised (no `::ffff:` prefix) */
+  /** the sender's address, normalised (libs/inventory normalizeAddress: no `::ffff:` prefix) */
   address: string;
   port: number;
   receivedAt: number;
   /** already cut by the TCP frame decoder */
   truncated: boolean;
-}
-
-/** `::ffff:192.0.2.1` (IPv4 on a dual-stack socket) → `192.0.2.1`. */
-export function normalizeSourceAddress(address: string): string {
-  return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
 }
 
 /**

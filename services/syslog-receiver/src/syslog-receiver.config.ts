@@ -79,7 +79,7 @@ export const syslogReceiverConfigSchema = z.object({
   sources: z.record(z.string(), sourceSchema).default({}),
   /**
    * Token bucket per source address. UDP over the rate is dropped and counted
-   * (`dropped{reason="rate_limit"}`); TCP/TLS over the rate is slowed down (the socket is paused),
+   * (`dropped{reason="rate-limit"}`); TCP/TLS over the rate is slowed down (the socket is paused),
    * never dropped. 0 = unlimited.
    */
   rateLimit: z
@@ -95,7 +95,7 @@ export const syslogReceiverConfigSchema = z.object({
     .object({
       maxEvents: z.number().int().positive().default(500),
       maxWaitMs: z.number().int().min(0).default(20),
-      /** Events waiting for the bus beyond which UDP input is dropped (`reason="bus_backlog"`). */
+      /** Events waiting for the bus beyond which UDP input is dropped (`reason="bus-full"`). */
       maxPendingEvents: z.number().int().positive().default(100_000),
     })
     .prefault({}),

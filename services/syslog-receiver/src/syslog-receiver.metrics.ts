@@ -1,21 +1,22 @@
+import { CollectorMetrics } from '@sonde/collector/collector-metrics';
+import type { DropReason, DropStage } from '@sonde/collector/drop-reason';
 import { Counter, Gauge, type Registry } from 'prom-client';
 
 export type SyslogTransport = 'udp' | 'tcp' | 'tls';
 
-/** Why a message was not published, and where in the pipeline (Vector's component spec). */
-export type DropReason = 'rate_limit' | 'empty' | 'framing' | 'bus_rejected' | 'bus_backlog' | 'shutdown';
-export type DropStage = 'receive' | 'decode' | 'publish';
+export type { DropReason, DropStage };
 export type ClockSkewDirection = 'past' | 'future';
 
 /**
  * The counting interface domain code uses (and that UDP worker threads fill as plain numbers
- * and hand to the main thread), so the hot path does not depend on prom-client.
+ * and hand to the main thread), so the hot path does not depend on prom-client. The vocabulary
+ * is the collectors' one (libs/collector): unit one message (a datagram, or a TCP/TLS frame).
  */
 export interface SyslogCounts {
   received(transport: SyslogTransport, n?: number): void;
   parsed(format: string, n?: number): void;
   published(n: number): void;
-  dropped(reason: DropReason, stage: DropStage, n?: number): void;
+  dropped(reason: DropReason, stage: DropStage, n?: number, detail?: string): void;
   truncated(transport: SyslogTransport, n?: number): void;
   /** A message whose own time is more than CLOCK_SKEW_THRESHOLD_MS from the receive time. */
   clockSkew(direction: ClockSkewDirection): void;
@@ -23,14 +24,8 @@ export interface SyslogCounts {
 
 /** Every metric the syslog receiver exposes (`sonde_syslog_*`). */
 export class SyslogReceiverMetrics implements SyslogCounts {
-  /** Messages read from a socket (datagrams; frames for TCP/TLS), per transport. */
-  readonly receivedTotal: Counter<'transport'>;
-  /** Messages parsed, per detected format (rfc5424, rfc3164, cisco-ios, junos, fortinet, …). */
-  readonly parsedTotal: Counter<'format'>;
-  /** Events accepted by the bus. */
-  readonly publishedTotal: Counter;
-  /** Messages not published, by reason and stage. */
-  readonly droppedTotal: Counter<'reason' | 'stage'>;
+  /** received{transport}, parsed{format}, published, dropped{reason,stage,detail} */
+  readonly counts: CollectorMetrics;
   /** Messages longer than maxMessageBytes, kept truncated and flagged, per transport. */
   readonly truncatedTotal: Counter<'transport'>;
   /** Open TCP/TLS connections. */
@@ -42,17 +37,9 @@ export class SyslogReceiverMetrics implements SyslogCounts {
   /** Messages stamped by a device clock far from Sonde's (kept, flagged with `clockSkewMs`). */
   readonly clockSkewTotal: Counter<'direction'>;
 
-  constructor(registry: Registry, udpKernelDrops: () => number = () => 0) {
+  constructor(registry: Registry, sources: Partial<SyslogMetricSources> = {}) {
     const registers = [registry];
-    const flush = () => this.flushCounts();
-    this.receivedTotal = new Counter({
-      name: 'sonde_syslog_received_total', help: 'Syslog messages read from sockets, per transport', labelNames: ['transport'], registers, collect: flush,
-    });
-    this.parsedTotal = new Counter({
-      name: 'sonde_syslog_parsed_total', help: 'Syslog messages parsed, per detected format', labelNames: ['format'], registers, collect: flush,
-    });
-    this.publishedTotal = new Counter({ name: 'sonde_syslog_published_total', help: 'syslog.message events accepted by the bus', registers });
-    this.droppedTotal = new Counter({ name: 'sonde_syslog_dropped_total', help: 'Syslog messages dropped, by reason and pipeline stage', labelNames: ['reason', 'stage'], registers });
+    this.counts = new CollectorMetrics(registry, { prefix: 'sonde_syslog', unit: 'messages', receivedLabel: 'transport', parsedLabel: 'format' });
     this.truncatedTotal = new Counter({ name: 'sonde_syslog_truncated_total', help: 'Syslog messages longer than maxMessageBytes, truncated and flagged', labelNames: ['transport'], registers });
     this.connections = new Gauge({ name: 'sonde_syslog_connections', help: 'Open TCP/TLS syslog connections', labelNames: ['transport'], registers });
     this.pausedConnections = new Gauge({ name: 'sonde_syslog_paused_connections', help: 'TCP/TLS connections paused for backpressure or rate limit', labelNames: ['transport'], registers });
@@ -67,41 +54,40 @@ export class SyslogReceiverMetrics implements SyslogCounts {
       help: 'Datagrams dropped by the kernel on the receiver UDP sockets (receive buffer overflow)',
       registers,
       collect() {
-        this.set(udpKernelDrops());
+        this.set(sources.udpKernelDrops?.() ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'sonde_syslog_udp_receive_buffer_bytes',
+      help: 'SO_RCVBUF granted by the kernel, summed over the UDP sockets (capped by net.core.rmem_max)',
+      registers,
+      collect() {
+        this.set(sources.udpReceiveBufferBytes?.() ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'sonde_syslog_rate_limited_by_source',
+      help: 'UDP datagrams dropped by the per-source rate limit since start, for the top sources and `other`',
+      labelNames: ['source'],
+      registers,
+      collect() {
+        this.reset();
+        for (const s of sources.droppedBySource?.() ?? []) this.set({ source: s.source }, s.dropped);
       },
     });
   }
 
-  // Per-message counts go to plain numbers and reach prom-client at scrape time (collect):
-  // prom-client hashes the label set on every inc, which costs more than parsing a message.
-  private readonly pendingReceived: Record<SyslogTransport, number> = { udp: 0, tcp: 0, tls: 0 };
-  private readonly pendingParsed = new Map<string, number>();
-
   received(transport: SyslogTransport, n = 1): void {
-    this.pendingReceived[transport] += n;
+    this.counts.received(n, transport);
   }
   parsed(format: string, n = 1): void {
-    this.pendingParsed.set(format, (this.pendingParsed.get(format) ?? 0) + n);
+    this.counts.parsed(n, format);
   }
-
-  /** Moves the pending per-message counts into the prom-client counters. */
-  flushCounts(): void {
-    for (const transport of ['udp', 'tcp', 'tls'] as const) {
-      const n = this.pendingReceived[transport];
-      if (n) {
-        this.receivedTotal.inc({ transport }, n);
-        this.pendingReceived[transport] = 0;
-      }
-    }
-    for (const [format, n] of this.pendingParsed) this.parsedTotal.inc({ format }, n);
-    this.pendingParsed.clear();
-  }
-
   published(n: number): void {
-    if (n > 0) this.publishedTotal.inc(n);
+    this.counts.published(n);
   }
-  dropped(reason: DropReason, stage: DropStage, n = 1): void {
-    this.droppedTotal.inc({ reason, stage }, n);
+  dropped(reason: DropReason, stage: DropStage, n = 1, detail?: string): void {
+    this.counts.dropped(reason, stage, n, detail);
   }
   truncated(transport: SyslogTransport, n = 1): void {
     this.truncatedTotal.inc({ transport }, n);
@@ -109,4 +95,11 @@ export class SyslogReceiverMetrics implements SyslogCounts {
   clockSkew(direction: ClockSkewDirection): void {
     this.clockSkewTotal.inc({ direction });
   }
+}
+
+/** What the gauges read at scrape time. */
+export interface SyslogMetricSources {
+  udpKernelDrops(): number;
+  udpReceiveBufferBytes(): number;
+  droppedBySource(): Array<{ source: string; dropped: number }>;
 }

@@ -11,7 +11,7 @@ import { SYSLOG_RECEIVER_CONFIG, SyslogListener } from './syslog.listener';
 import { SyslogReceiver } from './syslog-receiver';
 import { syslogReceiverConfigSchema, type SyslogReceiverConfig } from './syslog-receiver.config';
 import { SyslogReceiverMetrics } from './syslog-receiver.metrics';
-import { readUdpKernelDrops } from './udp-kernel-drops';
+import { readUdpKernelDrops } from '@sonde/collector/udp-kernel-drops';
 
 /** Wires the syslog receiver to the global bus, inventory and telemetry modules (ADR 0001). */
 @Module({})
@@ -27,7 +27,11 @@ export class SyslogReceiverModule {
           useFactory: (bus: EventBus, inventory: Inventory, registry: Registry, logger: Logger, identity: TelemetryIdentity) => {
             // the kernel-drop gauge reads the ports the receiver bound, once it exists
             const bound: { receiver?: SyslogReceiver } = {};
-            const metrics = new SyslogReceiverMetrics(registry, () => (bound.receiver ? readUdpKernelDrops(bound.receiver.udpPorts) : 0));
+            const metrics = new SyslogReceiverMetrics(registry, {
+              udpKernelDrops: () => (bound.receiver ? readUdpKernelDrops(bound.receiver.udpPorts) : 0),
+              udpReceiveBufferBytes: () => bound.receiver?.udpReceiveBufferBytes ?? 0,
+              droppedBySource: () => bound.receiver?.droppedBySource() ?? [],
+            });
             const receiver = new SyslogReceiver(config, {
               bus,
               resolver: inventory,

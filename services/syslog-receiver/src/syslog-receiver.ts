@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { EventBus } from '@sonde/bus/event-bus';
 import type { EventOrigin } from '@sonde/events/create-event';
+import { EventPublisher } from '@sonde/collector/event-publisher';
+import { SourceTokenBucket } from '@sonde/collector/source-token-bucket';
 import { RateLimitedLog, type WarnSink } from '@sonde/telemetry/rate-limited-log';
 import { SyslogReceiverError } from './syslog-receiver-error';
-import { SourceRateLimiter } from './source-rate-limiter';
 import { SyslogIngest, type SourceResolver } from './syslog-ingest';
-import { SyslogPublisher } from './syslog-publisher';
 import type { SyslogReceiverConfig } from './syslog-receiver.config';
 import type { SyslogCounts } from './syslog-receiver.metrics';
 import { TcpSyslogServer } from './tcp-syslog-server';
@@ -51,9 +51,9 @@ export interface SyslogListening {
  */
 export class SyslogReceiver {
   private readonly ingest: SyslogIngest;
-  private readonly publisher: SyslogPublisher;
+  private readonly publisher: EventPublisher;
   private readonly dropLog: RateLimitedLog;
-  private readonly limiter: SourceRateLimiter;
+  private readonly limiter: SourceTokenBucket;
   private udp: UdpSyslogServer | undefined;
   private pool: UdpWorkerPool | undefined;
   private tcp: TcpSyslogServer | undefined;
@@ -66,13 +66,23 @@ export class SyslogReceiver {
     private readonly deps: SyslogReceiverDeps,
   ) {
     this.ingest = new SyslogIngest(config, deps.counts, deps.origin, deps.resolver);
-    this.publisher = new SyslogPublisher(deps.bus, deps.counts, config.batch, deps.log);
+    this.publisher = new EventPublisher(deps.bus, deps.counts, config.batch, deps.log);
     this.dropLog = new RateLimitedLog(deps.log, { intervalMs: config.logIntervalMs });
-    this.limiter = new SourceRateLimiter(config.rateLimit.messagesPerSecond, config.rateLimit.burst);
+    this.limiter = new SourceTokenBucket({ perSourcePerSecond: config.rateLimit.messagesPerSecond, perSourceBurst: config.rateLimit.burst });
   }
 
   get pendingEvents(): number {
     return this.publisher.pendingEvents;
+  }
+
+  /** SO_RCVBUF the kernel granted the UDP sockets, summed (0 with worker threads: they own them). */
+  get udpReceiveBufferBytes(): number {
+    return this.udp?.receiveBufferBytes ?? 0;
+  }
+
+  /** UDP rate-limit drops by source: top sources and `other` (main-thread receiver). */
+  droppedBySource(): Array<{ source: string; dropped: number }> {
+    return this.limiter.droppedBySource();
   }
 
   async start(): Promise<SyslogListening> {

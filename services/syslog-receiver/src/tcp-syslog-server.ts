@@ -1,10 +1,11 @@
 import net from 'node:net';
 import tls from 'node:tls';
+import type { EventPublisher } from '@sonde/collector/event-publisher';
+import type { SourceTokenBucket } from '@sonde/collector/source-token-bucket';
+import { normalizeAddress } from '@sonde/inventory/network-address';
 import type { RateLimitedLog } from '@sonde/telemetry/rate-limited-log';
 import { SyslogFrameDecoder, type SyslogFrame } from './framing/syslog-frame-decoder';
-import { normalizeSourceAddress, type SyslogIngest, type SyslogMessageEvent } from './syslog-ingest';
-import type { SourceRateLimiter } from './source-rate-limiter';
-import type { SyslogPublisher } from './syslog-publisher';
+import type { SyslogIngest, SyslogMessageEvent } from './syslog-ingest';
 import { SyslogReceiverError } from './syslog-receiver-error';
 import type { SyslogCounts } from './syslog-receiver.metrics';
 
@@ -47,8 +48,8 @@ export class TcpSyslogServer {
 
   constructor(
     private readonly ingest: SyslogIngest,
-    private readonly publisher: SyslogPublisher,
-    private readonly limiter: SourceRateLimiter,
+    private readonly publisher: EventPublisher,
+    private readonly limiter: SourceTokenBucket,
     private readonly counts: SyslogCounts,
     private readonly log: RateLimitedLog,
     private readonly options: TcpSyslogServerOptions,
@@ -62,12 +63,12 @@ export class TcpSyslogServer {
           : net.createServer((s) => this.onConnection(s));
       server.maxConnections = this.options.maxConnections;
       server.on('drop', (d) => {
-        const address = normalizeSourceAddress(d?.remoteAddress ?? 'unknown');
+        const address = normalizeAddress(d?.remoteAddress ?? 'unknown');
         this.log.log(address, 'max_connections', { transport: this.options.transport, maxConnections: this.options.maxConnections }, `${this.options.transport} connection from ${address} refused: maxConnections reached`);
       });
       if (this.options.transport === 'tls') {
         server.on('tlsClientError', (err, socket) => {
-          this.log.log(normalizeSourceAddress(socket.remoteAddress ?? '?'), 'tls_handshake', { err: err.message }, `TLS handshake failed: ${err.message}`);
+          this.log.log(normalizeAddress(socket.remoteAddress ?? '?'), 'tls_handshake', { err: err.message }, `TLS handshake failed: ${err.message}`);
         });
       }
       await new Promise<void>((resolve, reject) => {
@@ -85,7 +86,7 @@ export class TcpSyslogServer {
 
   private onConnection(socket: net.Socket): void {
     const transport = this.options.transport;
-    const address = normalizeSourceAddress(socket.remoteAddress ?? 'unknown');
+    const address = normalizeAddress(socket.remoteAddress ?? 'unknown');
     const port = socket.remotePort ?? 0;
     const decoder = new SyslogFrameDecoder(this.options.maxMessageBytes);
     let framingErrors = 0;
@@ -98,7 +99,7 @@ export class TcpSyslogServer {
       if (decoder.framingErrors > framingErrors) {
         const n = decoder.framingErrors - framingErrors;
         framingErrors = decoder.framingErrors;
-        this.counts.dropped('framing', 'decode', n);
+        this.counts.dropped('malformed', 'decode', n, 'framing');
         this.log.log(address, 'framing', { transport }, `bad RFC 6587 octet count from ${address}: skipped to the next LF`);
       }
       if (frames.length) this.counts.received(transport, frames.length);
@@ -118,7 +119,7 @@ export class TcpSyslogServer {
           await this.publisher.publish(events);
           const wait = this.limiter.take(address, frames, Date.now());
           if (wait > 0) {
-            this.log.log(address, 'rate_limit', { transport }, `syslog from ${address} over the rate limit: reading slowed down`);
+            this.log.log(address, 'rate-limit', { transport }, `syslog from ${address} over the rate limit: reading slowed down`);
             await sleep(wait);
           }
         } catch {

@@ -1,10 +1,11 @@
 import dgram from 'node:dgram';
 import { isIPv6 } from 'node:net';
+import type { EventPublisher } from '@sonde/collector/event-publisher';
+import type { SourceTokenBucket } from '@sonde/collector/source-token-bucket';
+import { normalizeAddress } from '@sonde/inventory/network-address';
 import type { RateLimitedLog } from '@sonde/telemetry/rate-limited-log';
 import { SyslogReceiverError } from './syslog-receiver-error';
-import { normalizeSourceAddress, type SyslogIngest } from './syslog-ingest';
-import type { SourceRateLimiter } from './source-rate-limiter';
-import type { SyslogPublisher } from './syslog-publisher';
+import type { SyslogIngest } from './syslog-ingest';
 import type { SyslogCounts } from './syslog-receiver.metrics';
 
 export interface UdpBinding {
@@ -51,11 +52,18 @@ export class UdpSyslogServer {
 
   constructor(
     private readonly ingest: SyslogIngest,
-    private readonly publisher: SyslogPublisher,
-    private readonly limiter: SourceRateLimiter,
+    private readonly publisher: EventPublisher,
+    private readonly limiter: SourceTokenBucket,
     private readonly counts: SyslogCounts,
     private readonly dropLog: RateLimitedLog,
   ) {}
+
+  /** SO_RCVBUF the kernel granted, summed over the sockets (capped by net.core.rmem_max). */
+  get receiveBufferBytes(): number {
+    let n = 0;
+    for (const s of this.sockets) n += s.getRecvBufferSize();
+    return n;
+  }
 
   async listen(bindings: readonly UdpBinding[]): Promise<dgram.Socket[]> {
     for (const b of bindings) this.sockets.push(await bindUdp(b, (msg, rinfo) => this.onMessage(msg, rinfo)));
@@ -70,7 +78,18 @@ export class UdpSyslogServer {
   private scheduled = false;
 
   onMessage(msg: Buffer, rinfo: dgram.RemoteInfo): void {
-    this.queue.push({ msg, address: rinfo.address, port: rinfo.port, at: Date.now() });
+    const at = Date.now();
+    const address = normalizeAddress(rinfo.address);
+    // the over-limit path is decided here, before anything is queued or allocated: a flooding
+    // source costs one bucket lookup per datagram, so the socket keeps being drained for the
+    // quiet ones (issue 11 item 3)
+    if (this.limiter.tryTake(address, at) !== undefined) {
+      this.counts.received('udp');
+      this.counts.dropped('rate-limit', 'receive');
+      this.dropLog.log(address, 'rate-limit', {}, `syslog from ${address} over the rate limit: dropping`);
+      return;
+    }
+    this.queue.push({ msg, address, port: rinfo.port, at });
     if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(() => this.processQueue());
@@ -83,13 +102,7 @@ export class UdpSyslogServer {
     this.scheduled = false;
     this.counts.received('udp', queue.length);
     for (const d of queue) {
-      const address = normalizeSourceAddress(d.address);
-      if (!this.limiter.tryTake(address, d.at)) {
-        this.counts.dropped('rate_limit', 'receive');
-        this.dropLog.log(address, 'rate_limit', {}, `syslog from ${address} over the rate limit: dropping`);
-        continue;
-      }
-      const event = this.ingest.ingest(d.msg, { transport: 'udp', address, port: d.port, receivedAt: d.at, truncated: false });
+      const event = this.ingest.ingest(d.msg, { transport: 'udp', address: d.address, port: d.port, receivedAt: d.at, truncated: false });
       if (event) this.publisher.enqueue(event);
     }
   }

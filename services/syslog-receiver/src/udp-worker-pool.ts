@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import type { EventPublisher } from '@sonde/collector/event-publisher';
 import type { RateLimitedLog } from '@sonde/telemetry/rate-limited-log';
 import type { SyslogIngest } from './syslog-ingest';
-import type { SyslogPublisher } from './syslog-publisher';
 import type { SyslogReceiverConfig } from './syslog-receiver.config';
 import type { SyslogCounts } from './syslog-receiver.metrics';
 import type { UdpBinding } from './udp-syslog-server';
@@ -23,7 +23,7 @@ export class UdpWorkerPool {
 
   constructor(
     private readonly ingest: SyslogIngest,
-    private readonly publisher: SyslogPublisher,
+    private readonly publisher: EventPublisher,
     private readonly counts: SyslogCounts,
     private readonly dropLog: RateLimitedLog,
   ) {}
@@ -74,8 +74,8 @@ export class UdpWorkerPool {
     if (c.received) this.counts.received('udp', c.received);
     if (c.truncated) this.counts.truncated('udp', c.truncated);
     for (const [format, n] of Object.entries(c.parsed)) this.counts.parsed(format, n);
-    for (const d of c.dropped) this.counts.dropped(d.reason, d.stage, d.n);
-    for (const address of m.rateLimited) this.dropLog.log(address, 'rate_limit', {}, `syslog from ${address} over the rate limit: dropping`);
+    for (const d of c.dropped) this.counts.dropped(d.reason, d.stage, d.n, d.detail);
+    for (const address of m.rateLimited) this.dropLog.log(address, 'rate-limit', {}, `syslog from ${address} over the rate limit: dropping`);
     for (const item of m.items) {
       this.publisher.enqueue(
         this.ingest.toEvent(item.parsed, item.truncated, {

@@ -21,7 +21,7 @@ export interface UdpWorkerItem {
 export interface UdpWorkerCounts {
   received: number;
   parsed: Record<string, number>;
-  dropped: { reason: DropReason; stage: DropStage; n: number }[];
+  dropped: { reason: DropReason; stage: DropStage; n: number; detail?: string }[];
   truncated: number;
   transport: SyslogTransport;
 }

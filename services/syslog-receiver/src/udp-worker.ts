@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { SourceRateLimiter } from './source-rate-limiter';
-import { SyslogIngest, normalizeSourceAddress } from './syslog-ingest';
+import { SourceTokenBucket } from '@sonde/collector/source-token-bucket';
+import { normalizeAddress } from '@sonde/inventory/network-address';
+import { SyslogIngest } from './syslog-ingest';
 import type { DropReason, DropStage, SyslogCounts } from './syslog-receiver.metrics';
 import { bindUdp } from './udp-syslog-server';
 import type { UdpWorkerData, UdpWorkerItem, UdpWorkerMessage } from './udp-worker-protocol';
@@ -19,7 +20,7 @@ let items: UdpWorkerItem[] = [];
 let received = 0;
 let truncated = 0;
 let parsedByFormat: Record<string, number> = {};
-let dropped = new Map<string, { reason: DropReason; stage: DropStage; n: number }>();
+let dropped = new Map<string, { reason: DropReason; stage: DropStage; n: number; detail?: string }>();
 let rateLimited = new Set<string>();
 let scheduled = false;
 
@@ -27,11 +28,11 @@ const counts: SyslogCounts = {
   received: (_t, n = 1) => void (received += n),
   parsed: (format, n = 1) => void (parsedByFormat[format] = (parsedByFormat[format] ?? 0) + n),
   published: () => undefined,
-  dropped: (reason, stage, n = 1) => {
-    const key = `${reason}/${stage}`;
+  dropped: (reason, stage, n = 1, detail) => {
+    const key = `${reason}/${stage}/${detail ?? ''}`;
     const d = dropped.get(key);
     if (d) d.n += n;
-    else dropped.set(key, { reason, stage, n });
+    else dropped.set(key, detail ? { reason, stage, n, detail } : { reason, stage, n });
   },
   truncated: (_t, n = 1) => void (truncated += n),
   // events (and so their clock skew) are built on the main thread, which counts it
@@ -57,7 +58,7 @@ function flush(): void {
 }
 
 const ingest = new SyslogIngest(data.config, counts);
-const limiter = new SourceRateLimiter(data.config.rateLimit.messagesPerSecond, data.config.rateLimit.burst);
+const limiter = new SourceTokenBucket({ perSourcePerSecond: data.config.rateLimit.messagesPerSecond, perSourceBurst: data.config.rateLimit.burst });
 
 const sockets: { close(cb: () => void): void }[] = [];
 
@@ -76,9 +77,9 @@ async function main(): Promise<void> {
     const socket = await bindUdp(b, (msg, rinfo) => {
       const now = Date.now();
       received++;
-      const address = normalizeSourceAddress(rinfo.address);
-      if (!limiter.tryTake(address, now)) {
-        counts.dropped('rate_limit', 'receive');
+      const address = normalizeAddress(rinfo.address);
+      if (limiter.tryTake(address, now) !== undefined) {
+        counts.dropped('rate-limit', 'receive');
         rateLimited.add(address);
       } else {
         const meta = { transport: 'udp' as const, address, port: rinfo.port, receivedAt: now, truncated: false };

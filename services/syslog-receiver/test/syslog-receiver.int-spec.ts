@@ -173,11 +173,11 @@ describe('syslog-receiver delivery guarantees', () => {
       while ((await h.counter('sonde_syslog_received_total')) < 50 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
       await h.waitFor(10);
       const published = await h.counter('sonde_syslog_published_total');
-      const dropped = await h.counter('sonde_syslog_dropped_total', { reason: 'rate_limit', stage: 'receive' });
+      const dropped = await h.counter('sonde_syslog_dropped_total', { reason: 'rate-limit', stage: 'receive' });
       expect(await h.counter('sonde_syslog_received_total')).toBe(50);
       expect(published + dropped).toBe(50);
       expect(dropped).toBeGreaterThanOrEqual(38);
-      expect(h.warnings.filter((w) => w.fields.reason === 'rate_limit')).toHaveLength(1);
+      expect(h.warnings.filter((w) => w.fields.reason === 'rate-limit')).toHaveLength(1);
     } finally {
       await h.stop();
     }

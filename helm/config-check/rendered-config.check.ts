@@ -25,15 +25,22 @@ const deployments = objects.filter((o): o is Deployment => o.kind === 'Deploymen
 
 const CORE = new Set(['site', 'instance', 'sites', 'credentials', 'devices']);
 const CORE_DEVICE_KEYS = new Set(['id', 'name', 'address', 'site', 'tags', 'snmp']);
-const LIB_SECTIONS: Record<string, string> = { telemetry: 'telemetry', bus: 'bus', store: 'store', state: 'state' };
+/** section → the module that exports `<section>ConfigSchema`, for sections owned by a lib */
+const LIB_SECTIONS: Record<string, string> = {
+  telemetry: '@sonde/telemetry/telemetry.config',
+  bus: '@sonde/bus/bus.config',
+  store: '@sonde/store/store.config',
+  state: '@sonde/state/state.config',
+  mib: '@sonde/snmp/mib/mib.config',
+};
 const kebab = (camel: string) => camel.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
 /** The section's zod schema from its owner (`@sonde/<lib>/<lib>.config` or `@sonde/<service>/<service>.config`). */
 function sectionSchema(section: string): z.ZodType | undefined {
-  const owner = LIB_SECTIONS[section] ?? kebab(section);
+  const owner = kebab(section);
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const mod = require(`@sonde/${owner}/${owner}.config`) as Record<string, unknown>;
+    const mod = require(LIB_SECTIONS[section] ?? `@sonde/${owner}/${owner}.config`) as Record<string, unknown>;
     const schema = mod[`${section}ConfigSchema`];
     return schema instanceof z.ZodType ? schema : undefined;
   } catch {

@@ -45,11 +45,54 @@ app.kubernetes.io/component: {{ .component }}
 {{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) -}}
 {{- end -}}
 
-{{/* A component name must be a DNS label: it names Deployments, Services and label values. */}}
-{{- define "sonde.checkComponent" -}}
-{{- if not (regexMatch "^[a-z]([-a-z0-9]*[a-z0-9])?$" .component) -}}
-{{- fail (printf "services.%s.component %q: expected a DNS label such as event-writer" .key .component) -}}
+{{/*
+The services to render, as YAML (read it back with fromYaml): every entry of components.yaml
+(generated from each services/NAME/src/main.ts: what the image contains) whose services.<key>.enabled is
+not false, merged with its values. `component`, `main`, `sections` and `sharded` come from
+components.yaml, never from values. Fails on values the chart must refuse, naming them.
+*/}}
+{{- define "sonde.services" -}}
+{{- $components := .Files.Get "components.yaml" | fromYaml -}}
+{{- $out := dict -}}
+{{- $partitions := 12 -}}
+{{- with .Values.config.bus }}{{ with .kafka }}{{ with .targets }}{{ with .partitions }}{{ $partitions = int . }}{{ end }}{{ end }}{{ end }}{{ end -}}
+{{- range $key, $c := $components -}}
+{{- $svc := deepCopy (get $.Values.services $key | default dict) -}}
+{{- if ternary $svc.enabled true (hasKey $svc "enabled") -}}
+{{- $svc = merge (dict "key" $key "component" $c.component "main" $c.main "sections" $c.sections "sharded" $c.sharded) $svc -}}
+{{- $replicas := int (ternary $svc.replicas 1 (hasKey $svc "replicas")) -}}
+{{- $_ := set $svc "replicas" $replicas -}}
+{{- /* only the prober adds a capability, and only NET_RAW */ -}}
+{{- $sc := $svc.securityContext | default $.Values.securityContext -}}
+{{- $add := list -}}
+{{- with $sc.capabilities }}{{ $add = .add | default list }}{{ end -}}
+{{- range $add -}}
+{{- if or (ne $key "icmpProber") (ne . "NET_RAW") -}}
+{{- fail (printf "services.%s.securityContext.capabilities.add: %q refused — only the icmp-prober adds a capability, NET_RAW (raw ICMP sockets)" $key .) -}}
 {{- end -}}
+{{- end -}}
+{{- if and $c.sharded (gt $replicas $partitions) -}}
+{{- fail (printf "services.%s.replicas %d: more than the %d partitions of sonde.targets.<site> (config.bus.kafka.targets.partitions); the extra replicas would own no targets" $key $replicas $partitions) -}}
+{{- end -}}
+{{- if and (eq $key "alertEngine") (gt $replicas 1) (ne (($.Values.config.state | default dict).type | default "memory") "redis") -}}
+{{- fail (printf "services.alertEngine.replicas %d needs config.state.type redis: the replicas share the notification log and rule checkpoints in Redis (memory state would notify twice)" $replicas) -}}
+{{- end -}}
+{{- $_ := set $out $key $svc -}}
+{{- end -}}
+{{- end -}}
+{{- toYaml $out -}}
+{{- end -}}
+
+{{/* Services enabled in values that this image does not contain (for NOTES.txt). */}}
+{{- define "sonde.missingServices" -}}
+{{- $components := .Files.Get "components.yaml" | fromYaml -}}
+{{- $missing := list -}}
+{{- range $key, $svc := .Values.services -}}
+{{- if and (ternary $svc.enabled true (hasKey $svc "enabled")) (not (hasKey $components $key)) -}}
+{{- $missing = append $missing $key -}}
+{{- end -}}
+{{- end -}}
+{{- join ", " $missing -}}
 {{- end -}}
 
 {{/*

@@ -1,10 +1,11 @@
 import type { z } from 'zod';
 import { describeValue } from './describe-value';
+import { didYouMean } from './did-you-mean';
+import { isSecretKey } from './section-secrets';
+import type { UnknownKeys } from './unknown-keys';
 
 type ZodIssue = z.core.$ZodIssue;
 
-/** Credential fields that hold a secret: their values never appear in a message. */
-const SECRET_FIELDS = new Set(['community', 'authKey', 'privKey', 'token', 'password']);
 
 export function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   let cur: unknown = root;
@@ -16,8 +17,9 @@ export function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   return cur;
 }
 
+/** Secret fields (a credential's, or a secret key in any section): their values never appear in a message. */
 function isSecretPath(path: readonly PropertyKey[]): boolean {
-  return path[0] === 'credentials' && path.slice(2).some((k) => typeof k === 'string' && SECRET_FIELDS.has(k));
+  return path.slice(1).some(isSecretKey);
 }
 
 const TYPE_NAMES: Record<string, string> = {
@@ -62,12 +64,8 @@ export function describeIssue(issue: ZodIssue, raw: unknown, rootKeys: readonly 
       return got(bound(issue, issue.minimum, 'min'));
     case 'too_big':
       return got(bound(issue, issue.maximum, 'max'));
-    case 'unrecognized_keys': {
-      const keys = issue.keys.map((k) => JSON.stringify(k)).join(', ');
-      const plural = issue.keys.length > 1 ? 'keys' : 'key';
-      if (issue.path.length === 0) return `unknown top-level ${plural} ${keys} (expected one of: ${[...rootKeys].sort().join(', ')})`;
-      return `unknown ${plural} ${keys}`;
-    }
+    case 'unrecognized_keys':
+      return describeUnknownKeys({ path: issue.path.filter((k) => typeof k !== 'symbol'), keys: issue.keys, known: issue.path.length ? [] : [...rootKeys] });
     case 'invalid_union':
       if ('options' in issue && Array.isArray(issue.options)) return got(`one of ${quoteList(issue.options)}`);
       return issue.message;
@@ -80,4 +78,20 @@ export function describeIssue(issue: ZodIssue, raw: unknown, rootKeys: readonly 
     default:
       return issue.message;
   }
+}
+
+/**
+ * `unknown key "prot" (did you mean "port"?)`; at the top level the sections that exist are listed
+ * too, since a misspelt section name is the commonest mistake there.
+ */
+export function describeUnknownKeys(found: UnknownKeys): string {
+  const keys = found.keys
+    .map((k) => {
+      const near = didYouMean(k, found.known);
+      return near ? `${JSON.stringify(k)} (did you mean ${JSON.stringify(near)}?)` : JSON.stringify(k);
+    })
+    .join(', ');
+  const plural = found.keys.length > 1 ? 'keys' : 'key';
+  if (found.path.length === 0) return `unknown top-level ${plural} ${keys} (expected one of: ${[...found.known].sort().join(', ')})`;
+  return `unknown ${plural} ${keys}`;
 }

@@ -14,7 +14,7 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const MAX_SECRET_FILE_BYTES = 64 * 1024;
 const SHAPE = 'expected { env: VAR }, { file: path } or { value: "..." }';
 
-type Resolved = { secret: Secret } | { problem: string };
+export type Resolved = { secret: Secret } | { problem: string };
 
 function fromEnv(name: unknown, ctx: SecretContext): Resolved {
   if (typeof name !== 'string' || !ENV_NAME.test(name)) return { problem: 'expected { env: VAR } with VAR an environment variable name' };
@@ -54,18 +54,22 @@ function fromValue(value: unknown): Resolved {
  */
 export function secretRefSchema(ctx: SecretContext) {
   return z.unknown().transform((raw, tctx): Secret => {
-    let resolved: Resolved;
-    const keys = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? Object.keys(raw) : [];
-    const ref = raw as Record<string, unknown>;
-    if (keys.length !== 1) resolved = { problem: SHAPE };
-    else if (keys[0] === 'env') resolved = fromEnv(ref.env, ctx);
-    else if (keys[0] === 'file') resolved = fromFile(ref.file, ctx);
-    else if (keys[0] === 'value') resolved = fromValue(ref.value);
-    else resolved = { problem: SHAPE };
+    const resolved = resolveSecretRef(raw, ctx);
     if ('secret' in resolved) return resolved.secret;
     tctx.addIssue({ code: 'custom', message: resolved.problem });
     return z.NEVER;
   });
+}
+
+/** `{ env: VAR }`, `{ file: path }` or `{ value: "..." }` → the secret, or what is wrong with it. */
+export function resolveSecretRef(raw: unknown, ctx: SecretContext): Resolved {
+  const keys = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? Object.keys(raw) : [];
+  const ref = raw as Record<string, unknown>;
+  if (keys.length !== 1) return { problem: SHAPE };
+  if (keys[0] === 'env') return fromEnv(ref.env, ctx);
+  if (keys[0] === 'file') return fromFile(ref.file, ctx);
+  if (keys[0] === 'value') return fromValue(ref.value);
+  return { problem: SHAPE };
 }
 
 export type SecretRefSchema = ReturnType<typeof secretRefSchema>;

@@ -3,13 +3,15 @@ import path from 'node:path';
 import { formatPath } from '@sonde/events/event-codec';
 import YAML from 'yaml';
 import { ConfigError, type ConfigIssue } from './config-error';
-import { describeIssue } from './config-issue-format';
+import { describeIssue, describeUnknownKeys } from './config-issue-format';
 import { checkReferences } from './config-references';
 import { describeValue } from './describe-value';
 import type { DeviceSectionSchemas } from './device';
 import { applyEnvOverrides, envOrigin } from './env-overrides';
 import { mergeDefaults } from './merge-defaults';
 import { CORE_SECTIONS, rootSchema, type SectionSchemas, type SondeConfig } from './sonde-config';
+import { findUnknownKeys } from './unknown-keys';
+import { resolveSectionSecrets } from './section-secrets';
 
 export interface LoadConfigOptions<S extends SectionSchemas, D extends DeviceSectionSchemas> {
   /** The YAML file. Default: $SONDE_CONFIG_FILE; neither = no file, all defaults (plus env). */
@@ -24,6 +26,8 @@ export interface LoadConfigOptions<S extends SectionSchemas, D extends DeviceSec
   deviceSections?: D;
   /** Raw config under the file's (see mergeDefaults): e.g. `sonde up`'s embedded adapters and lab devices. */
   defaults?: Readonly<Record<string, unknown>>;
+  /** Dotted paths of the lists in `defaults` that the file's lists are appended to; every other list in the file replaces the default's. */
+  joinLists?: readonly string[];
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -104,7 +108,7 @@ export function loadConfig<S extends SectionSchemas = Record<never, never>, D ex
     raw = parsed.raw;
   }
 
-  if (options.defaults) raw = mergeDefaults(options.defaults, raw);
+  if (options.defaults) raw = mergeDefaults(options.defaults, raw, options.joinLists);
   const rootKeys = [...CORE_SECTIONS, ...Object.keys(sections)];
   const overrides = applyEnvOverrides(raw, env, rootKeys);
   const issues: ConfigIssue[] = [...overrides.issues];
@@ -113,13 +117,30 @@ export function loadConfig<S extends SectionSchemas = Record<never, never>, D ex
     return origin ? { ...issue, message: `${issue.message} (from ${origin})` } : issue;
   };
 
-  const schema = rootSchema({ env, baseDir: file ? path.dirname(path.resolve(file)) : process.cwd() }, sections, deviceSections);
-  const result = schema.safeParse(raw);
+  const ctx = { env, baseDir: file ? path.dirname(path.resolve(file)) : process.cwd() };
+  const schema = rootSchema(ctx, sections, deviceSections);
+  const secretIssues: ConfigIssue[] = [];
+  const resolved: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    resolved[key] = (CORE_SECTIONS as readonly string[]).includes(key) ? value : resolveSectionSecrets(value, ctx, [key], secretIssues);
+  }
+  for (const issue of secretIssues) issues.push(withOrigin(issue));
+  const secretPaths = new Set(secretIssues.map((i) => i.path));
+  const result = schema.safeParse(resolved);
+  // Every section is strict, however its schema was written: unknown keys are found by walking
+  // the schema here, once for all sections, with "did you mean …" for near misses.
+  const unknown = new Map(findUnknownKeys(schema, raw).map((u) => [formatPath(u.path), u]));
   if (!result.success) {
     for (const issue of result.error.issues) {
-      issues.push(withOrigin({ path: formatPath(issue.path), message: describeIssue(issue, raw, rootKeys) }));
+      const path = formatPath(issue.path);
+      // a secret reference that did not resolve is reported once, by what was wrong with it
+      if (secretPaths.has(path)) continue;
+      const found = issue.code === 'unrecognized_keys' ? unknown.get(path) : undefined;
+      if (found) unknown.delete(path);
+      issues.push(withOrigin({ path, message: found ? describeUnknownKeys(found) : describeIssue(issue, raw, rootKeys) }));
     }
   }
+  for (const [path, found] of unknown) issues.push(withOrigin({ path, message: describeUnknownKeys(found) }));
   const reported = new Set(issues.map((i) => i.path));
   for (const issue of checkReferences(raw)) if (!reported.has(issue.path)) issues.push(withOrigin(issue));
 

@@ -1,14 +1,22 @@
 /**
  * Raw config a program supplies under the file's (`loadConfig({ defaults })`): mappings merge
- * key by key with the file winning; lists are joined, the defaults' entries first — so
- * `sonde up` can add its lab devices and their credential to whatever the file lists.
+ * key by key with the file winning, and a list in the file **replaces** the defaults' list — a
+ * user who writes `trapReceiver.listen: [{ address: 127.0.0.1, port: 21762 }]` listens there
+ * only. The caller names the few lists that are joined instead (`joinLists`, dotted paths such
+ * as `devices`), the defaults' entries first: `sonde up` adds its lab devices to the file's.
  */
-export function mergeDefaults(defaults: Readonly<Record<string, unknown>>, file: Readonly<Record<string, unknown>>): Record<string, unknown> {
+export function mergeDefaults(
+  defaults: Readonly<Record<string, unknown>>,
+  file: Readonly<Record<string, unknown>>,
+  joinLists: readonly string[] = [],
+  at = '',
+): Record<string, unknown> {
   const out: Record<string, unknown> = { ...defaults };
   for (const [key, value] of Object.entries(file)) {
     const base = out[key];
-    if (Array.isArray(base) && Array.isArray(value)) out[key] = [...base, ...value];
-    else if (isMapping(base) && isMapping(value)) out[key] = mergeDefaults(base, value);
+    const path = at ? `${at}.${key}` : key;
+    if (Array.isArray(base) && Array.isArray(value) && joinLists.includes(path)) out[key] = [...base, ...value];
+    else if (isMapping(base) && isMapping(value)) out[key] = mergeDefaults(base, value, joinLists, path);
     else out[key] = value;
   }
   return out;

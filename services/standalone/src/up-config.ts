@@ -23,6 +23,9 @@ function upSections() {
 export type UpSections = ReturnType<typeof upSections>;
 export type UpConfig = SondeConfig<UpSections>;
 
+/** Lists `sonde up` adds to rather than replaces: the lab's devices and the community its traps use. */
+export const UP_JOINED_LISTS = ['devices', 'trapReceiver.communities'] as const;
+
 export interface UpConfigOptions {
   file?: string;
   dataDir: string;
@@ -56,6 +59,9 @@ export function loadUpConfig(options: UpConfigOptions): UpConfig {
     ...(options.file ? { file: options.file } : {}),
     sections: upSections(),
     defaults: deepMerge(base, options.overlay ?? {}),
+    // The file's lists replace these defaults' (its `trapReceiver.listen` is where traps are
+    // received, nowhere else); only the lab's additions are joined to the file's lists.
+    joinLists: UP_JOINED_LISTS,
   });
 }
 

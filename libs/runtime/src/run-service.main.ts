@@ -1,5 +1,6 @@
 import { Module, type DynamicModule, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { ListenError } from '@sonde/events/listen-error';
 import { ConfigError } from '@sonde/inventory/config-error';
 import { InventoryModule } from '@sonde/inventory/inventory.module';
 import { loadConfig } from '@sonde/inventory/load-config';
@@ -8,6 +9,8 @@ import { PinoNestLogger } from '@sonde/telemetry/pino-nest-logger';
 import { telemetryConfigSchema } from '@sonde/telemetry/telemetry.config';
 import { LOGGER, TelemetryModule } from '@sonde/telemetry/telemetry.module';
 import type { Logger } from 'pino';
+import { closeWithin } from './close-within';
+import { EXIT_CODES } from './exit-codes';
 import { parseServiceArgs, serviceUsage } from './service-args';
 
 type WithTelemetry<S extends SectionSchemas> = S & { telemetry: typeof telemetryConfigSchema };
@@ -52,7 +55,7 @@ export async function runService<S extends SectionSchemas>(
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     process.stderr.write(`${definition.service}: invalid configuration\n${err.message}\n`);
-    process.exitCode = 2;
+    process.exitCode = EXIT_CODES.config;
     return undefined;
   }
   const root: DynamicModule = {
@@ -66,7 +69,22 @@ export async function runService<S extends SectionSchemas>(
   const app = await NestFactory.create(root, { bufferLogs: true });
   const logger = app.get<Logger>(LOGGER);
   app.useLogger(new PinoNestLogger(logger));
-  await app.listen(config.telemetry.http.port, config.telemetry.http.host);
+  const { host, port } = config.telemetry.http;
+  try {
+    // init() opens the service's own sockets (onApplicationBootstrap); listen() the telemetry port
+    await app.init();
+    await app.listen(port, host).catch((err: unknown) => {
+      throw new ListenError('telemetry.http.port', 'http', host, port, err);
+    });
+  } catch (err) {
+    if (!(err instanceof ListenError)) throw err;
+    // A process that cannot do its job stops at once, in one line naming the config path.
+    process.stderr.write(`${definition.service}: ${err.message}\n`);
+    logger.fatal({ configPath: err.configPath, errno: err.context.errno }, err.message);
+    logger.flush();
+    await closeWithin(app, 5000);
+    process.exit(EXIT_CODES.cannotListen);
+  }
   logger.info({ url: await app.getUrl() }, `${definition.service} started`);
   // Our own signal handling rather than Nest's enableShutdownHooks, which re-raises the signal
   // after closing: a graceful stop should exit 0 (Kubernetes and systemd read it as clean).
@@ -92,3 +110,4 @@ export async function runService<S extends SectionSchemas>(
   process.once('SIGINT', stop);
   return app;
 }
+

@@ -92,8 +92,8 @@ export class SyslogReceiver {
     this.dropLog.start();
     try {
       if (c.udp.enabled) {
-        const bindings: UdpBinding[] = c.udp.hosts.map((host) => ({
-          host, port: c.udp.port, receiveBufferBytes: c.udp.receiveBufferBytes, reusePort: c.udp.workers > 0, ipv6Only: multiHost(c.udp.hosts),
+        const bindings: UdpBinding[] = c.udp.hosts.map((host, i) => ({
+          configPath: `syslogReceiver.udp.hosts[${i}]`, host, port: c.udp.port, receiveBufferBytes: c.udp.receiveBufferBytes, reusePort: c.udp.workers > 0, ipv6Only: multiHost(c.udp.hosts),
         }));
         if (c.udp.workers > 0) {
           this.pool = new UdpWorkerPool(this.ingest, this.publisher, this.deps.counts, this.dropLog);
@@ -104,8 +104,8 @@ export class SyslogReceiver {
         }
         for (const p of listening.udp) this.udpPorts.add(p);
       }
-      const stream = (hosts: string[], port: number) =>
-        hosts.map((host) => ({ host, port, ipv6Only: multiHost(hosts) }));
+      const stream = (transport: 'tcp' | 'tls', hosts: string[], port: number) =>
+        hosts.map((host, i) => ({ configPath: `syslogReceiver.${transport}.hosts[${i}]`, host, port, ipv6Only: multiHost(hosts) }));
       const gauges = (transport: 'tcp' | 'tls') => ({
         onConnections: (d: 1 | -1) => this.deps.gauges?.connections(transport, d),
         onPause: (d: 1 | -1) => this.deps.gauges?.paused(transport, d),
@@ -114,7 +114,7 @@ export class SyslogReceiver {
         this.tcp = new TcpSyslogServer(this.ingest, this.publisher, this.limiter, this.deps.counts, this.dropLog, {
           transport: 'tcp', maxMessageBytes: c.maxMessageBytes, maxConnections: c.tcp.maxConnections, ...gauges('tcp'),
         });
-        listening.tcp = (await this.tcp.listen(stream(c.tcp.hosts, c.tcp.port))).map((s) => s.address() as AddressInfo);
+        listening.tcp = (await this.tcp.listen(stream('tcp', c.tcp.hosts, c.tcp.port))).map((s) => s.address() as AddressInfo);
       }
       if (c.tls.enabled && c.tls.certFile && c.tls.keyFile) {
         this.tls = new TcpSyslogServer(this.ingest, this.publisher, this.limiter, this.deps.counts, this.dropLog, {
@@ -128,7 +128,7 @@ export class SyslogReceiver {
             minVersion: 'TLSv1.2', // RFC 5425 §4.2 asks for TLS 1.2 (RFC 9662)
           },
         });
-        listening.tls = (await this.tls.listen(stream(c.tls.hosts, c.tls.port))).map((s) => s.address() as AddressInfo);
+        listening.tls = (await this.tls.listen(stream('tls', c.tls.hosts, c.tls.port))).map((s) => s.address() as AddressInfo);
       }
     } catch (err) {
       await this.stop();

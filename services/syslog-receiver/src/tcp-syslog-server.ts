@@ -6,19 +6,16 @@ import { normalizeAddress } from '@sonde/inventory/network-address';
 import type { RateLimitedLog } from '@sonde/telemetry/rate-limited-log';
 import { SyslogFrameDecoder, type SyslogFrame } from './framing/syslog-frame-decoder';
 import type { SyslogIngest, SyslogMessageEvent } from './syslog-ingest';
-import { SyslogReceiverError } from './syslog-receiver-error';
+import { ListenError } from '@sonde/events/listen-error';
 import type { SyslogCounts } from './syslog-receiver.metrics';
 
-function bindError(err: Error, transport: string, b: { host: string; port: number }): SyslogReceiverError {
-  return new SyslogReceiverError('unavailable', `cannot listen on ${transport} ${b.host}:${b.port} (syslogReceiver.${transport}.hosts/port): ${err.message}`, {
-    path: `syslogReceiver.${transport}`, host: b.host, port: b.port,
-  }, { cause: err });
-}
 
 export interface StreamBinding {
   host: string;
   port: number;
   ipv6Only: boolean;
+  /** The config path that chose this address, named when it cannot be bound (`syslogReceiver.tcp.hosts[0]`). */
+  configPath?: string;
 }
 
 export interface TcpSyslogServerOptions {
@@ -72,7 +69,7 @@ export class TcpSyslogServer {
         });
       }
       await new Promise<void>((resolve, reject) => {
-        const onError = (err: Error) => reject(bindError(err, this.options.transport, b));
+        const onError = (err: Error) => reject(new ListenError(b.configPath ?? `syslogReceiver.${this.options.transport}.hosts`, this.options.transport, b.host, b.port, err));
         server.once('error', onError);
         server.listen({ host: b.host, port: b.port, ipv6Only: b.ipv6Only && net.isIPv6(b.host) }, () => {
           server.off('error', onError);

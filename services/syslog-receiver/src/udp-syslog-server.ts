@@ -4,7 +4,7 @@ import type { EventPublisher } from '@sonde/collector/event-publisher';
 import type { SourceTokenBucket } from '@sonde/collector/source-token-bucket';
 import { normalizeAddress } from '@sonde/inventory/network-address';
 import type { RateLimitedLog } from '@sonde/telemetry/rate-limited-log';
-import { SyslogReceiverError } from './syslog-receiver-error';
+import { ListenError } from '@sonde/events/listen-error';
 import type { SyslogIngest } from './syslog-ingest';
 import type { SyslogCounts } from './syslog-receiver.metrics';
 
@@ -16,6 +16,8 @@ export interface UdpBinding {
   reusePort: boolean;
   /** bind `::` to IPv6 only, so `0.0.0.0` can be bound beside it on the same port */
   ipv6Only: boolean;
+  /** The config path that chose this address, named when it cannot be bound (`syslogReceiver.udp.hosts[1]`). */
+  configPath?: string;
 }
 
 /** Binds one UDP socket; resolves once it listens. */
@@ -28,12 +30,7 @@ export async function bindUdp(binding: UdpBinding, onMessage: (msg: Buffer, rinf
   });
   socket.on('message', onMessage);
   await new Promise<void>((resolve, reject) => {
-    const onError = (err: Error) =>
-      reject(
-        new SyslogReceiverError('unavailable', `cannot listen on udp ${binding.host}:${binding.port} (syslogReceiver.udp.hosts/port): ${err.message}`, {
-          path: 'syslogReceiver.udp', host: binding.host, port: binding.port,
-        }, { cause: err }),
-      );
+    const onError = (err: Error) => reject(new ListenError(binding.configPath ?? 'syslogReceiver.udp.hosts', 'udp', binding.host, binding.port, err));
     socket.once('error', onError);
     socket.bind({ address: binding.host, port: binding.port, exclusive: true }, () => {
       socket.off('error', onError);

@@ -1,5 +1,6 @@
 import type { EventPublisher } from '@sonde/collector/event-publisher';
 import { createSocket, type Socket } from 'node:dgram';
+import { ListenError } from '@sonde/events/listen-error';
 import type { TrapReceiver } from './trap-receiver';
 
 export interface ListenAddress {
@@ -31,9 +32,10 @@ export class TrapSockets {
     return n;
   }
 
+  /** Binds every address or none: a socket that cannot be bound closes the others and throws ListenError naming `trapReceiver.listen[i]`. */
   async start(listen: readonly ListenAddress[]): Promise<ListenAddress[]> {
     const bound: ListenAddress[] = [];
-    for (const l of listen) {
+    for (const [i, l] of listen.entries()) {
       const v6 = l.address.includes(':');
       const socket = createSocket({ type: v6 ? 'udp6' : 'udp4', ipv6Only: v6, recvBufferSize: this.receiveBufferBytes });
       socket.on('message', (buf, rinfo) => {
@@ -50,13 +52,25 @@ export class TrapSockets {
           });
         }
       });
-      await new Promise<void>((resolve, reject) => {
-        socket.once('error', reject);
-        socket.bind(l.port, l.address, () => {
-          socket.off('error', reject);
-          resolve();
+      try {
+        await new Promise<void>((resolve, reject) => {
+          socket.once('error', reject);
+          socket.bind(l.port, l.address, () => {
+            socket.off('error', reject);
+            resolve();
+          });
         });
-      });
+      } catch (err) {
+        socket.removeAllListeners('message');
+        socket.on('error', () => undefined);
+        try {
+          socket.close();
+        } catch {
+          // never bound: nothing to close
+        }
+        await this.close();
+        throw new ListenError(`trapReceiver.listen[${i}]`, 'udp', l.address, l.port, err);
+      }
       socket.on('error', () => undefined); // send errors to vanished peers: nothing to do
       this.sockets.push(socket);
       const a = socket.address();

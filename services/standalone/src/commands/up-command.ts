@@ -1,7 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { NestFactory } from '@nestjs/core';
+import { ListenError } from '@sonde/events/listen-error';
 import { ConfigError } from '@sonde/inventory/config-error';
+import { EXIT_CODES } from '@sonde/runtime/exit-codes';
+import { closeWithin } from '@sonde/runtime/close-within';
 import { icmpPrivilegeProblem } from '@sonde/icmp-prober/icmp-privilege';
 import { Lab } from '@sonde/lab/lab';
 import { PinoNestLogger } from '@sonde/telemetry/pino-nest-logger';
@@ -26,9 +29,9 @@ export interface UpOptions {
   plain?: boolean;
 }
 
-function fail(message: string): never {
+function fail(message: string, code: number = EXIT_CODES.config): never {
   process.stderr.write(`sonde up: ${message}\n`);
-  process.exit(2);
+  process.exit(code);
 }
 
 /**
@@ -73,7 +76,22 @@ export async function runUp(options: UpOptions): Promise<void> {
   const logger = app.get<Logger>(LOGGER);
   app.useLogger(new PinoNestLogger(logger));
   app.useBodyParser('json', { limit: '20mb' });
-  await app.listen(port, '127.0.0.1');
+  try {
+    // init() opens every receiver's sockets; listen() the local API
+    await app.init();
+    await app.listen(port, '127.0.0.1').catch((err: unknown) => {
+      throw new ListenError('--port', 'http', '127.0.0.1', port, err);
+    });
+  } catch (err) {
+    if (!(err instanceof ListenError)) throw err;
+    // Without its listeners `sonde up` cannot do its job: stop everything at once and say which
+    // config path chose the address (the lab and the other services were already started).
+    logger.fatal({ configPath: err.configPath }, err.message);
+    await closeWithin(app, 5000);
+    await lab?.close();
+    logDestination.flushSync();
+    fail(err.message, EXIT_CODES.cannotListen);
+  }
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   writeInstanceFile(dataDir, { pid: process.pid, url, startedAt: Date.now() });
   logger.info({ url, lab: lab?.devices.length ?? 0 }, 'sonde up started');

@@ -1,5 +1,7 @@
+import { parseRfc3164Parts, type Rfc3164Parts } from './rfc3164';
 import { parsedSyslog, type ParseContext, type ParsedSyslog, type PriorityPart, type SyslogDialect } from './syslog-dialect';
 import { MONTHS, fractionToMs, resolveWallClock } from './syslog-time';
+import type { Rfc3164Vendor } from './syslog-vendor';
 
 /**
  * Cisco IOS / IOS-XE / NX-OS / ASA message layouts (Cisco "System Message Guide": message format
@@ -42,9 +44,8 @@ function namedZone(token: string | undefined): string | undefined {
   return token;
 }
 
-export const cisco: SyslogDialect = {
-  name: 'cisco',
-  parse(body: string, pri: PriorityPart, ctx: ParseContext): ParsedSyslog | undefined {
+/** The Cisco body on its own (after PRI, or after a relay's RFC 3164 header: see ciscoVendor). */
+function parseCiscoBody(body: string, pri: PriorityPart, ctx: ParseContext): ParsedSyslog | undefined {
     const m = CISCO.exec(body);
     if (!m) return undefined;
     // indexed reads instead of array destructuring (which goes through the array iterator)
@@ -89,5 +90,46 @@ export const cisco: SyslogDialect = {
       pri, format, hostname: originHost ?? host2, appName: proc, procId: pid, msgId: `${fac}-${sev}-${mnemonic}`,
       message: body.slice(m[0].length), fields, ts, receivedAt: ctx.receivedAt,
     });
+}
+
+const isDigits = (s: string): boolean => {
+  if (s.length === 0 || s.length > 10) return false;
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) < 48 || s.charCodeAt(i) > 57) return false;
+  return true;
+};
+/** `*Nov 25`, `.Nov 25`, `Nov 25`: a Cisco device time at the start of the 3164 content. */
+const DEVICE_TIME_START = /^[*.]?[A-Z][a-z]{2} /;
+
+/**
+ * Cisco IOS behind an RFC 3164 header (a relay's, or IOS-XE `logging host … ` with a syslog
+ * header), the IOS part as `service sequence-numbers` and `service timestamps log datetime msec
+ * show-timezone` make it:
+ *
+ *   <189>Nov 25 10:00:00 router1 123: Nov 25 10:00:00.123 UTC: %SYS-5-CONFIG_I: Configured from console by vty0
+ *
+ * The 3164 TAG rule took `123` (the sequence number) for the app name and left the mnemonic in
+ * the text. The header's host is the device when the IOS part names none; the IOS time (with
+ * its msec and zone) wins over the header's, except an unsynchronized one (`*`).
+ */
+export const ciscoVendor: Rfc3164Vendor = {
+  name: 'cisco',
+  refine(parts: Rfc3164Parts, pri: PriorityPart, ctx: ParseContext): ParsedSyslog | undefined {
+    const sequence = parts.appName !== undefined && parts.procId === undefined && isDigits(parts.appName);
+    if (!sequence && !DEVICE_TIME_START.test(parts.content)) return undefined;
+    if (parts.content.indexOf('%') < 0) return undefined;
+    const parsed = parseCiscoBody(sequence ? `${parts.appName}: ${parts.content}` : parts.content, pri, ctx);
+    if (!parsed) return undefined;
+    const useHeaderTime = parsed.timeSource === 'received' && parsed.fields.clock !== 'unsynchronized' && parts.ts !== undefined;
+    return {
+      ...parsed,
+      hostname: parsed.hostname ?? parts.hostname,
+      ts: useHeaderTime && parts.ts !== undefined ? parts.ts : parsed.ts,
+      timeSource: useHeaderTime ? 'message' : parsed.timeSource,
+    };
   },
+};
+
+export const cisco: SyslogDialect = {
+  name: 'cisco',
+  parse: (body, pri, ctx) => parseCiscoBody(body, pri, ctx) ?? ciscoVendor.refine(parseRfc3164Parts(body, ctx), pri, ctx),
 };

@@ -27,7 +27,9 @@ export function readDeviceTime(s: string, ctx: ParseContext): DeviceTime | undef
   if (digit(c0)) {
     // RFC 3339 (`2026-11-25T…`) or NX-OS year-first (`2026 Nov 25 …`)
     if (s.charCodeAt(4) === 45 && ISO_START.test(s)) {
-      const sp = s.indexOf(' ');
+      // `2011-08-18 18:08:56` (Huawei VRP V8's default): the date and time are two words
+      const spaced = s.charCodeAt(10) === 32 && digit(s.charCodeAt(11)) && s.charCodeAt(13) === 58;
+      const sp = s.indexOf(' ', spaced ? 11 : 0);
       const raw = sp < 0 ? s : s.slice(0, sp);
       return { end: raw.length, ts: parseRfc3339(raw, ctx.zone), raw };
     }
@@ -128,6 +130,46 @@ function scanBsdTime(s: string, ctx: ParseContext): DeviceTime | undefined {
   return { end: i, ts, raw: s.slice(0, i) };
 }
 
+const HAS_YEAR = /^\d{4} |^[A-Z][a-z]{2} {1,2}\d{1,2} \d{4} /;
+
+/**
+ * What some devices put right after a BSD time, read as part of it: milliseconds after a colon
+ * (`17:28:50:524`, old VRP/Comware), a UTC offset glued to the seconds (`03:58:15+07:00`, VRP
+ * local time) and the year after the time (`Oct 13 16:48:08 2000`, Comware's "date" format).
+ * Without this the year was taken for the host name. Cheap when absent: a space then a letter.
+ */
+export function withTimeSuffix(body: string, time: DeviceTime, ctx: ParseContext): DeviceTime {
+  let i = time.end;
+  const c = body.charCodeAt(i);
+  if (c === 32 ? !digit(body.charCodeAt(i + 1)) : c !== 58 && c !== 43 && c !== 45) return time;
+  if (time.raw.charCodeAt(4) === 45) return time; // RFC 3339: its own zone rules
+  let ms = '';
+  let zone = ctx.zone;
+  let year = '';
+  if (c === 58 && digitsAt(body, i + 1, 3) >= 0 && !digit(body.charCodeAt(i + 4)) && !time.raw.includes('.')) {
+    ms = `.${body.slice(i + 1, i + 4)}`;
+    i += 4;
+  }
+  const sign = body.charCodeAt(i);
+  if ((sign === 43 || sign === 45) && digitsAt(body, i + 1, 2) >= 0 && body.charCodeAt(i + 3) === 58 && digitsAt(body, i + 4, 2) >= 0 && !digit(body.charCodeAt(i + 6))) {
+    zone = body.slice(i, i + 6);
+    i += 6;
+  }
+  if (body.charCodeAt(i) === 32 && !HAS_YEAR.test(time.raw)) {
+    const y = digitsAt(body, i + 1, 4);
+    const after = body.charCodeAt(i + 5);
+    if (y >= 1970 && y <= 2099 && (after === 32 || Number.isNaN(after))) {
+      year = String(y);
+      i += 5;
+    }
+  }
+  if (i === time.end) return time;
+  const cut = time.raw.lastIndexOf(' ');
+  const wall = year ? `${time.raw.slice(0, cut)} ${year}${time.raw.slice(cut)}${ms}` : `${time.raw}${ms}`;
+  const reread = readDeviceTime(wall, { receivedAt: ctx.receivedAt, zone });
+  return { end: i, ts: reread?.ts, raw: body.slice(0, i) };
+}
+
 export interface Rfc3164Parts {
   ts: number | undefined;
   rawTime: string | undefined;
@@ -147,7 +189,8 @@ export function parseRfc3164Parts(body: string, ctx: ParseContext): Rfc3164Parts
   let rest = body;
   let ts: number | undefined;
   let rawTime: string | undefined;
-  const time = readDeviceTime(body, ctx);
+  const bare = readDeviceTime(body, ctx);
+  const time = bare && withTimeSuffix(body, bare, ctx);
   let hostname: string | undefined;
   if (time) {
     ts = time.ts;

@@ -1,6 +1,7 @@
 import { arista, aristaVendor } from './arista';
-import { cisco } from './cisco';
+import { cisco, ciscoVendor } from './cisco';
 import { fortinet } from './fortinet';
+import { comware, huawei, infoCenterVendor } from './info-center';
 import { asJunos, junos, junosVendor } from './junos';
 import { paloalto, paloAltoVendor } from './paloalto';
 import { fromRfc3164Parts, parseRfc3164Parts, rfc3164 } from './rfc3164';
@@ -9,12 +10,13 @@ import type { ParseContext, ParsedSyslog, PriorityPart, SyslogDialect } from './
 import type { Rfc3164Vendor } from './syslog-vendor';
 
 /** Vendors recognised from an RFC 3164 header + body, in the order auto-detection asks them. */
-const RFC3164_VENDORS: readonly Rfc3164Vendor[] = [junosVendor, aristaVendor, paloAltoVendor];
+const RFC3164_VENDORS: readonly Rfc3164Vendor[] = [junosVendor, ciscoVendor, infoCenterVendor, aristaVendor, paloAltoVendor];
 
 /**
  * Auto-detection, cheapest discriminators first: `1 ` after PRI is RFC 5424 (Junos when it has a
  * `@2636` SD-ID); a FortiOS key=value line; a Cisco `%FAC-SEV-MNEMONIC` layout; otherwise one RFC
- * 3164 header parse refined by the 3164-based vendors; otherwise plain RFC 3164 (never fails).
+ * 3164 header parse refined by the 3164-based vendors (Junos, Cisco behind a relay's header,
+ * Huawei VRP / H3C Comware `%%dd…`, Arista, PAN-OS); otherwise plain RFC 3164 (never fails).
  */
 export function autoParse(body: string, pri: PriorityPart, ctx: ParseContext): ParsedSyslog {
   if (body.charCodeAt(0) === 49 && body.charCodeAt(1) === 32) {
@@ -55,6 +57,8 @@ export const SYSLOG_DIALECTS = {
   arista,
   fortinet,
   paloalto,
+  huawei,
+  comware,
 } as const satisfies Record<string, SyslogDialect>;
 
 export type SyslogDialectName = keyof typeof SYSLOG_DIALECTS;

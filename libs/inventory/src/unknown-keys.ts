@@ -75,18 +75,22 @@ export function findUnknownKeys(schema: z.ZodType, value: unknown, path: (string
       return findUnknownKeys(defOf(def.in).type === 'transform' ? def.out : def.in, value, path);
     case 'lazy':
       return def.getter ? findUnknownKeys(def.getter(), value, path) : [];
-    case 'array':
-      if (!Array.isArray(value) || !def.element) return [];
-      return value.flatMap((item, i) => findUnknownKeys(def.element!, item, [...path, i]));
+    case 'array': {
+      const element = def.element;
+      if (!Array.isArray(value) || !element) return [];
+      return value.flatMap((item, i) => findUnknownKeys(element, item, [...path, i]));
+    }
     case 'tuple':
       if (!Array.isArray(value)) return [];
       return value.flatMap((item, i) => {
         const item_ = def.items?.[i] ?? def.rest ?? undefined;
         return item_ ? findUnknownKeys(item_, item, [...path, i]) : [];
       });
-    case 'record':
-      if (!isMapping(value) || !def.valueType) return [];
-      return Object.entries(value).flatMap(([k, v]) => findUnknownKeys(def.valueType!, v, [...path, k]));
+    case 'record': {
+      const valueType = def.valueType;
+      if (!isMapping(value) || !valueType) return [];
+      return Object.entries(value).flatMap(([k, v]) => findUnknownKeys(valueType, v, [...path, k]));
+    }
     case 'union':
       return unionUnknownKeys(def, value, path);
     case 'intersection': {
@@ -106,10 +110,11 @@ export function findUnknownKeys(schema: z.ZodType, value: unknown, path: (string
 /** A union: the option the value was meant for (its discriminator, else the one that fits best). */
 function unionUnknownKeys(def: Def, value: unknown, path: (string | number)[]): UnknownKeys[] {
   const options = def.options ?? [];
-  if (def.discriminator && isMapping(value)) {
-    const tag = value[def.discriminator];
+  const discriminator = def.discriminator;
+  if (discriminator && isMapping(value)) {
+    const tag = value[discriminator];
     const chosen = options.find((o) => {
-      const literal = shapeOf(o)?.shape?.[def.discriminator!];
+      const literal = shapeOf(o)?.shape?.[discriminator];
       return literal !== undefined && literal.safeParse(tag).success;
     });
     // an unknown tag is reported by zod itself ("expected one of …"); nothing to add

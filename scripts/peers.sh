@@ -41,6 +41,12 @@ peer_icmp() {
   peer_apt fping iproute2 nftables libcap2-bin util-linux
 }
 
+# kafka: kcat 1.7 (librdkafka) — bench/bus's C client floor on the same broker. Kafka's own
+# perf tools (kafka-tools jar) come from Maven Central: kafka_tools_install in services/kafka.sh.
+peer_kafka() {
+  peer_apt kcat
+}
+
 cmd="${1:-}"; shift || true
 case "$cmd" in
   install)

@@ -12,7 +12,8 @@ import { PlatformaticEventBus } from '@sonde/bus/kafka-platformatic/platformatic
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { Consumer, Producer, ProduceAcks } from '@platformatic/kafka';
 import { Registry } from 'prom-client';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -22,7 +23,7 @@ const DEVICES = 100;
 const PARTITIONS = 6;
 const brokers = (process.env.SONDE_TEST_KAFKA_BROKERS ?? '').split(',').filter(Boolean);
 if (!brokers.length) throw new Error('SONDE_TEST_KAFKA_BROKERS is not set (bench/bus/run.sh sets it)');
-const run = `bench-${process.pid}-${Date.now().toString(36)}`;
+const runId = `bench-${process.pid}-${Date.now().toString(36)}`;
 
 function makeEvents(n: number) {
   const samples = Array.from({ length: 6 }, (_, i) => ({ name: `ifHCInOctets`, labels: { ifName: `GigabitEthernet0/${i}`, ifAlias: 'uplink to core' }, value: i * 1000, unit: 'By', type: 'counter' as const }));
@@ -34,6 +35,18 @@ function makeEvents(n: number) {
 const events = makeEvents(N);
 const bytesPerEvent = Math.round(events.slice(0, 100).reduce((n, e) => n + encodeEvent(e).length, 0) / 100);
 const rows: { what: string; produce?: number; consume?: number }[] = [];
+/** publish()/send() calls outstanding at once, as a collector with a bounded queue has. */
+const WINDOW = Number(process.env.BENCH_WINDOW ?? 8);
+/** Calls `send(i)` for every chunk start i, with at most WINDOW of them unresolved. */
+async function windowed(send: (i: number) => Promise<unknown>): Promise<void> {
+  const running = new Set<Promise<unknown>>();
+  for (let i = 0; i < N; i += CHUNK) {
+    const p = send(i).finally(() => running.delete(p));
+    running.add(p);
+    if (running.size >= WINDOW) await Promise.race(running);
+  }
+  await Promise.all(running);
+}
 const rate = (n: number, ms: number) => Math.round((n * 1000) / ms);
 const waitUntil = async (cond: () => boolean, what: string) => {
   const deadline = Date.now() + 600_000;
@@ -48,7 +61,7 @@ async function memoryBus() {
   let got = 0;
   await bus.subscribe({ group: 'bench', families: ['snmp'], maxBatchEvents: CHUNK, handler: async (b) => void (got += b.events.length) });
   const t0 = performance.now();
-  for (let i = 0; i < N; i += CHUNK) await bus.publish(events.slice(i, i + CHUNK));
+  await windowed((i) => bus.publish(events.slice(i, i + CHUNK)));
   const t1 = performance.now();
   await waitUntil(() => got >= N, 'memory bus');
   const t2 = performance.now();
@@ -58,16 +71,16 @@ async function memoryBus() {
 
 async function sondeKafkaBus(client: 'kafkajs' | 'platformatic' = 'kafkajs') {
   const spool = mkdtempSync(path.join(tmpdir(), 'bench-spool-'));
-  const config = busConfigSchema.parse({ type: 'kafka', kafka: { client, brokers, topicPrefix: `${run}-sonde-${client}.`, partitions: PARTITIONS, spool: { dir: spool } } });
+  const config = busConfigSchema.parse({ type: 'kafka', kafka: { client, brokers, topicPrefix: `${runId}-sonde-${client}.`, partitions: PARTITIONS, spool: { dir: spool } } });
   const deps = { metrics: new BusMetrics(new Registry()) };
   const bus = client === 'platformatic' ? await PlatformaticEventBus.create(config, deps) : await KafkaEventBus.create(config, deps);
   await bus.ensureTopics();
   const t0 = performance.now();
-  for (let i = 0; i < N; i += CHUNK) await bus.publish(events.slice(i, i + CHUNK));
+  await windowed((i) => bus.publish(events.slice(i, i + CHUNK)));
   const t1 = performance.now();
   let got = 0;
   let t2 = 0;
-  const sub = await bus.subscribe({ group: `${run}-sonde-${client}`, families: ['snmp'], maxBatchEvents: CHUNK, handler: async (b) => {
+  const sub = await bus.subscribe({ group: `${runId}-sonde-${client}`, families: ['snmp'], maxBatchEvents: CHUNK, handler: async (b) => {
     if (got === 0) t2 = performance.now(); // from the first batch: excludes the group join
     got += b.events.length;
   } });
@@ -82,20 +95,20 @@ async function sondeKafkaBus(client: 'kafkajs' | 'platformatic' = 'kafkajs') {
 const values = () => events.map((e) => ({ key: e.device.id, value: encodeEvent(e) }));
 
 async function rawKafkajs() {
-  const topic = `${run}-kafkajs`;
+  const topic = `${runId}-kafkajs`;
   const kafka = new Kafka({ brokers, clientId: 'bench', logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
   await admin.createTopics({ topics: [{ topic, numPartitions: PARTITIONS }], waitForLeaders: true });
   await admin.disconnect();
   const msgs = values();
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 5, createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   const t0 = performance.now();
-  for (let i = 0; i < N; i += CHUNK) await producer.send({ topic, acks: -1, messages: msgs.slice(i, i + CHUNK) });
+  await windowed((i) => producer.send({ topic, acks: -1, messages: msgs.slice(i, i + CHUNK) }));
   const t1 = performance.now();
   await producer.disconnect();
-  const consumer = kafka.consumer({ groupId: `${run}-kafkajs`, minBytes: 64 * 1024, maxWaitTimeInMs: 500 });
+  const consumer = kafka.consumer({ groupId: `${runId}-kafkajs`, minBytes: 64 * 1024, maxWaitTimeInMs: 500 });
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
   let got = 0;
@@ -111,7 +124,7 @@ async function rawKafkajs() {
 }
 
 async function rawPlatformatic() {
-  const topic = `${run}-platformatic`;
+  const topic = `${runId}-platformatic`;
   const kafka = new Kafka({ brokers, clientId: 'bench', logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
@@ -120,10 +133,10 @@ async function rawPlatformatic() {
   const msgs = values().map((m) => ({ topic, key: Buffer.from(m.key), value: m.value }));
   const producer = new Producer({ clientId: 'bench', bootstrapBrokers: brokers, idempotent: true, acks: ProduceAcks.ALL });
   const t0 = performance.now();
-  for (let i = 0; i < N; i += CHUNK) await producer.send({ messages: msgs.slice(i, i + CHUNK) });
+  await windowed((i) => producer.send({ messages: msgs.slice(i, i + CHUNK) }));
   const t1 = performance.now();
   await producer.close();
-  const consumer = new Consumer({ clientId: 'bench', groupId: `${run}-platformatic`, bootstrapBrokers: brokers, minBytes: 64 * 1024, maxWaitTime: 500 });
+  const consumer = new Consumer({ clientId: 'bench', groupId: `${runId}-platformatic`, bootstrapBrokers: brokers, minBytes: 64 * 1024, maxWaitTime: 500 });
   const stream = await consumer.consume({ topics: [topic], mode: 'earliest', autocommit: true });
   let got = 0;
   let t2 = 0;
@@ -138,20 +151,76 @@ async function rawPlatformatic() {
   await consumer.close();
 }
 
+async function createTopic(topic: string): Promise<void> {
+  const kafka = new Kafka({ brokers, clientId: 'bench', logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic, numPartitions: PARTITIONS }], waitForLeaders: true });
+  await admin.disconnect();
+}
+
+function run(cmd: string, args: string[], input?: string): string {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 600_000, ...(input === undefined ? {} : { input }) });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.slice(0, 3).join(' ')}… exited ${r.status}: ${r.stderr.slice(-2_000)}`);
+  return r.stdout + r.stderr;
+}
+
+/** kcat (librdkafka), the C client floor: acks=all, idempotent, the same encoded events. */
+async function kcat() {
+  const topic = `${runId}-kcat`;
+  await createTopic(topic);
+  const dir = mkdtempSync(path.join(tmpdir(), 'bench-kcat-'));
+  const file = path.join(dir, 'events.tsv');
+  // key TAB value per line: JSON never holds a raw tab or newline
+  writeFileSync(file, events.map((e) => `${e.device.id}\t${encodeEvent(e).toString()}\n`).join(''));
+  const common = ['-b', brokers.join(','), '-t', topic, '-q'];
+  const t0 = performance.now();
+  run('kcat', ['-P', ...common, '-K', '\t', '-X', 'acks=all', '-X', 'enable.idempotence=true', '-X', 'linger.ms=5', '-l', file]);
+  const t1 = performance.now();
+  // -C reads every partition from the beginning and exits at the end (-e); %o: one offset per line
+  const out = run('kcat', ['-C', ...common, '-o', 'beginning', '-e', '-f', '%o\n']);
+  const t2 = performance.now();
+  const got = out.split('\n').filter(Boolean).length;
+  if (got < N) throw new Error(`kcat consumed ${got} of ${N}`);
+  rows.push({ what: 'kcat 1.7 / librdkafka (acks=all, idempotent; process start included)', produce: rate(N, t1 - t0), consume: rate(N, t2 - t1) });
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** Kafka's own kafka-producer-perf-test / kafka-consumer-perf-test (Java client), same broker. */
+async function kafkaPerfTest() {
+  const cp = process.env.BENCH_KAFKA_TOOLS_CP;
+  if (!cp) throw new Error('BENCH_KAFKA_TOOLS_CP is not set (bench/bus/run.sh sets it)');
+  const topic = `${runId}-perftest`;
+  await createTopic(topic);
+  const java = ['-Xmx256m', '-cp', cp];
+  const produced = run('java', [...java, 'org.apache.kafka.tools.ProducerPerformance', '--topic', topic, '--num-records', String(N), '--record-size', String(bytesPerEvent),
+    '--throughput', '-1', '--producer-props', `bootstrap.servers=${brokers.join(',')}`, 'acks=all', 'enable.idempotence=true', 'linger.ms=5']);
+  // "50000 records sent, 123456.7 records/sec (… MB/sec), …": the tool's own clock, JVM start excluded
+  const sent = [...produced.matchAll(/(\d+) records sent, ([\d.]+) records\/sec/g)].at(-1);
+  if (!sent) throw new Error(`ProducerPerformance printed no summary: ${produced.slice(-1_000)}`);
+  const consumed = run('java', [...java, 'org.apache.kafka.tools.ConsumerPerformance', '--bootstrap-server', brokers.join(','), '--topic', topic, '--messages', String(N),
+    '--group', `${runId}-perftest`, '--timeout', '600000']);
+  // CSV: start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec, rebalance.time.ms, fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec
+  const line = consumed.trim().split('\n').filter((l) => /^\d{4}-/.test(l)).at(-1)?.split(',').map((x) => x.trim());
+  if (!line || line.length < 10) throw new Error(`ConsumerPerformance printed no summary: ${consumed.slice(-1_000)}`);
+  rows.push({ what: 'kafka-producer/consumer-perf-test (Java client; acks=all, idempotent; fetch rate, group join excluded)', produce: Math.round(Number(sent[2])), consume: Math.round(Number(line[9])) });
+}
+
 const only = process.env.BENCH_ONLY;
 const sondeKafkaBusPlatformatic = () => sondeKafkaBus('platformatic');
-for (const [name, fn] of Object.entries({ memoryBus, sondeKafkaBus, sondeKafkaBusPlatformatic, rawKafkajs, rawPlatformatic })) {
+for (const [name, fn] of Object.entries({ memoryBus, sondeKafkaBus, sondeKafkaBusPlatformatic, rawKafkajs, rawPlatformatic, kcat, kafkaPerfTest })) {
   if (only && !only.split(',').includes(name)) continue;
   process.stderr.write(`bench: ${name}…\n`);
   await fn();
 }
 
-const base = rows.find((r) => r.what.startsWith('kafkajs raw'));
+const raw = rows.find((r) => r.what.startsWith('@platformatic/kafka raw'));
+const java = rows.find((r) => r.what.startsWith('kafka-producer'));
 const fmt = (n?: number) => (n === undefined ? '–' : n.toLocaleString('en-US'));
 const ratio = (n?: number, b?: number) => (n === undefined || !b ? '–' : `${(n / b).toFixed(2)}×`);
-console.log(`${N.toLocaleString('en-US')} events of ${bytesPerEvent} bytes (JSON), ${DEVICES} device keys, ${PARTITIONS} partitions, batches of ${CHUNK}.`);
-console.log('Ratios are against raw kafkajs.\n');
-console.log('| path | produce events/s | vs kafkajs | consume events/s | vs kafkajs |');
-console.log('|---|---:|---:|---:|---:|');
-for (const r of rows) console.log(`| ${r.what} | ${fmt(r.produce)} | ${ratio(r.produce, base?.produce)} | ${fmt(r.consume)} | ${ratio(r.consume, base?.consume)} |`);
+console.log(`${N.toLocaleString('en-US')} events of ${bytesPerEvent} bytes (JSON), ${DEVICES} device keys, ${PARTITIONS} partitions, calls of ${CHUNK}, ${WINDOW} calls outstanding.`);
+console.log('Ratios are against raw @platformatic/kafka and against the Java client (kafka-*-perf-test) in this run.\n');
+console.log('| path | produce events/s | vs raw platformatic | vs Java | consume events/s | vs raw platformatic | vs Java |');
+console.log('|---|---:|---:|---:|---:|---:|---:|');
+for (const r of rows) console.log(`| ${r.what} | ${fmt(r.produce)} | ${ratio(r.produce, raw?.produce)} | ${ratio(r.produce, java?.produce)} | ${fmt(r.consume)} | ${ratio(r.consume, raw?.consume)} | ${ratio(r.consume, java?.consume)} |`);
 process.exit(0);

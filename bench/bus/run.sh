@@ -9,6 +9,15 @@ cd "$ROOT"
 # shellcheck source=../../scripts/lib/node24.sh
 source scripts/lib/node24.sh
 node node_modules/typescript/bin/tsc -b libs/events libs/bus
+bash scripts/peers.sh install kafka
+# Kafka's perf tools beside the broker jars (cached like them)
+KAFKA_HOME=$(bash -c 'export SONDE_ROOT="$1"; source "$1/scripts/lib/service-common.sh"; source "$1/scripts/services/kafka.sh"; kafka_tools_install >&2; echo "$KAFKA_HOME"' _ "$ROOT")
+export BENCH_KAFKA_TOOLS_CP="$KAFKA_HOME/tools/*"
+# stop the broker afterwards if this run started it
+started_kafka=0
+bash scripts/services.sh status kafka 2>/dev/null | grep -q ': running' || started_kafka=1
+cleanup() { if [ "$started_kafka" = 1 ]; then bash scripts/services.sh stop kafka; fi; }
+trap cleanup EXIT
 bash scripts/services.sh start kafka
 eval "export $(bash scripts/services.sh env kafka)"
 out=$(mktemp)
@@ -22,13 +31,15 @@ node --disable-warning=ExperimentalWarning --disable-warning=MODULE_TYPELESS_PAC
   echo "Machine: $(nproc) CPU ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), shared with other jobs; Node $(node --version);"
   echo "broker: Apache Kafka $(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' scripts/kafka/pom.xml) (KRaft, one node, -Xmx512m) on loopback"
   echo
-  echo "Produce: sequential sends of 1000 events, acks=all, idempotent producer, time until the last"
-  echo "is acknowledged. Consume: a new group from the earliest offset, timed from the first batch"
-  echo "(group join excluded) to the last event. The Sonde Kafka bus also JSON-decodes and"
-  echo "zod-validates every event and commits twice per batch (intent + completion, see"
-  echo "libs/bus/README.md); the raw clients only count bytes. The memory bus row is publish"
-  echo "rate / end-to-end rate in one process. The machine is shared (2 cores, several jobs): compare"
-  echo "rows within one run, not across runs."
+  echo "Produce: calls of 1000 events, ${BENCH_WINDOW:-8} outstanding at once (a collector's bounded queue), acks=all,"
+  echo "idempotent producer, time until the last is acknowledged. Consume: a new group from the earliest"
+  echo "offset, timed from the first batch (group join excluded) to the last event. The Sonde Kafka bus"
+  echo "also JSON-decodes every event (records carrying the Sonde producer header get an envelope check"
+  echo "instead of zod, ADR 0003) and commits once per batch (completion + next intent, libs/bus/README.md);"
+  echo "the raw clients only count bytes and get pre-encoded values. kcat rows include process start;"
+  echo "the Java tools report their own clock. The memory bus row is publish rate / end-to-end rate in one"
+  echo "process. **Contended machine**: 2 cores shared with 7 other jobs (load average $(cut -d' ' -f1 /proc/loadavg) at the end"
+  echo "of this run): absolute figures are far below a quiet machine's; compare ratios within one run."
   echo
   cat "$out"
 } > bench/bus/RESULTS.md

@@ -34,6 +34,30 @@ kafka_install() {
   ) 9>"$KAFKA_HOME/.lock" || exit 1
 }
 
+# Kafka's perf tools (kafka-tools jar + dependencies, scripts/kafka/tools-pom.xml) into
+# $KAFKA_HOME/tools, cached like the broker; run with -cp "$KAFKA_HOME/tools/*".
+kafka_tools_install() {
+  [ -f "$KAFKA_HOME/tools/.complete" ] && return 0
+  command -v java >/dev/null || apt_install openjdk-17-jre-headless
+  command -v mvn >/dev/null || apt_install maven
+  mkdir -p "$KAFKA_HOME"
+  (
+    flock 9
+    [ -f "$KAFKA_HOME/tools/.complete" ] && exit 0
+    log "resolving org.apache.kafka:kafka-tools:$KAFKA_VERSION from Maven Central into $KAFKA_HOME/tools"
+    rm -rf "$KAFKA_HOME/tools.tmp"
+    if ! (cd "$SONDE_ROOT/scripts/kafka" && mvn -q -B -Dstyle.color=never -f tools-pom.xml dependency:copy-dependencies \
+      -DincludeScope=runtime -Dkafka.version="$KAFKA_VERSION" -DoutputDirectory="$KAFKA_HOME/tools.tmp") >"$KAFKA_HOME/maven-tools.log" 2>&1; then
+      tail -n 30 "$KAFKA_HOME/maven-tools.log" >&2
+      die "maven could not resolve org.apache.kafka:kafka-tools:$KAFKA_VERSION (scripts/kafka/tools-pom.xml; log: $KAFKA_HOME/maven-tools.log)"
+    fi
+    ls "$KAFKA_HOME"/tools.tmp/kafka-tools-*.jar >/dev/null 2>&1 || die "kafka-tools jar missing after resolve"
+    touch "$KAFKA_HOME/tools.tmp/.complete"
+    rm -rf "$KAFKA_HOME/tools"
+    mv "$KAFKA_HOME/tools.tmp" "$KAFKA_HOME/tools"
+  ) 9>"$KAFKA_HOME/.lock" || exit 1
+}
+
 kafka_start() {
   local dir=$1 port cport
   port=$(free_port)

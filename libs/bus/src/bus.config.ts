@@ -25,10 +25,22 @@ export const kafkaProducerConfigSchema = z.object({
   lingerMs: z.number().int().nonnegative().default(5),
   /** Send as soon as this many events are buffered. */
   batchEvents: positiveInt.default(1_000),
-  /** …or this many bytes: must stay under the broker's message.max.bytes (1 MiB by default). */
+  /**
+   * …or this many bytes. A request is also cut below the topics' `max.message.bytes` (read from
+   * the broker at connect), so this may be larger than the broker's limit.
+   */
   batchBytes: positiveInt.default(768 * 1024),
-  /** A single encoded event larger than this is rejected at publish (it would never be accepted). */
+  /**
+   * A single encoded event larger than this is left out at publish, counted as too_large
+   * (one larger than the broker's max.message.bytes is, too, once that is known).
+   */
   maxEventBytes: positiveInt.default(900 * 1024),
+  /**
+   * Produce requests in flight at once. The idempotent producer keeps per-partition order
+   * with up to 5 (Kafka's max.in.flight.requests.per.connection with idempotence); 1 waits
+   * for each acknowledgement before the next send.
+   */
+  maxInFlight: z.number().int().min(1).max(5).default(5),
   compression: z.enum(['none', 'gzip']).default('none'),
   /** kafkajs retries before a send counts as failed and goes to the spool. */
   retries: z.number().int().nonnegative().default(3),

@@ -20,6 +20,7 @@ export async function deliverBatch(batch: EventBatch, handler: BatchHandler, opt
   let backoff = options.initialBackoffMs;
   for (let attempt = 1; ; attempt++) {
     if (options.shouldStop()) return false;
+    if (attempt > 1) batch.redelivered = true;
     const beat = startHeartbeat(options);
     try {
       await handler(batch);

@@ -14,6 +14,12 @@ export interface EventBatch {
   events: SondeEvent[];
   /** Messages in the range that failed to decode; counted by the adapter, skipped here. */
   invalid: number;
+  /**
+   * This batch (same token, same events) may have been handed out before: it was resumed from
+   * another consumer's unfinished intent (crash, rebalance), or a handler call of it threw. A
+   * sink that counts what it stores checks what is already there (event-writer).
+   */
+  redelivered?: boolean;
 }
 
 export type BatchHandler = (batch: EventBatch) => Promise<void>;

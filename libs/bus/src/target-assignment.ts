@@ -1,3 +1,5 @@
+import type { BusLogger } from './bus-logger';
+
 /**
  * The TargetAssignment port (design.md §5 "Scaling out"): which of a site's targets (devices to
  * poll or ping) this replica of a service owns. Targets are hashed onto P shards with
@@ -7,6 +9,16 @@
  * of `sonde.targets.<site>` that the consumer group `sonde-<service>-<site>` assigns to this
  * member, so Kafka's rebalance is the failover). Chosen by `bus.type` (create-target-assignment.ts).
  */
+/** Who shares the targets: the replicas of `service` at `site` (one consumer group). */
+export interface TargetAssignmentIdentity {
+  service: string;
+  site: string;
+}
+
+export interface TargetAssignmentDeps {
+  logger?: BusLogger;
+}
+
 export interface TargetAssignment {
   /**
    * Joins (Kafka: the consumer group) and calls `onChange` with the shards owned after each

@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { createEvent } from '@sonde/events/create-event';
 import type { SondeEvent } from '@sonde/events/sonde-event';
 import { Kafka, logLevel } from 'kafkajs';
+import { Registry } from 'prom-client';
 import { BatchLog, metricEvents, seqOf, waitFor } from '../src/event-bus.contract';
 import type { EventBatch } from '../src/event-bus';
 import { kafkaBrokers, kafkaBusConfig, kafkaClients, newKafkaBus, uniquePrefix, type KafkaClient } from './kafka-fixture';
@@ -175,6 +176,64 @@ describe.each(kafkaClients)('KafkaEventBus on the real broker (client %s)', (cli
     const [offsets] = await admin.fetchOffsets({ groupId: `${prefix}g`, topics: [`${prefix}sonde.snmp.v1`] });
     expect(offsets!.partitions[0]!.offset).toBe('6'); // the invalid messages' offsets are covered
     await admin.disconnect();
+    await bus.close();
+  });
+
+  it('cuts requests by encoded size below the topic max.message.bytes: a flood of escaped control bytes and 8 KB messages all arrive, only the impossible event is dropped', async () => {
+    const prefix = uniquePrefix(`${client}-oversize`);
+    const topic = `${prefix}sonde.syslog.v1`;
+    // the topic exists with a small limit (100 000 bytes); the bus must read it from the broker
+    const kafka = new Kafka({ brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 2, configEntries: [{ name: 'max.message.bytes', value: '100000' }] }] });
+    await admin.disconnect();
+    const registry = new Registry();
+    const bus = await newKafkaBus(kafkaBusConfig(prefix, { client }), registry);
+    const syslog = (device: string, message: string, seq: number) =>
+      createEvent('syslog.message', { site: 's', collector: 'c' }, { id: device, address: '10.0.0.9' }, {
+        facility: 1, severity: 6, format: 'rfc3164', message, structuredData: {}, fields: { seq: String(seq) },
+        timeSource: 'received', transport: 'udp', source: { address: '10.0.0.9', port: 514 }, truncated: false,
+      });
+    // 8 KB of control bytes: JSON writes each as \u00XX, 6 bytes (~48 KB encoded)
+    const control = String.fromCharCode(...Array.from({ length: 8_192 }, (_, i) => 1 + (i % 30)));
+    const ordinary = 'x'.repeat(8_192);
+    const events: SondeEvent[] = [];
+    for (let i = 0; i < 300; i++) events.push(syslog(`fw-${i % 7}`, i % 3 === 0 ? control : ordinary, i));
+    const impossible = syslog('fw-huge', control.repeat(3), -1); // ~147 KB: above the topic's 100 000
+    const calls = [events.slice(0, 100), [...events.slice(100, 150), impossible, ...events.slice(150, 200)], events.slice(200)];
+    await Promise.all(calls.map((c) => bus.publish(c))); // each call is ~2-5 MB: far above the limit
+    const got = new Map<string, SondeEvent>();
+    const sub = await bus.subscribe({ group: `${prefix}g`, families: ['syslog'], handler: async (b) => b.events.forEach((e) => got.set(e.id, e)) });
+    await waitFor('300 events', () => got.size >= 300, 120_000);
+    expect([...got.keys()].sort()).toEqual(events.map((e) => e.id).sort());
+    expect(got.get(events[0]!.id)!.payload).toEqual(events[0]!.payload); // control bytes intact
+    const failures = await registry.getSingleMetricAsString('sonde_bus_publish_failures_total');
+    expect(failures).toContain(`reason="too_large"} 1`);
+    expect(failures).not.toContain('reason="rejected"');
+    await sub.close();
+    await bus.close();
+  });
+
+  it('validates a record with a forged trusted header at the envelope: counted invalid, not handed on', async () => {
+    const prefix = uniquePrefix(`${client}-forged`);
+    const bus = await newKafkaBus(kafkaBusConfig(prefix, { client, partitions: 1 }));
+    await bus.ensureTopics();
+    const kafka = new Kafka({ brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
+    const raw = kafka.producer();
+    await raw.connect();
+    const [good] = metricEvents('forged', 'd', 1);
+    await raw.send({ topic: `${prefix}sonde.snmp.v1`, messages: [
+      { key: 'd', value: JSON.stringify({ ...good, v: 2 }), headers: { 'sonde-v': '1' } },
+      { key: 'd', value: JSON.stringify(good), headers: { 'sonde-v': '1' } },
+    ] });
+    await raw.disconnect();
+    const batches: EventBatch[] = [];
+    const sub = await bus.subscribe({ group: `${prefix}g`, families: ['snmp'], handler: async (b) => void batches.push(b) });
+    await waitFor('the good event', () => batches.some((b) => b.events.length > 0), 60_000);
+    expect(batches.flatMap((b) => b.events)).toEqual([good]);
+    expect(batches.reduce((n, b) => n + b.invalid, 0)).toBe(1);
+    await sub.close();
     await bus.close();
   });
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { createEvent } from './create-event';
-import { decodeEvent, encodeEvent } from './event-codec';
+import { decodeEvent, decodeTrustedEvent, encodeEvent } from './event-codec';
 import { eventIdTime } from './event-id';
 import { EVENT_KINDS, topicFor } from './event-kind';
 import { EventDecodeError } from './sonde-error';
@@ -111,6 +111,39 @@ describe('event codec', () => {
         // JSON has no -0, so compare with what JSON makes of the original
         expect(back).toEqual(JSON.parse(JSON.stringify(e)));
       }),
+    );
+  });
+});
+
+describe('decodeTrustedEvent (records from a Sonde producer, ADR 0003)', () => {
+  it('gives back every kind as encoded, like the validating decoder', () => {
+    for (const e of sampleEvents) expect(decodeTrustedEvent(encodeEvent(e))).toEqual(decodeEvent(encodeEvent(e)));
+  });
+
+  it('still refuses what is not a v1 event envelope, naming the field', () => {
+    const [e] = sampleEvents;
+    const bad = (patch: Record<string, unknown>) => Buffer.from(JSON.stringify({ ...e, ...patch }));
+    expect(() => decodeTrustedEvent(bad({ v: 2 }))).toThrow('at v');
+    expect(() => decodeTrustedEvent(bad({ kind: 'snmp.other' }))).toThrow('at kind');
+    expect(() => decodeTrustedEvent(bad({ ts: '1' }))).toThrow('at ts');
+    expect(() => decodeTrustedEvent(bad({ device: { address: 'x' } }))).toThrow('at device');
+    expect(() => decodeTrustedEvent(bad({ payload: [] }))).toThrow('at payload');
+    expect(() => decodeTrustedEvent(Buffer.from('{"v":1'))).toThrow(EventDecodeError);
+  });
+
+  it('never throws anything but EventDecodeError, and accepts only what has a whole envelope (fast-check)', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.json(), fc.string()), (text) => {
+        try {
+          const e = decodeTrustedEvent(Buffer.from(text), { topic: 't' });
+          expect(typeof e.id).toBe('string');
+          expect(typeof e.device.id).toBe('string');
+          expect(typeof e.payload).toBe('object');
+        } catch (err) {
+          expect(err).toBeInstanceOf(EventDecodeError);
+        }
+      }),
+      { numRuns: 2_000 },
     );
   });
 });

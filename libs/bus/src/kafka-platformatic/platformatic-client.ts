@@ -1,4 +1,5 @@
 import { compatibilityPartitioner, Connection, offsetCommitV8, offsetFetchV8, ProduceAcks, Producer, stringSerializer, type Admin, type Consumer } from '@platformatic/kafka';
+import { TRUSTED_EVENT_HEADER, TRUSTED_EVENT_HEADER_VALUE } from '@sonde/events/event-codec';
 import type { KafkaBusConfig } from '../bus.config';
 import type { RecordSender } from '../kafka/kafka-publisher';
 import type { SpoolRecord } from '../spool/spool-record';
@@ -23,12 +24,21 @@ export function baseOptions(config: KafkaBusConfig) {
 export class PlatformaticSender implements RecordSender {
   private producer: Producer<string, Buffer, string, string> | null = null;
   private connected = false;
+  private limit: number | null = null;
+  /** The producer that has sent once (has its producer id); until then sends queue in `warming`. */
+  private warmed: Producer<string, Buffer, string, string> | null = null;
+  private warming: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly config: KafkaBusConfig,
     private readonly ensureTopics: () => Promise<void>,
     private readonly topics: () => string[],
+    private readonly readLimit: () => Promise<number>,
   ) {}
+
+  messageLimit(): number | null {
+    return this.limit;
+  }
 
   async connect(): Promise<void> {
     if (this.producer && this.connected) return;
@@ -44,14 +54,29 @@ export class PlatformaticSender implements RecordSender {
     await this.ensureTopics();
     // the producer connects lazily: ask for metadata so an unreachable broker shows here
     await this.producer.metadata({ topics: this.topics() });
+    this.limit ??= await this.readLimit();
     this.connected = true;
   }
 
-  async send(records: readonly SpoolRecord[]): Promise<void> {
+  /**
+   * Concurrent sends keep their order: the producer assigns sequence numbers synchronously
+   * in call order and its connection has one request in flight (the library forces that for
+   * an idempotent producer). Only the first send of a new producer waits for its producer id
+   * asynchronously, so that one goes alone and the others queue behind it.
+   */
+  send(records: readonly SpoolRecord[]): Promise<void> {
+    if (this.producer && this.warmed === this.producer) return this.sendNow(records);
+    const run = this.warming.then(() => this.sendNow(records));
+    this.warming = run.catch(() => undefined);
+    return run;
+  }
+
+  private async sendNow(records: readonly SpoolRecord[]): Promise<void> {
     await this.connect();
     const producer = this.producer;
     if (!producer) throw new Error('kafka producer dropped while sending');
-    await producer.send({ messages: records.map((r) => ({ topic: r.topic, key: r.key, value: r.value })) });
+    await producer.send({ messages: records.map((r) => ({ topic: r.topic, key: r.key, value: r.value, headers: TRUSTED_HEADERS })) });
+    this.warmed = producer;
   }
 
   async drop(): Promise<void> {
@@ -65,6 +90,9 @@ export class PlatformaticSender implements RecordSender {
     return isRejectedByBroker(err);
   }
 }
+
+/** Every record the publisher sends was encoded from a typed event (event-codec.ts, ADR 0003). */
+const TRUSTED_HEADERS = new Map([[TRUSTED_EVENT_HEADER, TRUSTED_EVENT_HEADER_VALUE]]);
 
 /** Producer-state errors: a new producer fixes them, the records are fine. */
 const PRODUCER_STATE_ERRORS = new Set(['OUT_OF_ORDER_SEQUENCE_NUMBER', 'UNKNOWN_PRODUCER_ID', 'INVALID_PRODUCER_EPOCH', 'DUPLICATE_SEQUENCE_NUMBER', 'INVALID_PRODUCER_ID_MAPPING']);

@@ -1,9 +1,9 @@
-import { Admin } from '@platformatic/kafka';
+import { Admin, ConfigResourceTypes } from '@platformatic/kafka';
 import { EVENT_FAMILIES } from '@sonde/events/event-kind';
 import type { BusConfig } from '../bus.config';
 import { silentBusLogger, type BusLogger } from '../bus-logger';
 import type { SubscribeOptions } from '../event-bus';
-import { KafkaPublisher } from '../kafka/kafka-publisher';
+import { KafkaPublisher, smallestLimit } from '../kafka/kafka-publisher';
 import { SpoolingKafkaBus, topicOfFamily, type KafkaBusDeps } from '../kafka/spooling-kafka-bus';
 import { SegmentSpool } from '../spool/segment-spool';
 import { baseOptions, PlatformaticSender } from './platformatic-client';
@@ -37,7 +37,7 @@ export class PlatformaticEventBus extends SpoolingKafkaBus<PlatformaticSubscript
     const logger = deps.logger ?? silentBusLogger;
     const spool = await SegmentSpool.open(k.spool, deps);
     const topics = new TopicCreator(config, logger);
-    const sender = new PlatformaticSender(k, () => topics.ensure(), () => EVENT_FAMILIES.map((f) => topicOfFamily(config, f)));
+    const sender = new PlatformaticSender(k, () => topics.ensure(), () => EVENT_FAMILIES.map((f) => topicOfFamily(config, f)), () => topics.messageLimit());
     const publisher = new KafkaPublisher(sender, k, spool, deps.metrics, logger);
     const bus = new PlatformaticEventBus(config, spool, deps, publisher, topics);
     publisher.start();
@@ -82,6 +82,15 @@ class TopicCreator {
       throw err;
     });
     return this.topicsReady;
+  }
+
+  /** The smallest max.message.bytes of the Sonde topics (the largest record batch the broker takes). */
+  async messageLimit(): Promise<number> {
+    const names = EVENT_FAMILIES.map((f) => topicOfFamily(this.config, f));
+    const res = await this.admin.describeConfigs({
+      resources: names.map((resourceName) => ({ resourceType: ConfigResourceTypes.TOPIC, resourceName, configurationKeys: ['max.message.bytes'] })),
+    });
+    return smallestLimit(res.flatMap((r) => r.configs.filter((c) => c.name === 'max.message.bytes').map((c) => c.value)));
   }
 
   async close(): Promise<void> {

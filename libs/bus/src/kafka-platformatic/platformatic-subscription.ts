@@ -1,5 +1,5 @@
 import { Consumer, ListOffsetTimestamps, MessagesStreamFallbackModes, MessagesStreamModes, type Admin, type Message, type MessagesStream } from '@platformatic/kafka';
-import { decodeEvent } from '@sonde/events/event-codec';
+import { decodeEvent, decodeTrustedEvent, TRUSTED_EVENT_HEADER, TRUSTED_EVENT_HEADER_VALUE } from '@sonde/events/event-codec';
 import type { SondeEvent } from '@sonde/events/sonde-event';
 import type { BusConfig } from '../bus.config';
 import { RateLimitedLog } from '@sonde/telemetry/rate-limited-log';
@@ -13,6 +13,8 @@ import { baseOptions, GroupOffsets } from './platformatic-client';
 interface Buffered {
   offset: number;
   value: Buffer | null;
+  /** Written by a Sonde producer (TRUSTED_EVENT_HEADER): envelope check instead of full validation. */
+  trusted: boolean;
 }
 
 interface PartitionState {
@@ -26,6 +28,8 @@ interface PartitionState {
   start: number | null;
   /** `last` of a batch handed out but not completed (from the commit metadata). */
   intentLast: number | null;
+  /** intentLast was read from the group's commit (another member's batch): it may have been handled. */
+  resumed: boolean;
   /** End of the partition when the intent was read (a compacted tail may never reach `last`). */
   highWatermark: number;
   buffer: Buffered[];
@@ -153,13 +157,13 @@ export class PlatformaticSubscription implements Subscription {
     const key = `${m.topic}/${m.partition}`;
     let state = this.states.get(key);
     if (!state || state.generation !== generation) {
-      state = { topic: m.topic, partition: m.partition, generation, loaded: false, start: null, intentLast: null, highWatermark: Number.MAX_SAFE_INTEGER, buffer: [], nextOffset: 0 };
+      state = { topic: m.topic, partition: m.partition, generation, loaded: false, start: null, intentLast: null, resumed: false, highWatermark: Number.MAX_SAFE_INTEGER, buffer: [], nextOffset: 0 };
       this.states.set(key, state);
       void this.load(key, state);
     }
     const offset = Number(m.offset);
     if (offset < state.nextOffset || (state.start !== null && offset < state.start)) return;
-    state.buffer.push({ offset, value: m.value ?? null });
+    state.buffer.push({ offset, value: m.value ?? null, trusted: isTrusted(m) });
     state.nextOffset = offset + 1;
     if (!this.pausedForBuffer && this.bufferedEvents() > this.maxBatchEvents * 4 + 10_000) {
       this.pausedForBuffer = true;
@@ -174,6 +178,7 @@ export class PlatformaticSubscription implements Subscription {
         const committed = await this.offsets.fetch(state.topic, state.partition);
         state.start = committed ? committed.offset : null;
         state.intentLast = committed ? parseBatchIntent(committed.metadata) : null;
+        state.resumed = state.intentLast !== null;
         if (state.intentLast !== null) {
           const ends = await this.consumer.listOffsets({ topics: [state.topic], partitions: { [state.topic]: [state.partition] }, timestamp: ListOffsetTimestamps.LATEST });
           state.highWatermark = Number(ends.get(state.topic)?.[state.partition] ?? BigInt(Number.MAX_SAFE_INTEGER));
@@ -248,6 +253,7 @@ export class PlatformaticSubscription implements Subscription {
       state.intentLast = cut.last;
     }
     const batch = this.toEventBatch(state.topic, state.partition, cut.first, cut.last, cut.messages);
+    if (state.resumed) batch.redelivered = true;
     const delivered = await deliverBatch(batch, this.options.handler, {
       initialBackoffMs: this.busConfig.handlerRetryInitialMs,
       maxBackoffMs: this.busConfig.handlerRetryMaxMs,
@@ -261,12 +267,17 @@ export class PlatformaticSubscription implements Subscription {
       },
     });
     if (!delivered || this.abandoned || (this.states.get(key) !== state && !this.closing)) return false;
-    await this.offsets.commit(state.topic, state.partition, cut.last + 1, null);
-    this.metrics.consumerBatches.inc(this.labels);
-    this.metrics.consumedEvents.inc(this.labels, batch.events.length);
     state.buffer.splice(0, cut.messages.length);
     state.start = cut.last + 1;
     state.intentLast = null;
+    state.resumed = false;
+    // one commit completes this batch and states the intent of the next one, when it can be
+    // cut already (offset-batch.ts): the same end state as two commits, half the round trips
+    const next = this.closing ? null : cutOffsetBatch(state.buffer, state.start, null, this.maxBatchEvents, state.highWatermark);
+    await this.offsets.commit(state.topic, state.partition, state.start, next ? formatBatchIntent(next.last) : null);
+    if (next) state.intentLast = next.last;
+    this.metrics.consumerBatches.inc(this.labels);
+    this.metrics.consumedEvents.inc(this.labels, batch.events.length);
     return true;
   }
 
@@ -275,7 +286,7 @@ export class PlatformaticSubscription implements Subscription {
     let invalid = 0;
     for (const m of messages) {
       try {
-        events.push(decodeEvent(m.value ?? '', { topic, partition, offset: m.offset }));
+        events.push((m.trusted ? decodeTrustedEvent : decodeEvent)(m.value ?? '', { topic, partition, offset: m.offset }));
       } catch (err) {
         invalid++;
         this.warn.log(`invalid:${topic}/${partition}`, `invalid:${topic}/${partition}`, { err: (err as Error).message, topic, partition, offset: m.offset }, 'invalid message on the bus: skipped');
@@ -284,4 +295,10 @@ export class PlatformaticSubscription implements Subscription {
     if (invalid) this.metrics.invalidMessages.inc({ adapter: 'kafka', source: `${topic}/${partition}` }, invalid);
     return { source: `${topic}/${partition}`, dedupToken: batchToken(topic, partition, first, last), events, invalid };
   }
+}
+
+/** The record carries TRUSTED_EVENT_HEADER (headers arrive as Buffers: the Map cannot be looked up by content). */
+function isTrusted(m: Msg): boolean {
+  for (const [k, v] of m.headers) if (k.toString() === TRUSTED_EVENT_HEADER) return v.toString() === TRUSTED_EVENT_HEADER_VALUE;
+  return false;
 }

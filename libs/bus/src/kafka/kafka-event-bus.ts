@@ -1,11 +1,11 @@
 import { EVENT_FAMILIES } from '@sonde/events/event-kind';
-import { Kafka, type Admin } from 'kafkajs';
+import { ConfigResourceTypes, Kafka, type Admin } from 'kafkajs';
 import type { BusConfig } from '../bus.config';
 import { silentBusLogger, type BusLogger } from '../bus-logger';
 import type { SubscribeOptions } from '../event-bus';
 import { SegmentSpool } from '../spool/segment-spool';
 import { kafkajsLogCreator } from './kafkajs-logger';
-import { KafkaPublisher, KafkajsSender } from './kafka-publisher';
+import { KafkaPublisher, KafkajsSender, smallestLimit } from './kafka-publisher';
 import { SpoolingKafkaBus, topicOfFamily, type KafkaBusDeps } from './spooling-kafka-bus';
 import { KafkaSubscription } from './kafka-subscription';
 
@@ -50,7 +50,7 @@ export class KafkaEventBus extends SpoolingKafkaBus<KafkaSubscription> {
     });
     const spool = await SegmentSpool.open(k.spool, deps);
     const topics = new TopicCreator(kafka, config, logger);
-    const publisher = new KafkaPublisher(new KafkajsSender(kafka, () => topics.ensure(), k), k, spool, deps.metrics, logger);
+    const publisher = new KafkaPublisher(new KafkajsSender(kafka, () => topics.ensure(), k, () => topics.messageLimit()), k, spool, deps.metrics, logger);
     const bus = new KafkaEventBus(config, spool, deps, publisher, kafka, topics);
     publisher.start();
     return bus;
@@ -88,6 +88,17 @@ class TopicCreator {
       throw err;
     });
     return this.topicsReady;
+  }
+
+  /** The smallest max.message.bytes of the Sonde topics (the largest record batch the broker takes). */
+  async messageLimit(): Promise<number> {
+    await this.connect();
+    const names = EVENT_FAMILIES.map((f) => topicOfFamily(this.config, f));
+    const res = await this.admin.describeConfigs({
+      includeSynonyms: false,
+      resources: names.map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames: ['max.message.bytes'] })),
+    });
+    return smallestLimit(res.resources.flatMap((r) => r.configEntries.filter((c) => c.configName === 'max.message.bytes').map((c) => c.configValue)));
   }
 
   /** The admin client, connected (the subscriptions read committed offsets with it). */

@@ -1,8 +1,7 @@
 import { Kafka, type Admin, type Consumer } from 'kafkajs';
 import type { BusConfig } from '../bus.config';
 import { silentBusLogger, type BusLogger } from '../bus-logger';
-import type { TargetAssignmentDeps, TargetAssignmentIdentity } from '../create-target-assignment';
-import { partitionOf, type TargetAssignment } from '../target-assignment';
+import { partitionOf, type TargetAssignment, type TargetAssignmentDeps, type TargetAssignmentIdentity } from '../target-assignment';
 import { kafkajsLogCreator } from './kafkajs-logger';
 
 /**

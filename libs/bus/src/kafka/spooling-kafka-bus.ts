@@ -2,6 +2,7 @@ import { topicForFamily, type EventFamily } from '@sonde/events/event-kind';
 import type { SondeEvent } from '@sonde/events/sonde-event';
 import type { BusConfig } from '../bus.config';
 import { BusError } from '../bus-error';
+import { RateLimitedLog } from '@sonde/telemetry/rate-limited-log';
 import { silentBusLogger, type BusLogger } from '../bus-logger';
 import type { BusMetrics } from '../bus.metrics';
 import type { BusHealth, EventBus, SubscribeOptions, Subscription } from '../event-bus';
@@ -39,6 +40,7 @@ export abstract class SpoolingKafkaBus<S extends StartableSubscription> implemen
   protected readonly subscriptions = new Set<S>();
   protected closed = false;
   protected readonly logger: BusLogger;
+  private readonly tooLargeLog: RateLimitedLog;
 
   protected constructor(
     protected readonly config: BusConfig,
@@ -49,6 +51,7 @@ export abstract class SpoolingKafkaBus<S extends StartableSubscription> implemen
     private readonly clientLabel: string,
   ) {
     this.logger = deps.logger ?? silentBusLogger;
+    this.tooLargeLog = new RateLimitedLog(this.logger, { intervalMs: 10_000 });
   }
 
   protected abstract newSubscription(topics: string[], options: SubscribeOptions, onClose: () => void): S;
@@ -58,7 +61,9 @@ export abstract class SpoolingKafkaBus<S extends StartableSubscription> implemen
   }
 
   publish(events: readonly SondeEvent[]): Promise<void> {
-    const encoded = encodeRecords(this.config, events, this.deps.metrics);
+    const encoded = encodeRecords(this.config, events, this.deps.metrics, (e, bytes) =>
+      this.tooLargeLog.log(`too_large:${e.device.id}`, 'too_large', { device: e.device.id, kind: e.kind, bytes, maxEventBytes: this.config.kafka.producer.maxEventBytes }, 'event above kafka.producer.maxEventBytes: dropped'),
+    );
     if (encoded instanceof BusError) return Promise.reject(encoded);
     return this.publisher.publish(encoded.records, encoded.bytes);
   }

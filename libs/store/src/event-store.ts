@@ -1,3 +1,4 @@
+import type { EventKind } from '@sonde/events/event-kind';
 import type { SondeEvent } from '@sonde/events/sonde-event';
 
 export interface InsertOptions {
@@ -6,6 +7,25 @@ export interface InsertOptions {
    * nothing new (per table: the store derives `${token}/${table}`).
    */
   dedupToken?: string;
+  /**
+   * The batch may have been inserted before (a redelivery after a crash, a rebalance or a
+   * failed attempt): the store then checks, per table, whether the rows are already there, so
+   * the caller can count what is new and what ClickHouse deduplicated (InsertReport).
+   */
+  mayBeRedelivered?: boolean;
+  /**
+   * false: one attempt, no `store.retry` backoff — for a caller that is itself the retry layer
+   * (the event-writer: the bus redelivers the batch). Default true.
+   */
+  retry?: boolean;
+}
+
+export interface InsertReport {
+  /**
+   * Kinds whose rows were already stored under this token: ClickHouse dropped the insert.
+   * Only known when `mayBeRedelivered` was set; otherwise empty (everything counted new).
+   */
+  deduplicatedKinds: ReadonlySet<EventKind>;
 }
 
 export interface MigrationReport {
@@ -23,7 +43,7 @@ export type Row = Record<string, unknown>;
  */
 export interface EventStore {
   migrate(): Promise<MigrationReport>;
-  insert(events: readonly SondeEvent[], options?: InsertOptions): Promise<void>;
+  insert(events: readonly SondeEvent[], options?: InsertOptions): Promise<InsertReport>;
   query<T extends Row = Row>(sql: string, params?: Record<string, unknown>): Promise<T[]>;
   ping(): Promise<void>;
   close(): Promise<void>;

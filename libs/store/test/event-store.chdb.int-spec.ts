@@ -110,6 +110,18 @@ describe('chDB event store', () => {
     expect(rolled?.n).toBe(direct?.n);
   });
 
+  it('tells which kinds of a possibly redelivered batch were stored already (issue 11 item 8)', async () => {
+    const batch = sampleEvents(Date.now());
+    const kinds = new Set(batch.map((e) => e.kind));
+    // first delivery: nothing there yet, even when asked
+    expect((await store.insert(batch, { dedupToken: 'redelivered/0/0-9', mayBeRedelivered: true })).deduplicatedKinds).toEqual(new Set());
+    // the same batch redelivered (same token): every kind was stored already, nothing is written again
+    expect((await store.insert(batch, { dedupToken: 'redelivered/0/0-9', mayBeRedelivered: true })).deduplicatedKinds).toEqual(kinds);
+    expect(await count('icmp_probe', `id = '${batch.find((e) => e.kind === 'icmp.probe')!.id}'`)).toBe(1);
+    // not asked (a first delivery): not checked, reported as new
+    expect((await store.insert(batch, { dedupToken: 'redelivered/0/0-9' })).deduplicatedKinds).toEqual(new Set());
+  });
+
   it('writes the batch again under a different token (the token is the identity, not the content)', async () => {
     const batch = sampleEvents();
     await store.insert(batch, { dedupToken: 'a' });

@@ -3,7 +3,7 @@ import type { EventBatch } from '@sonde/bus/event-bus';
 import { createEvent } from '@sonde/events/create-event';
 import { SondeError } from '@sonde/events/sonde-error';
 import type { SondeEvent } from '@sonde/events/sonde-event';
-import type { EventStore, InsertOptions } from '@sonde/store/event-store';
+import type { EventStore, InsertOptions, InsertReport } from '@sonde/store/event-store';
 import { EventBatchWriter } from './event-batch-writer';
 import { EventWriterMetrics } from './event-writer.metrics';
 
@@ -16,16 +16,20 @@ class TokenDedupStore implements EventStore {
   rows: SondeEvent[] = [];
   tokens = new Set<string>();
   attempts = 0;
+  options: InsertOptions[] = [];
   constructor(private failures: number) {}
-  async insert(events: readonly SondeEvent[], options?: InsertOptions): Promise<void> {
+  async insert(events: readonly SondeEvent[], options: InsertOptions = {}): Promise<InsertReport> {
     this.attempts++;
+    this.options.push(options);
     if (this.failures > 0) {
       this.failures--;
       throw new SondeError('unavailable', 'server down', { url: 'http://127.0.0.1:1' });
     }
-    if (options?.dedupToken && this.tokens.has(options.dedupToken)) return;
-    if (options?.dedupToken) this.tokens.add(options.dedupToken);
-    this.rows.push(...events);
+    const seen = options.dedupToken !== undefined && this.tokens.has(options.dedupToken);
+    if (options.dedupToken) this.tokens.add(options.dedupToken);
+    if (!seen) this.rows.push(...events);
+    // like the real store: only a possible redelivery is checked
+    return { deduplicatedKinds: new Set(seen && options.mayBeRedelivered ? events.map((e) => e.kind) : []) };
   }
   async migrate() { return { applied: [], alreadyApplied: [] }; }
   async query() { return []; }
@@ -44,44 +48,39 @@ const batchOf = (n: number, token: string): EventBatch => ({
 });
 
 describe('EventBatchWriter', () => {
-  const sleeps: number[] = [];
-  const sleep = async (ms: number) => { sleeps.push(ms); };
-  beforeEach(() => { sleeps.length = 0; });
-
-  it('retries a failing insert with doubling backoff until it succeeds', async () => {
-    const store = new TokenDedupStore(3);
+  it('makes one insert attempt, without the store retries, and hands a failed batch back to the bus (throws), reporting not ready', async () => {
+    const store = new TokenDedupStore(1);
     const registry = new Registry();
-    const writer = new EventBatchWriter(store, new EventWriterMetrics(registry), { insertAttempts: 5, retryBackoffMs: 100, sleep });
-    await writer.write(batchOf(10, 't1'));
-    expect(store.rows).toHaveLength(10);
-    expect(sleeps).toEqual([100, 200, 400]);
-    expect(writer.status().ok).toBe(true);
-    const text = await registry.metrics();
-    expect(text).toContain('sonde_event_writer_insert_failures_total{code="unavailable"} 3');
-    expect(text).toContain('sonde_event_writer_events_written_total{kind="snmp.metric"} 10');
-  });
-
-  it('hands the batch back (throws) after the last attempt, and reports not ready', async () => {
-    const store = new TokenDedupStore(10);
-    const writer = new EventBatchWriter(store, new EventWriterMetrics(new Registry()), { insertAttempts: 3, retryBackoffMs: 1, sleep });
+    const writer = new EventBatchWriter(store, new EventWriterMetrics(registry));
     await expect(writer.write(batchOf(2, 't2'))).rejects.toThrow('server down');
-    expect(store.attempts).toBe(3);
+    expect(store.attempts).toBe(1);
+    expect(store.options[0]).toMatchObject({ dedupToken: 't2', retry: false });
     expect(writer.status()).toEqual({ ok: false, detail: 'insert failing: server down' });
+    const text = await registry.metrics();
+    expect(text).toContain('sonde_event_writer_insert_failures_total{code="unavailable"} 1');
+    expect(text).toContain('sonde_event_writer_batches_returned_total 1');
   });
 
-  it('a redelivered batch (same token) is stored once', async () => {
+  it('a redelivered batch (same token) is stored once and counted as deduplicated, not written', async () => {
     const store = new TokenDedupStore(0);
-    const writer = new EventBatchWriter(store, new EventWriterMetrics(new Registry()), { insertAttempts: 1, retryBackoffMs: 1, sleep });
+    const registry = new Registry();
+    const writer = new EventBatchWriter(store, new EventWriterMetrics(registry));
     const batch = batchOf(5, 'sonde.snmp.v1/0/0-4');
     await writer.write(batch);
-    await writer.write(batch);
+    expect(store.options[0]?.mayBeRedelivered).toBe(false);
+    await writer.write({ ...batch, redelivered: true });
+    expect(store.options[1]?.mayBeRedelivered).toBe(true);
     expect(store.rows).toHaveLength(5);
+    const text = await registry.metrics();
+    expect(text).toContain('sonde_event_writer_events_written_total{kind="snmp.metric"} 5');
+    expect(text).toContain('sonde_event_writer_events_deduplicated_total{kind="snmp.metric"} 5');
+    expect(writer.status().ok).toBe(true);
   });
 
   it('counts undecodable messages as drops and skips empty batches', async () => {
     const store = new TokenDedupStore(0);
     const registry = new Registry();
-    const writer = new EventBatchWriter(store, new EventWriterMetrics(registry), { insertAttempts: 1, retryBackoffMs: 1, sleep });
+    const writer = new EventBatchWriter(store, new EventWriterMetrics(registry));
     await writer.write({ source: 'x', dedupToken: 'x', invalid: 4, events: [] });
     expect(store.attempts).toBe(0);
     expect(await registry.metrics()).toContain('sonde_event_writer_dropped_total 4');

@@ -29,10 +29,8 @@ export class EventWriterConsumer implements OnApplicationBootstrap, OnApplicatio
   ) {
     const log = logger.child({ component: 'event-writer' });
     this.writer = new EventBatchWriter(store, new EventWriterMetrics(registry), {
-      insertAttempts: config.insertAttempts,
-      retryBackoffMs: config.retryBackoffMs,
-      onError: (err, batch, attempt) =>
-        log.warn({ err, source: batch.source, dedupToken: batch.dedupToken, attempt }, 'insert failed; retrying the same batch'),
+      onError: (err, batch) =>
+        log.warn({ err, source: batch.source, dedupToken: batch.dedupToken }, 'insert failed; the bus redelivers the same batch'),
     });
   }
 

@@ -2,6 +2,7 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 
 export class EventWriterMetrics {
   readonly eventsWritten: Counter<'kind'>;
+  readonly eventsDeduplicated: Counter<'kind'>;
   readonly batchesWritten: Counter;
   readonly insertFailures: Counter<'code'>;
   readonly batchesReturned: Counter;
@@ -12,20 +13,26 @@ export class EventWriterMetrics {
     const registers = [registry];
     this.eventsWritten = new Counter({
       name: 'sonde_event_writer_events_written_total',
-      help: 'Events stored, by kind',
+      help: 'Events stored as new rows, by kind (a redelivered batch ClickHouse dropped is not counted here)',
+      labelNames: ['kind'],
+      registers,
+    });
+    this.eventsDeduplicated = new Counter({
+      name: 'sonde_event_writer_events_deduplicated_total',
+      help: 'Events of redelivered batches that were stored already (ClickHouse dropped the insert by its dedup token), by kind',
       labelNames: ['kind'],
       registers,
     });
     this.batchesWritten = new Counter({ name: 'sonde_event_writer_batches_written_total', help: 'Batches stored', registers });
     this.insertFailures = new Counter({
       name: 'sonde_event_writer_insert_failures_total',
-      help: 'Failed insert attempts, by StoreError code (each is retried)',
+      help: 'Failed insert attempts, by StoreError code (the bus redelivers the batch)',
       labelNames: ['code'],
       registers,
     });
     this.batchesReturned = new Counter({
       name: 'sonde_event_writer_batches_returned_total',
-      help: 'Batches handed back to the bus for redelivery after every insert attempt failed',
+      help: 'Batches handed back to the bus for redelivery after a failed insert',
       registers,
     });
     this.invalidDropped = new Counter({

@@ -1,6 +1,8 @@
 import type { ClickHouseClient, ClickHouseSettings } from '@clickhouse/client';
 import type { SondeEvent } from '@sonde/events/sonde-event';
-import type { EventStore, InsertOptions, MigrationReport, Row } from '../event-store';
+import type { EventKind } from '@sonde/events/event-kind';
+import type { EventStore, InsertOptions, InsertReport, MigrationReport, Row } from '../event-store';
+import { EVENT_TABLES } from '../schema/event-tables';
 import { RetriesExhausted, withRetries } from '../retry';
 import { batchRows } from '../rows/event-rows';
 import { migrate, type SqlRunner } from '../schema/migrator';
@@ -58,10 +60,42 @@ export class ClickHouseEventStore implements EventStore {
    * insert carries `${token}/${table}`: the same batch retried (after a timeout, a crash, a
    * redelivery cut at the same offsets) is dropped by ClickHouse instead of written twice.
    */
-  async insert(events: readonly SondeEvent[], options: InsertOptions = {}): Promise<void> {
+  async insert(events: readonly SondeEvent[], options: InsertOptions = {}): Promise<InsertReport> {
+    const deduplicatedKinds = new Set<EventKind>();
     // one clock reading per batch: the rows (and so a retried block) stay the same
     for (const { table, rows } of batchRows(events, Date.now())) {
-      await this.insertRows(`${this.config.database}.${table}`, rows, options);
+      const qualified = `${this.config.database}.${table}`;
+      if (options.mayBeRedelivered && options.dedupToken && (await this.alreadyStored(qualified, table, rows))) {
+        const kind = EVENT_TABLES.find((t) => t.table === table)?.kind;
+        if (kind) deduplicatedKinds.add(kind);
+      }
+      // inserted even when already stored: the token makes ClickHouse drop it, and a block
+      // whose check raced a concurrent insert is still written exactly once
+      await this.insertRows(qualified, rows, options);
+    }
+    return { deduplicatedKinds };
+  }
+
+  /**
+   * Whether every event id of these rows is in the table already (the block was inserted
+   * under this token before). Looked up by device_id, the first column of every sorting key,
+   * so it reads only the granules of the batch's devices. Only asked for possible redeliveries.
+   */
+  private async alreadyStored(table: string, label: string, rows: readonly Row[]): Promise<boolean> {
+    const ids = [...new Set(rows.map((r) => String(r.id)))];
+    const devices = [...new Set(rows.map((r) => String(r.device_id)))];
+    try {
+      const found = await this.retrying(label, async () => {
+        const result = await this.client.query({
+          query: `SELECT uniqExact(id) AS n FROM ${table} WHERE device_id IN {devices:Array(String)} AND id IN {ids:Array(UUID)}`,
+          query_params: { devices, ids },
+          format: 'JSONEachRow',
+        });
+        return result.json<{ n: number | string }>();
+      });
+      return Number(found[0]?.n) >= ids.length;
+    } catch (err) {
+      throw this.storeError(err, label, `dedup check on ${table}`);
     }
   }
 
@@ -76,9 +110,8 @@ export class ClickHouseEventStore implements EventStore {
     const started = performance.now();
     try {
       const settings = await this.insertSettings(label, options.dedupToken);
-      await this.retrying(label, () =>
-        this.client.insert({ table, values: rows as Row[], format: 'JSONEachRow', clickhouse_settings: settings }).then(() => undefined),
-      );
+      const send = () => this.client.insert({ table, values: rows as Row[], format: 'JSONEachRow', clickhouse_settings: settings }).then(() => undefined);
+      await (options.retry === false ? send() : this.retrying(label, send));
       this.metrics.rowsInserted.inc({ table: label }, rows.length);
     } catch (err) {
       const error = this.storeError(err, label, `insert into ${table}`);

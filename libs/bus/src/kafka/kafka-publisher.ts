@@ -239,11 +239,9 @@ export class KafkaPublisher {
     const records: SpoolRecord[] = [];
     const owners: Pending[] = [];
     let bytes = BATCH_OVERHEAD_BYTES;
-    while (this.queue.length && records.length < batchEvents) {
-      const p = this.queue[0]!;
+    for (let p = this.queue[0]; p && records.length < batchEvents; p = this.queue[0]) {
       let took = false;
-      while (p.next < p.records.length && records.length < batchEvents) {
-        const r = p.records[p.next]!;
+      for (let r = p.records[p.next]; r && records.length < batchEvents; r = p.records[p.next]) {
         const size = recordBytes(r);
         if (limit !== null && size + BATCH_OVERHEAD_BYTES > limit) {
           // can never fit, whatever it is batched with: only this record is dropped
@@ -278,8 +276,8 @@ export class KafkaPublisher {
   private settleIfDone(p: Pending): void {
     if (p.settled || p.parts > 0 || p.next < p.records.length) return;
     p.settled = true;
-    if (p.accepted === 0 && p.tooLarge.length > 0) {
-      const r = p.tooLarge[0]!;
+    const r = p.tooLarge[0];
+    if (p.accepted === 0 && r) {
       p.reject(new BusError('malformed', `event keyed ${r.key} (device id, or alert group key) is ${recordBytes(r)} bytes, above the broker's max.message.bytes (${this.sender.messageLimit()})`, { key: r.key, topic: r.topic, bytes: recordBytes(r) }));
     } else p.resolve();
   }

@@ -47,6 +47,14 @@ peer_kafka() {
   peer_apt kcat
 }
 
+# alertmanager: Debian's prometheus-alertmanager 0.25 (and its amtool), the peer of the alert
+# engine's `alertmanager` notifier and of its Alertmanager-compatible API; prometheus 2.42 for
+# bench/alerts. Both run on free loopback ports with their own data dirs; the Debian services
+# are never started.
+peer_alertmanager() {
+  peer_apt prometheus-alertmanager prometheus
+}
+
 cmd="${1:-}"; shift || true
 case "$cmd" in
   install)

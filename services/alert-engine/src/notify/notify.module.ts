@@ -1,0 +1,43 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import type { Inventory } from '@sonde/inventory/inventory';
+import { SONDE_INVENTORY } from '@sonde/inventory/inventory.tokens';
+import type { StateStore } from '@sonde/state/state-store';
+import { STATE_STORE } from '@sonde/state/state.tokens';
+import { LOGGER, METRICS_REGISTRY } from '@sonde/telemetry/telemetry.tokens';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { ALERTMANAGER_API, AlertmanagerApiController } from '../api/alertmanager-api.controller';
+import { AlertNotifyConsumer, NOTIFY_CONFIG } from './alert-notify.consumer';
+import { NotificationDispatcher } from './notification-dispatcher';
+import type { NotifyConfig } from './notify.config';
+import { NotifyStage } from './notify-stage';
+
+/** The RouteTree as the evaluator's GroupKeyResolver (alert-transition-sink.ts). */
+export const NOTIFY_ROUTE_TREE = 'ALERT_NOTIFY_ROUTE_TREE';
+export const NOTIFICATION_FEED = 'ALERT_NOTIFICATION_FEED';
+
+/** Wires the notification half (needs EVENT_BUS, STATE_STORE, SONDE_INVENTORY, telemetry). */
+@Module({})
+export class NotifyModule {
+  static forRoot(config: NotifyConfig): DynamicModule {
+    return {
+      module: NotifyModule,
+      controllers: [AlertmanagerApiController],
+      providers: [
+        { provide: NOTIFY_CONFIG, useValue: config },
+        {
+          provide: NotifyStage,
+          inject: [STATE_STORE, SONDE_INVENTORY, METRICS_REGISTRY, LOGGER],
+          useFactory: (state: StateStore, inventory: Inventory, registry: Registry, logger: Logger) =>
+            new NotifyStage({ config, state, inventory, registry, logger: logger.child({ component: 'alert-notify' }) }),
+        },
+        { provide: NotificationDispatcher, inject: [NotifyStage], useFactory: (s: NotifyStage) => s.dispatcher },
+        { provide: ALERTMANAGER_API, inject: [NotifyStage], useFactory: (s: NotifyStage) => s.api },
+        { provide: NOTIFY_ROUTE_TREE, inject: [NotifyStage], useFactory: (s: NotifyStage) => s.tree },
+        { provide: NOTIFICATION_FEED, inject: [NotifyStage], useFactory: (s: NotifyStage) => s.feed },
+        AlertNotifyConsumer,
+      ],
+      exports: [NotifyStage, NOTIFY_ROUTE_TREE, NOTIFICATION_FEED],
+    };
+  }
+}

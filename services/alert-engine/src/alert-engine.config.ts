@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { EVENT_FAMILIES } from '@sonde/events/event-kind';
+import { notifyConfigSchema } from './notify/notify.config';
 
 /**
  * The `alertEngine:` section of the config file. Evaluation keys are here; the notification
@@ -28,6 +29,8 @@ export const alertEngineConfigSchema = z.strictObject({
   checkpointKeyPrefix: z.string().min(1).default('sonde:alert-engine:'),
   maxBatchEvents: z.number().int().positive().default(5000),
   maxBatchWaitMs: z.number().int().positive().default(200),
+  /** The notification half: route, receivers, silences, maintenance windows (src/notify/notify.config.ts). */
+  notify: notifyConfigSchema.prefault({}),
 });
 
 export type AlertEngineConfig = z.infer<typeof alertEngineConfigSchema>;

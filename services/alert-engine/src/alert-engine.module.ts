@@ -7,6 +7,8 @@ import { alertEngineConfigSchema, type AlertEngineConfig } from './alert-engine.
 import { AlertEngineMetrics } from './alert-engine.metrics';
 import { ALERT_TRANSITION_SINK, GROUP_KEY_RESOLVER, type GroupKeyResolver } from './alert-transition-sink';
 import { BusTransitionSink } from './bus-transition-sink';
+import { NOTIFY_ROUTE_TREE, NotifyModule } from './notify/notify.module';
+import type { RouteTree } from './notify/route-tree';
 
 export const ALERT_ENGINE_CONFIG = 'ALERT_ENGINE_CONFIG';
 
@@ -20,7 +22,9 @@ export class AlertEngineModule {
   static forRoot(config: AlertEngineConfig = alertEngineConfigSchema.parse({})): DynamicModule {
     return {
       module: AlertEngineModule,
+      imports: [NotifyModule.forRoot(config.notify)],
       providers: [
+        { provide: GROUP_KEY_RESOLVER, inject: [NOTIFY_ROUTE_TREE], useFactory: (tree: RouteTree): GroupKeyResolver => tree },
         { provide: ALERT_ENGINE_CONFIG, useValue: config },
         { provide: AlertEngineMetrics, inject: [METRICS_REGISTRY], useFactory: (registry: Registry) => new AlertEngineMetrics(registry) },
         {
@@ -29,7 +33,7 @@ export class AlertEngineModule {
           useFactory: (bus: EventBus, groupKeys?: GroupKeyResolver) => new BusTransitionSink(bus, groupKeys),
         },
       ],
-      exports: [ALERT_TRANSITION_SINK, AlertEngineMetrics, ALERT_ENGINE_CONFIG],
+      exports: [ALERT_TRANSITION_SINK, AlertEngineMetrics, ALERT_ENGINE_CONFIG, NotifyModule],
     };
   }
 }

@@ -7,6 +7,7 @@ import { StoreModule } from '@sonde/store/store.module';
 import { METRICS_REGISTRY, TelemetryModule } from '@sonde/telemetry/telemetry.module';
 import type { DestinationStream } from 'pino';
 import type { Registry } from 'prom-client';
+import { ClickHouseHttpModule } from './clickhouse-http/clickhouse-http.module';
 import { LocalApiController, STATUS_TRACKER } from './local-api.controller';
 import { STANDALONE_SERVICES } from './standalone-services';
 import type { UpConfig } from './up-config';
@@ -52,6 +53,7 @@ export class StandaloneModule {
         BusModule.forRoot(config.bus),
         StoreModule.forRoot(config.store),
         StateModule.forRoot(config.state),
+        ClickHouseHttpModule.forRoot(config.clickhouseHttp, config.store),
         ...services,
       ],
       controllers: [LocalApiController],

@@ -6,6 +6,7 @@ import { labConfigSchema } from '@sonde/lab/lab.config';
 import { stateConfigSchema } from '@sonde/state/state.config';
 import { storeConfigSchema } from '@sonde/store/store.config';
 import { telemetryConfigSchema } from '@sonde/telemetry/telemetry.config';
+import { clickhouseHttpConfigSchema } from './clickhouse-http/clickhouse-http.config';
 import { standaloneSections } from './standalone-services';
 
 function upSections() {
@@ -16,6 +17,7 @@ function upSections() {
     state: stateConfigSchema,
     telemetry: telemetryConfigSchema,
     lab: labConfigSchema,
+    clickhouseHttp: clickhouseHttpConfigSchema,
     ...services,
   };
 }

@@ -96,6 +96,7 @@ describe('sonde up (the built CLI, embedded adapters, lab devices)', () => {
         '  intervalMs: 5000',
         `syslogReceiver: { udp: { port: ${syslogPort} }, tcp: { port: ${syslogPort} } }`,
         `trapReceiver: { listen: [{ address: 127.0.0.1, port: ${trapPort} }] }`,
+        'clickhouseHttp: { port: 0 }',
       ].join('\n'),
     );
     child = spawn(process.execPath, [SONDE, 'up', '--plain', '--port', '0', '--data', dataDir, '--config', configFile], {
@@ -133,6 +134,11 @@ describe('sonde up (the built CLI, embedded adapters, lab devices)', () => {
     for (const table of TABLES) {
       await until(`a row in ${table}`, async () => (await count(dataDir, table, `device_id = 'smoke-1'`)) === 1);
     }
+    // the ClickHouse HTTP interface answers from the same store (clients: clickhouse-http.int-spec.ts)
+    const clickhouse = /clickhouse http (\S+)/.exec(out)?.[1];
+    expect(clickhouse).toBeDefined();
+    const chAnswer = await fetch(`${clickhouse}/?query=${encodeURIComponent("SELECT count() FROM alert_state WHERE device_id = 'smoke-1'")}`);
+    expect(await chAnswer.text()).toBe('1\n');
 
     // Lab traffic through every collector: polled metrics, traps and syslog from the lab's
     // devices, and ICMP probes of them when this process may open raw sockets.

@@ -12,6 +12,7 @@ import { LOGGER } from '@sonde/telemetry/telemetry.tokens';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import pino from 'pino';
 import type { Logger } from 'pino';
+import { ClickHouseHttpListener } from '../clickhouse-http/clickhouse-http.listener';
 import { removeInstanceFile, writeInstanceFile } from '../instance-file';
 import { STATUS_TRACKER } from '../local-api.controller';
 import { labOverlay } from '../lab-overlay';
@@ -99,6 +100,8 @@ export async function runUp(options: UpOptions): Promise<void> {
   const tracker = app.get<StatusTracker>(STATUS_TRACKER);
   tracker.notes.push('', `api ${url}  ·  logs ${logFile}  ·  data ${dataDir}`);
   if (lab) tracker.notes.push(`lab: ${lab.devices.length} simulated devices (${lab.devices.map((d) => d.id).slice(0, 4).join(', ')}${lab.devices.length > 4 ? ', …' : ''})`);
+  const clickhouseUrl = clickhouseHttpUrl(app);
+  if (clickhouseUrl) tracker.notes.push(`clickhouse http ${clickhouseUrl} (Grafana: ClickHouse data source, protocol HTTP, database ${config.store.database})`);
   if (icmpProblem) tracker.notes.push(`icmp-prober is off: ${icmpProblem}`);
   const tty = process.stdout.isTTY && !options.plain;
   if (!tty) {
@@ -134,6 +137,15 @@ export async function runUp(options: UpOptions): Promise<void> {
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
   if (durationMs !== undefined) setTimeout(() => void stop(`--duration ${options.duration}s`), durationMs).unref();
+}
+
+/** Where the ClickHouse HTTP interface listens, when it runs (clickhouseHttp.enabled, chDB store). */
+function clickhouseHttpUrl(app: NestExpressApplication): string | undefined {
+  try {
+    return app.get(ClickHouseHttpListener, { strict: false }).url;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Lab traffic goes to the receivers this `sonde up` runs, wherever the config put them. */

@@ -1,9 +1,10 @@
 import { gzipSync } from 'node:zlib';
-import { createClient } from '@clickhouse/client';
+import { ClickHouseLogLevel, createClient } from '@clickhouse/client';
 import { createEvent } from '@sonde/events/create-event';
 import type { SondeEvent } from '@sonde/events/sonde-event';
 import { createEventStore } from '@sonde/store/clickhouse/create-event-store';
 import type { ClickHouseEventStore } from '@sonde/store/clickhouse/clickhouse-event-store';
+import { MIGRATIONS } from '@sonde/store/schema/migrations';
 import { buildClickhouseGoProbe, runClickhouseGo, type ProbeQuery } from './clickhouse-go-probe';
 import { CHDB_PATH, startClickHouseHttp, type RunningInterface } from './chdb/clickhouse-http-harness';
 
@@ -118,7 +119,7 @@ describe('ClickHouse HTTP interface through clickhouse-go/v2 (Grafana plugin opt
 
 describe('ClickHouse HTTP interface through @clickhouse/client', () => {
   it('queries in JSON formats, with response and request compression, and reads the summary', async () => {
-    const client = createClient({ url: server.url, database: DB, compression: { response: true, request: true } });
+    const client = createClient({ url: server.url, database: DB, compression: { response: true, request: true }, log: { level: ClickHouseLogLevel.OFF } });
     try {
       const rows = await (await client.query({ query: 'SELECT device_id, count() AS n FROM snmp_trap GROUP BY device_id', format: 'JSONEachRow' })).json();
       expect(rows).toEqual([{ device_id: 'router-1', n: '3' }]);
@@ -178,7 +179,7 @@ describe('ClickHouse HTTP interface with credentials and writes', () => {
     const httpStore = createEventStore({ type: 'clickhouse', database: db, clickhouse: { url: writable.url }, retry: { retries: 0 } });
     try {
       const first = await httpStore.migrate();
-      expect(first.applied).toEqual(['1-event-tables', '2-metric-rollups', '3-ttl-by-received-at']);
+      expect(first.applied).toEqual(MIGRATIONS.map((m) => `${m.version}-${m.name}`));
       expect((await httpStore.migrate()).applied).toEqual([]);
       const batch = events.slice(0, 4);
       await httpStore.insert(batch, { dedupToken: 'http/0/0-3' });

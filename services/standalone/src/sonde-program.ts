@@ -56,6 +56,56 @@ export function sondeProgram(): Command {
       process.exitCode = await runStatus(opts);
     });
 
+  const urlOption = () => new Option('--url <url>', 'a deployed alert-engine (any replica), instead of the running `sonde up`');
+  program
+    .command('alerts')
+    .description('list firing alerts (Alertmanager API of the running `sonde up` or --url)')
+    .addOption(dataOption())
+    .addOption(urlOption())
+    .option('--state <state>', 'active or suppressed (silenced, inhibited, in maintenance)')
+    .option('--device <id>', 'only this device')
+    .option('--site <site>', 'only this site')
+    .option('--json', 'print JSON lines')
+    .action(async (opts) => {
+      const { runAlerts } = await import('./commands/alerts-command.js');
+      process.exitCode = await runAlerts(opts);
+    });
+
+  const silence = program.command('silence').description('silences (Alertmanager semantics): add, list, expire');
+  silence
+    .command('add')
+    .description('silence alerts matching every matcher, e.g. sonde silence add device=r1 \'alertname=~"Link.*"\' --duration 2h --comment "fibre cut"')
+    .argument('<matchers...>', 'name=value, name!=value, name=~regex, name!~regex')
+    .requiredOption('--comment <text>', 'why (shown to everyone)')
+    .option('--duration <d>', 'how long, e.g. 30m, 2h, 1d', '1h')
+    .option('--author <name>', 'who (default: your user name)')
+    .addOption(dataOption())
+    .addOption(urlOption())
+    .action(async (matchers: string[], opts) => {
+      const { runSilenceAdd } = await import('./commands/silence-command.js');
+      process.exitCode = await runSilenceAdd(matchers, opts);
+    });
+  silence
+    .command('list')
+    .description('active and pending silences (--expired: the expired ones)')
+    .option('--expired', 'list expired silences instead')
+    .addOption(dataOption())
+    .addOption(urlOption())
+    .action(async (opts) => {
+      const { runSilenceList } = await import('./commands/silence-command.js');
+      process.exitCode = await runSilenceList(opts);
+    });
+  silence
+    .command('expire')
+    .description('end silences now')
+    .argument('<id...>')
+    .addOption(dataOption())
+    .addOption(urlOption())
+    .action(async (ids: string[], opts) => {
+      const { runSilenceExpire } = await import('./commands/silence-command.js');
+      process.exitCode = await runSilenceExpire(ids, opts);
+    });
+
   const mibsOption = () => new Option('--mibs <dir...>', 'extra vendor MIB folders, compiled with the shipped modules');
   const mib = program.command('mib').description('the OID dictionary: translate and search MIB objects');
   mib

@@ -36,6 +36,11 @@ const coreDeviceShape = {
   /** Defaults to the top-level `site`. */
   site: z.string().min(1).optional(),
   tags: z.array(z.string().min(1)).default([]),
+  /**
+   * Ids of the devices this one is reached through (uplink router, firewall), at any site: while
+   * a parent is down, the alert engine mutes this device's alerts (topology inhibition).
+   */
+  parents: z.array(z.string().regex(DEVICE_ID, { error: 'expected a device id' })).default([]),
   snmp: deviceSnmpSchema.optional(),
 };
 

@@ -21,8 +21,12 @@ export const alertEngineConfigSchema = z.strictObject({
   rules: z.array(z.unknown()).default([]),
   /** YAML files of rules (`rules:` list, optional `inhibitRules:`); watched and reloaded on change. */
   ruleFiles: z.array(z.string().min(1)).default([]),
-  /** Alertmanager-style inhibit rules (validated like rules). */
-  inhibitRules: z.array(z.unknown()).default([]),
+  /** Alertmanager-style inhibit rules (validated like rules): source_matchers, target_matchers, equal. */
+  inhibit_rules: z.array(z.unknown()).default([]),
+  /** CEL implementation of `condition:` and `expr:` (README "CEL": measured in bench/alerts). */
+  cel: z.enum(['cel-js', 'bufbuild']).default('cel-js'),
+  /** Reload the rule files when they change on disk (besides SIGHUP, POST /api/rules/reload, `sonde rules reload`). */
+  watchRuleFiles: z.boolean().default(true),
   /** How often timers run (for:, keep_firing_for:, absence, collector silence) besides event time. */
   tickIntervalMs: z.number().int().min(100).default(5000),
   /** StateStore key prefix of the per-device checkpoints (written before a batch is acknowledged). */

@@ -1,0 +1,559 @@
+import { createEvent } from '@sonde/events/create-event';
+import type { EventKind } from '@sonde/events/event-kind';
+import type { AlertTransition } from '@sonde/events/payloads/alert-state';
+import type { DeviceRef, SondeEvent } from '@sonde/events/sonde-event';
+import type { AlertStateEvent } from './alert-transition-sink';
+import type { CompiledRule, Observation } from './compiled-rule';
+import type { AlertSeries, DeviceAlertState, SeriesKind } from './device-alert-state';
+import { fingerprint } from './fingerprint';
+import { FLAP_HISTORY, nextFlapping, percentStateChange } from './flap-detector';
+import { matchesAll } from './notify/matcher';
+import type { RuleSet } from './rule-set';
+
+/** A firing alert that mutes others (topology or inhibit_rules); shared between replicas. */
+export interface Inhibitor {
+  fingerprint: string;
+  device: string;
+  ruleId: string;
+  labels: Record<string, string>;
+  /** Topology: kinds muted on the same device (`all`), and whether children are muted. */
+  sameDevice?: 'all' | readonly EventKind[];
+  children?: boolean;
+}
+
+export interface EvaluatorOptions {
+  /** Identity written into every transition (`collector` of the alert.state events). */
+  collector: string;
+  /** Inventory tags of a device (`match: { tags: … }`). */
+  tagsOf(deviceId: string): readonly string[];
+  /** Direct parents of a device (`devices[].parents`). */
+  parentsOf(deviceId: string): readonly string[];
+  /** A rule threw at run time: count and rate-limit-log; the engine goes on. */
+  onRuleError(rule: CompiledRule, device: string, err: unknown): void;
+  /** When this evaluator started: the baseline of absence for a device heard once. */
+  startedAt: number;
+}
+
+interface QueuedTransition {
+  state: DeviceAlertState;
+  series: AlertSeries;
+  rule: CompiledRule;
+  transition: AlertTransition;
+  now: number;
+  seq: number;
+  lifecycle: 'pending' | 'firing' | 'resolved';
+  since: number;
+  startsAt: number;
+  value: number | undefined;
+  flapping: boolean;
+  inhibitedBy: string[];
+}
+
+const DEFAULT_FLAP = { enabled: true, low: 20, high: 30 };
+const LIFECYCLE: ReadonlySet<AlertTransition> = new Set(['pending', 'firing', 'resolved', 'cancelled']);
+
+/**
+ * The evaluation half (issue 9 items 1–6): events in, alert transitions out. Pure and
+ * synchronous — no clock of its own (event time, and `tick(now)` for timers), no I/O: the
+ * consumer loads and saves device states and publishes the transitions. One instance owns the
+ * devices of the partitions its consumer was given.
+ */
+export class AlertEvaluator {
+  private rules: RuleSet;
+  private readonly devices = new Map<string, DeviceAlertState>();
+  /** Site or site/collector → last event time (collector silence). */
+  private readonly collectors = new Map<string, { site: string; lastSeen: number }>();
+  private readonly dirty = new Set<string>();
+  private remoteInhibitors: readonly Inhibitor[] = [];
+  private inhibitorsChanged = true;
+  private lastInhibitorKey = '';
+  private readonly touched = new Set<AlertSeries>();
+  /** Transitions of this call, built at flush so a series born muted carries its inhibitedBy. */
+  private queued: QueuedTransition[] = [];
+  private readonly bornThisCall = new Set<AlertSeries>();
+
+  constructor(
+    rules: RuleSet,
+    private readonly options: EvaluatorOptions,
+  ) {
+    this.rules = rules;
+  }
+
+  get ruleSet(): RuleSet {
+    return this.rules;
+  }
+
+  /** Replaces the rules (reload). Firing series of rules that are gone resolve; their state goes. */
+  setRules(rules: RuleSet, now: number): AlertStateEvent[] {
+    this.rules = rules;
+    for (const state of this.devices.values()) {
+      for (const [fp, s] of Object.entries(state.series)) {
+        if (rules.byId.has(s.ruleId)) continue;
+        if (s.state === 'firing') {
+          const rule = this.lookupRemoved(s);
+          s.state = 'inactive';
+          this.emit(state, s, rule, 'resolved', now);
+        }
+        delete state.series[fp];
+        this.dirty.add(state.device.id);
+      }
+    }
+    this.inhibitorsChanged = true;
+    return this.flush();
+  }
+
+  /** Takes over a device from a checkpoint (partition assigned, restart). Memory wins only if newer. */
+  restore(state: DeviceAlertState): void {
+    const current = this.devices.get(state.device.id);
+    if (current && current.rev >= state.rev) return;
+    this.devices.set(state.device.id, state);
+    this.inhibitorsChanged = true;
+  }
+
+  has(deviceId: string): boolean {
+    return this.devices.has(deviceId);
+  }
+
+  deviceState(deviceId: string): DeviceAlertState | undefined {
+    return this.devices.get(deviceId);
+  }
+
+  /** Devices changed since the last call, with their revision bumped: what to checkpoint. */
+  takeDirty(): DeviceAlertState[] {
+    const out: DeviceAlertState[] = [];
+    for (const id of this.dirty) {
+      const state = this.devices.get(id);
+      if (!state) continue;
+      state.rev++;
+      out.push(state);
+    }
+    this.dirty.clear();
+    return out;
+  }
+
+  /** Series currently pending or firing (status, metrics). */
+  activeCounts(): { pending: number; firing: number; series: number } {
+    let pending = 0;
+    let firing = 0;
+    let series = 0;
+    for (const d of this.devices.values()) {
+      for (const s of Object.values(d.series)) {
+        series++;
+        if (s.state === 'pending') pending++;
+        else if (s.state === 'firing') firing++;
+      }
+    }
+    return { pending, firing, series };
+  }
+
+  /** Runs every event through the rules of its kind; returns the transitions, in order. */
+  evaluate(events: readonly SondeEvent[]): AlertStateEvent[] {
+    for (const event of events) {
+      if (event.kind === 'alert.state') continue;
+      const state = this.stateOf(event);
+      state.lastSeen[event.kind] = event.ts;
+      this.dirty.add(state.device.id);
+      this.seeCollector(event);
+      const rules = this.rules.byKind.get(event.kind);
+      if (!rules || rules.length === 0) continue;
+      const tags = this.options.tagsOf(event.device.id);
+      for (const rule of rules) this.runRule(rule, event, state, tags);
+    }
+    this.applyInhibition(events.length > 0 ? (events[events.length - 1] as SondeEvent).ts : 0);
+    return this.flush();
+  }
+
+  /** Timers at `now`: for:, keep_firing_for:, event expiry, windows, absence, collector silence. */
+  tick(now: number): AlertStateEvent[] {
+    for (const state of this.devices.values()) {
+      for (const s of Object.values(state.series)) {
+        const rule = this.rules.byId.get(s.ruleId);
+        if (!rule) continue;
+        this.tickSeries(state, s, rule, now);
+      }
+      if (!state.device.id.startsWith('collector:')) for (const rule of this.rules.absence) this.tickAbsence(state, rule, now);
+    }
+    for (const rule of this.rules.silence) this.tickSilence(rule, now);
+    this.applyInhibition(now);
+    return this.flush();
+  }
+
+  /** Firing alerts of this evaluator that mute others: the consumer shares them with the other replicas. */
+  localInhibitors(): Inhibitor[] {
+    const out: Inhibitor[] = [];
+    for (const state of this.devices.values()) {
+      for (const s of Object.values(state.series)) {
+        if (s.state !== 'firing') continue;
+        const rule = this.rules.byId.get(s.ruleId);
+        if (!rule) continue;
+        const topology = rule.config.inhibits;
+        const explicit = this.rules.inhibitRules.some((ir) => matchesAll(ir.source, s.labels));
+        if (!topology && !explicit) continue;
+        out.push({
+          fingerprint: s.fingerprint,
+          device: state.device.id,
+          ruleId: s.ruleId,
+          labels: s.labels,
+          ...(topology ? { sameDevice: topology.sameDevice, children: topology.children } : {}),
+        });
+      }
+    }
+    return out;
+  }
+
+  /** Inhibitors from the other replicas (the consumer reads them from the StateStore). */
+  setRemoteInhibitors(inhibitors: readonly Inhibitor[]): void {
+    this.remoteInhibitors = inhibitors;
+    this.inhibitorsChanged = true;
+  }
+
+  private stateOf(event: SondeEvent): DeviceAlertState {
+    let state = this.devices.get(event.device.id);
+    if (!state) {
+      state = { device: event.device, site: event.site, firstSeen: event.ts, lastSeen: {}, series: {}, rev: 0 };
+      this.devices.set(event.device.id, state);
+    } else if (event.device.name && state.device.name !== event.device.name) {
+      state.device = event.device;
+    }
+    return state;
+  }
+
+  private seeCollector(event: SondeEvent): void {
+    for (const key of [event.site, `${event.site}/${event.collector}`]) {
+      const c = this.collectors.get(key);
+      if (c) c.lastSeen = Math.max(c.lastSeen, event.ts);
+      else this.collectors.set(key, { site: event.site, lastSeen: event.ts });
+    }
+  }
+
+  private runRule(rule: CompiledRule, event: SondeEvent, state: DeviceAlertState, tags: readonly string[]): void {
+    const observe = rule.behaviour.observe;
+    if (!observe) return;
+    try {
+      if (!rule.selects(event, tags)) return;
+      observe(event, (o) => this.observe(state, rule, o, event.ts, event.kind));
+    } catch (err) {
+      this.options.onRuleError(rule, event.device.id, err);
+    }
+  }
+
+  private seriesFor(state: DeviceAlertState, rule: CompiledRule, extra: Record<string, string>, kind: SeriesKind): AlertSeries {
+    const labels: Record<string, string> = {
+      ...rule.config.labels,
+      ...extra,
+      alertname: rule.name,
+      rule: rule.id,
+      device: state.device.id,
+      site: state.site,
+      severity: rule.severity,
+    };
+    const fp = fingerprint(labels);
+    let s = state.series[fp];
+    if (!s) {
+      s = { fingerprint: fp, ruleId: rule.id, labels, kind, state: 'inactive', active: false, startsAt: 0, since: 0, lastActiveAt: 0, streak: 0, seq: 0, history: [], flapping: false, inhibitedBy: [], hits: [] };
+      state.series[fp] = s;
+    }
+    return s;
+  }
+
+  private observe(state: DeviceAlertState, rule: CompiledRule, o: Observation, now: number, kind: SeriesKind): void {
+    const s = this.seriesFor(state, rule, o.labels, kind);
+    const b = rule.behaviour;
+    let active = o.active;
+    let value = o.value;
+    if (b.streak !== undefined) {
+      s.streak = active ? s.streak + 1 : 0;
+      active = s.streak >= b.streak;
+      value = s.streak;
+    }
+    if (b.window) {
+      s.hits.push(now);
+      const from = now - b.window.windowMs;
+      while (s.hits.length > 0 && (s.hits[0] as number) <= from) s.hits.shift();
+      active = s.hits.length > b.window.count;
+      value = s.hits.length;
+    }
+    if (value !== undefined) s.value = value;
+    this.touched.add(s);
+    if (b.flappable) this.recordFlap(state, s, rule, active, now);
+    this.apply(state, s, rule, active, now);
+  }
+
+  private recordFlap(state: DeviceAlertState, s: AlertSeries, rule: CompiledRule, active: boolean, now: number): void {
+    const flap = rule.config.flap ?? DEFAULT_FLAP;
+    s.history.push(active ? 1 : 0);
+    if (s.history.length > FLAP_HISTORY) s.history.shift();
+    if (!flap.enabled) return;
+    const flapping = nextFlapping(s.flapping, percentStateChange(s.history), flap.low, flap.high);
+    if (flapping === s.flapping) return;
+    s.flapping = flapping;
+    this.emit(state, s, rule, flapping ? 'flapping-start' : 'flapping-stop', now);
+  }
+
+  /** The lifecycle (issue 9 item 4): inactive → pending → firing → resolved, with for / keep_firing_for. */
+  private apply(state: DeviceAlertState, s: AlertSeries, rule: CompiledRule, active: boolean, now: number, forMs = rule.forMs): void {
+    s.active = active;
+    if (active) s.lastActiveAt = now;
+    switch (s.state) {
+      case 'inactive':
+        if (!active) return;
+        s.startsAt = now;
+        s.since = now;
+        if (forMs <= 0) this.transition(state, s, rule, 'firing', now);
+        else this.transition(state, s, rule, 'pending', now);
+        return;
+      case 'pending':
+        if (active) {
+          if (now - s.startsAt >= forMs) this.transition(state, s, rule, 'firing', now);
+        } else if (rule.behaviour.resolveAfterMs === undefined) {
+          this.transition(state, s, rule, 'cancelled', now);
+        }
+        return;
+      case 'firing':
+        if (active || rule.behaviour.resolveAfterMs !== undefined) return;
+        if (now - s.lastActiveAt >= rule.keepFiringForMs) this.transition(state, s, rule, 'resolved', now);
+    }
+  }
+
+  private transition(state: DeviceAlertState, s: AlertSeries, rule: CompiledRule, t: 'pending' | 'firing' | 'resolved' | 'cancelled', now: number): void {
+    s.state = t === 'pending' ? 'pending' : t === 'firing' ? 'firing' : 'inactive';
+    s.since = now;
+    if (t === 'resolved' || t === 'cancelled') s.inhibitedBy = [];
+    this.dirty.add(state.device.id);
+    this.touched.add(s);
+    this.emit(state, s, rule, t, now);
+    if (s.state === 'inactive' && !s.flapping && s.hits.length === 0 && percentStateChange(s.history) === 0) delete state.series[s.fingerprint];
+  }
+
+  private tickSeries(state: DeviceAlertState, s: AlertSeries, rule: CompiledRule, now: number): void {
+    const b = rule.behaviour;
+    if (b.window && s.hits.length > 0) {
+      const from = now - b.window.windowMs;
+      const before = s.hits.length;
+      while (s.hits.length > 0 && (s.hits[0] as number) <= from) s.hits.shift();
+      if (s.hits.length !== before) {
+        s.value = s.hits.length;
+        this.apply(state, s, rule, s.hits.length > b.window.count, now);
+      }
+      if (s.state === 'inactive' && s.hits.length === 0) delete state.series[s.fingerprint];
+      return;
+    }
+    if (b.resolveAfterMs !== undefined) {
+      const expired = now - s.lastActiveAt >= b.resolveAfterMs;
+      if (s.state === 'pending') {
+        if (expired) this.transition(state, s, rule, 'cancelled', now);
+        else if (now - s.startsAt >= rule.forMs) this.transition(state, s, rule, 'firing', now);
+      } else if (s.state === 'firing' && now - s.lastActiveAt >= b.resolveAfterMs + rule.keepFiringForMs) {
+        s.active = false;
+        this.transition(state, s, rule, 'resolved', now);
+      }
+      return;
+    }
+    if (s.state === 'pending' && s.active && now - s.startsAt >= rule.forMs) this.transition(state, s, rule, 'firing', now);
+    else if (s.state === 'firing' && !s.active && now - s.lastActiveAt >= rule.keepFiringForMs) this.transition(state, s, rule, 'resolved', now);
+  }
+
+  /** `type: absence`: the device was heard (any kind), but not this kind for `for`. */
+  private tickAbsence(state: DeviceAlertState, rule: CompiledRule, now: number): void {
+    if (rule.config.type !== 'absence') return;
+    const kind = rule.config.kind;
+    const probe = { kind, device: state.device, site: state.site, collector: '', payload: {}, ts: now } as unknown as SondeEvent;
+    try {
+      if (!rule.selects(probe, this.options.tagsOf(state.device.id))) return;
+    } catch (err) {
+      this.options.onRuleError(rule, state.device.id, err);
+      return;
+    }
+    const last = state.lastSeen[kind] ?? Math.max(state.firstSeen, this.options.startedAt);
+    const silentMs = now - last;
+    const s = this.seriesFor(state, rule, {}, kind);
+    s.value = Math.round(silentMs / 1000);
+    if (s.state === 'inactive' && silentMs < rule.forMs) {
+      delete state.series[s.fingerprint];
+      return;
+    }
+    this.apply(state, s, rule, silentMs >= rule.forMs, now, 0);
+  }
+
+  /** `type: silence`: no event at all from a site / a collector for `for`. */
+  private tickSilence(rule: CompiledRule, now: number): void {
+    if (rule.config.type !== 'silence') return;
+    const scope = rule.config.scope;
+    for (const [key, c] of this.collectors) {
+      if (key.includes('/') !== (scope === 'collector')) continue;
+      const id = `collector:${key}`;
+      let state = this.devices.get(id);
+      if (!state) {
+        state = { device: { id, name: key, address: '' }, site: c.site, firstSeen: now, lastSeen: {}, series: {}, rev: 0 };
+        this.devices.set(id, state);
+      }
+      const silentMs = now - c.lastSeen;
+      const extra: Record<string, string> = scope === 'collector' ? { collector: key.slice(key.indexOf('/') + 1) } : {};
+      const s = this.seriesFor(state, rule, extra, 'none');
+      s.value = Math.round(silentMs / 1000);
+      if (s.state === 'inactive' && silentMs < rule.forMs) {
+        delete state.series[s.fingerprint];
+        continue;
+      }
+      this.apply(state, s, rule, silentMs >= rule.forMs, now, 0);
+      this.dirty.add(id);
+    }
+  }
+
+  /**
+   * Topology and explicit inhibition (issue 9 item 6). A muted alert is still an alert: it keeps
+   * its lifecycle and carries `inhibitedBy`; a firing one emits `inhibited` / `uninhibited`.
+   * Everything is recomputed only when the set of inhibitors changed; otherwise only the series
+   * this batch touched are.
+   */
+  private applyInhibition(now: number): void {
+    const local = this.localInhibitors();
+    const all = [...local, ...this.remoteInhibitors.filter((r) => !local.some((l) => l.fingerprint === r.fingerprint))];
+    const key = all.map((i) => i.fingerprint).sort().join(',');
+    if (key !== this.lastInhibitorKey) {
+      this.lastInhibitorKey = key;
+      this.inhibitorsChanged = true;
+    }
+    const byDevice = new Map<string, Inhibitor[]>();
+    for (const i of all) {
+      const list = byDevice.get(i.device);
+      if (list) list.push(i);
+      else byDevice.set(i.device, [i]);
+    }
+    const visit = (state: DeviceAlertState, s: AlertSeries) => {
+      if (s.state === 'inactive') return;
+      const muted = new Set<string>();
+      for (const i of byDevice.get(state.device.id) ?? []) {
+        if (!i.sameDevice || i.fingerprint === s.fingerprint || i.ruleId === s.ruleId) continue;
+        if (i.sameDevice === 'all' || (s.kind !== 'none' && i.sameDevice.includes(s.kind))) muted.add(i.fingerprint);
+      }
+      for (const ancestor of this.ancestorsOf(state.device.id)) {
+        for (const i of byDevice.get(ancestor) ?? []) if (i.children) muted.add(i.fingerprint);
+      }
+      for (const ir of this.rules.inhibitRules) {
+        if (!matchesAll(ir.target, s.labels)) continue;
+        for (const i of all) {
+          if (i.fingerprint === s.fingerprint || !matchesAll(ir.source, i.labels)) continue;
+          if (ir.equal.every((l) => (i.labels[l] ?? '') === (s.labels[l] ?? ''))) muted.add(i.fingerprint);
+        }
+      }
+      const next = [...muted].sort();
+      if (next.join(',') === s.inhibitedBy.join(',')) return;
+      const was = s.inhibitedBy.length > 0;
+      s.inhibitedBy = next;
+      this.dirty.add(state.device.id);
+      // a series that went pending/firing in this call is born muted: its transition carries inhibitedBy
+      if (this.bornThisCall.has(s)) return;
+      const rule = this.rules.byId.get(s.ruleId);
+      if (rule && s.state === 'firing' && was !== next.length > 0) this.emit(state, s, rule, next.length > 0 ? 'inhibited' : 'uninhibited', now);
+    };
+    if (this.inhibitorsChanged) {
+      for (const state of this.devices.values()) for (const s of Object.values(state.series)) visit(state, s);
+      this.inhibitorsChanged = false;
+    } else {
+      for (const s of this.touched) {
+        const state = this.devices.get(s.labels.device ?? '');
+        if (state) visit(state, s);
+      }
+    }
+    this.touched.clear();
+  }
+
+  private ancestorsOf(deviceId: string): string[] {
+    const out: string[] = [];
+    const seen = new Set([deviceId]);
+    const queue = [...this.options.parentsOf(deviceId)];
+    while (queue.length > 0) {
+      const p = queue.shift() as string;
+      if (seen.has(p)) continue;
+      seen.add(p);
+      out.push(p);
+      queue.push(...this.options.parentsOf(p));
+    }
+    return out;
+  }
+
+  private lookupRemoved(s: AlertSeries): CompiledRule {
+    return {
+      id: s.ruleId,
+      name: s.labels.alertname ?? s.ruleId,
+      severity: (s.labels.severity as CompiledRule['severity']) ?? 'warning',
+      config: { type: 'silence', id: s.ruleId, severity: 'warning', labels: {}, annotations: {}, match: {}, for: 0, keep_firing_for: 0, scope: 'site' },
+      origin: 'removed on reload',
+      behaviour: { kinds: [], flappable: false },
+      selects: () => false,
+      annotations: () => ({ summary: `${s.labels.alertname ?? s.ruleId}: rule removed on reload` }),
+      forMs: 0,
+      keepFiringForMs: 0,
+    };
+  }
+
+  private emit(state: DeviceAlertState, s: AlertSeries, rule: CompiledRule, transition: AlertTransition, now: number): void {
+    // a flapping series keeps its lifecycle but says so once (flapping-start/stop), not per change
+    if (s.flapping && LIFECYCLE.has(transition)) return;
+    s.seq++;
+    this.dirty.add(state.device.id);
+    if (transition === 'pending' || transition === 'firing') this.bornThisCall.add(s);
+    this.queued.push({
+      state,
+      series: s,
+      rule,
+      transition,
+      now,
+      seq: s.seq,
+      lifecycle: s.state === 'inactive' ? 'resolved' : s.state,
+      since: s.since,
+      startsAt: s.startsAt,
+      value: s.value,
+      flapping: s.flapping,
+      inhibitedBy: s.inhibitedBy,
+    });
+  }
+
+  private build(q: QueuedTransition): AlertStateEvent {
+    const { state, series: s, rule } = q;
+    const device: DeviceRef = state.device;
+    const annotations = rule.annotations({
+      labels: s.labels,
+      device: device.id,
+      deviceName: device.name ?? device.id,
+      site: state.site,
+      rule: rule.name,
+      value: q.value,
+      threshold: rule.behaviour.threshold,
+    });
+    const born = q.transition === 'pending' || q.transition === 'firing';
+    return createEvent(
+      'alert.state',
+      { site: state.site, collector: this.options.collector },
+      device,
+      {
+        ruleId: rule.id,
+        ruleName: rule.name,
+        state: q.lifecycle,
+        severity: rule.severity,
+        fingerprint: s.fingerprint,
+        since: q.since,
+        summary: annotations.summary ?? `${rule.name} on ${device.name ?? device.id}`,
+        labels: s.labels,
+        annotations,
+        startsAt: q.startsAt,
+        ...(q.lifecycle === 'resolved' ? { endsAt: q.now } : {}),
+        inhibitedBy: born && s.state !== 'inactive' ? s.inhibitedBy : q.inhibitedBy,
+        flapping: q.flapping,
+        transition: q.transition,
+        transitionId: `${s.fingerprint}:${q.seq}`,
+        ...(q.value !== undefined ? { value: q.value } : {}),
+        ...(rule.behaviour.threshold !== undefined ? { threshold: rule.behaviour.threshold } : {}),
+      },
+      q.now,
+    );
+  }
+
+  private flush(): AlertStateEvent[] {
+    const out = this.queued.map((q) => this.build(q));
+    this.queued = [];
+    this.bornThisCall.clear();
+    return out;
+  }
+}

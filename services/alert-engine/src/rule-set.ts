@@ -1,0 +1,35 @@
+import type { EventKind } from '@sonde/events/event-kind';
+import type { CompiledRule } from './compiled-rule';
+import type { CompiledInhibitRule } from './rule-compiler';
+
+/** The loaded rules, indexed for the hot path: by event kind, by id; timer rules apart. */
+export interface RuleSet {
+  rules: readonly CompiledRule[];
+  byId: ReadonlyMap<string, CompiledRule>;
+  byKind: ReadonlyMap<EventKind, readonly CompiledRule[]>;
+  absence: readonly CompiledRule[];
+  silence: readonly CompiledRule[];
+  inhibitRules: readonly CompiledInhibitRule[];
+  /** Where the rules came from (for the reload answer and the log). */
+  sources: readonly string[];
+}
+
+export function indexRules(rules: readonly CompiledRule[], inhibitRules: readonly CompiledInhibitRule[], sources: readonly string[]): RuleSet {
+  const byKind = new Map<EventKind, CompiledRule[]>();
+  for (const rule of rules) {
+    for (const kind of rule.behaviour.kinds) {
+      const list = byKind.get(kind);
+      if (list) list.push(rule);
+      else byKind.set(kind, [rule]);
+    }
+  }
+  return {
+    rules,
+    byId: new Map(rules.map((r) => [r.id, r])),
+    byKind,
+    absence: rules.filter((r) => r.config.type === 'absence'),
+    silence: rules.filter((r) => r.config.type === 'silence'),
+    inhibitRules,
+    sources,
+  };
+}

@@ -1,0 +1,56 @@
+import type { RuleBehaviourFactory } from '../compiled-rule';
+import { sampleRows, seriesLabels } from './sample-rows';
+
+/** IF-MIB ifOperStatus/ifAdminStatus values (RFC 2863 §6): up(1), down(2), lowerLayerDown(7). */
+const IF_UP = 1;
+const OPER_DOWN = new Set([2, 7]);
+
+/**
+ * `type: state`: the states collectors report —
+ * `icmp-unreachable`: icmp.probe reachability down (the prober's own transition logic);
+ * `interface-down`: ifOperStatus down while ifAdminStatus is up, per interface row;
+ * `poll-failing`: `snmp_poll_reachable` 0 for `cycles` consecutive polls (the count is the value).
+ */
+export const stateRule: RuleBehaviourFactory<'state'> = (rule) => {
+  switch (rule.state) {
+    case 'icmp-unreachable':
+      return {
+        kinds: ['icmp.probe'],
+        flappable: true,
+        observe(event, out) {
+          if (event.kind !== 'icmp.probe' || event.payload.reachability === 'unknown') return;
+          out({ labels: {}, active: event.payload.reachability === 'down', value: event.payload.lossPct });
+        },
+      };
+    case 'interface-down':
+      return {
+        kinds: ['snmp.metric'],
+        metrics: ['ifOperStatus'],
+        flappable: true,
+        observe(event, out) {
+          if (event.kind !== 'snmp.metric') return;
+          for (const row of sampleRows(event.payload.samples)) {
+            const oper = row.values.ifOperStatus;
+            const admin = row.values.ifAdminStatus;
+            if (oper === undefined || admin === undefined) continue;
+            out({ labels: seriesLabels(row.labels, rule.by ?? ['ifIndex', 'ifName']), active: admin === IF_UP && OPER_DOWN.has(oper), value: oper });
+          }
+        },
+      };
+    case 'poll-failing':
+      return {
+        kinds: ['snmp.metric'],
+        metrics: ['snmp_poll_reachable'],
+        flappable: true,
+        threshold: rule.cycles,
+        // consecutive failed cycles are counted by the series (its streak); active once it reaches `cycles`
+        streak: rule.cycles,
+        observe(event, out) {
+          if (event.kind !== 'snmp.metric') return;
+          for (const s of event.payload.samples) {
+            if (s.name === 'snmp_poll_reachable') out({ labels: seriesLabels({}, rule.by ?? []), active: s.value === 0, value: s.value });
+          }
+        },
+      };
+  }
+};

@@ -1,0 +1,77 @@
+import { AlertRuleError } from '../alert-rule-error';
+import type { RuleBehaviourFactory } from '../compiled-rule';
+import { compileFieldMatcher } from '../field-matcher';
+import { COMPARE } from './compare';
+import { sampleRows, seriesLabels } from './sample-rows';
+
+/** icmp.probe fields a threshold can read (numbers of the payload). */
+const ICMP_FIELDS = new Set(['lossPct', 'rttMinMs', 'rttAvgMs', 'rttMaxMs', 'rttStddevMs', 'sent', 'received']);
+
+/**
+ * `type: threshold`: each matching sample (or row, with `expr`) is one observation of its series:
+ * active when `value <op> threshold`. Samples come from snmp.metric / rmon.sample; for icmp.probe
+ * the metric is a payload field (lossPct, rttAvgMs …).
+ */
+export const thresholdRule: RuleBehaviourFactory<'threshold'> = (rule, cel, path) => {
+  const compare = COMPARE[rule.op];
+  const threshold = rule.threshold;
+  if (!rule.metric && !rule.expr) throw new AlertRuleError(`${path}: a threshold rule needs \`metric\` or \`expr\``, { path });
+  const matchers = Object.entries(rule.sample).map(([name, m]) => [name, compileFieldMatcher(m, `${path}.sample.${name}`)] as const);
+  const labelsMatch = (labels: Record<string, string>) => matchers.every(([name, test]) => test(labels[name]));
+
+  if (rule.kind === 'icmp.probe') {
+    const field = rule.metric ?? '';
+    if (!ICMP_FIELDS.has(field)) throw new AlertRuleError(`${path}.metric: icmp.probe has no numeric field "${field}" (use ${[...ICMP_FIELDS].join(', ')})`, { path: `${path}.metric` });
+    return {
+      kinds: ['icmp.probe'],
+      flappable: true,
+      threshold,
+      observe(event, out) {
+        if (event.kind !== 'icmp.probe') return;
+        const v = (event.payload as unknown as Record<string, number | null>)[field];
+        if (typeof v !== 'number') return;
+        out({ labels: {}, active: compare(v, threshold), value: v });
+      },
+    };
+  }
+
+  if (rule.expr) {
+    const program = cel.compile(rule.expr, `${path}.expr`);
+    return {
+      kinds: [rule.kind],
+      flappable: true,
+      threshold,
+      observe(event, out) {
+        if (event.kind !== 'snmp.metric' && event.kind !== 'rmon.sample') return;
+        for (const row of sampleRows(event.payload.samples)) {
+          if (!labelsMatch(row.labels)) continue;
+          let v: unknown;
+          try {
+            v = program({ samples: row.values, labels: row.labels });
+          } catch {
+            // a row without the samples the expression reads (e.g. a loopback without ifHighSpeed) is not this rule's row
+            continue;
+          }
+          const n = typeof v === 'bigint' ? Number(v) : v;
+          if (typeof n !== 'number' || !Number.isFinite(n)) continue;
+          out({ labels: seriesLabels(row.labels, rule.by), active: compare(n, threshold), value: n });
+        }
+      },
+    };
+  }
+
+  const name = rule.value === 'rate' ? `${rule.metric}_rate` : (rule.metric as string);
+  return {
+    kinds: [rule.kind],
+    metrics: [name],
+    flappable: true,
+    threshold,
+    observe(event, out) {
+      if (event.kind !== 'snmp.metric' && event.kind !== 'rmon.sample') return;
+      for (const s of event.payload.samples) {
+        if (s.name !== name || !labelsMatch(s.labels)) continue;
+        out({ labels: seriesLabels(s.labels, rule.by), active: compare(s.value, threshold), value: s.value });
+      }
+    },
+  };
+};

@@ -90,7 +90,7 @@ const nUcast = (dir: 'in' | 'out'): MibObject['value'] => (d, i, now) => ({
       interfaceCounter(d, i, dir === 'in' ? 'inBroadcastPkts' : 'outBroadcastPkts', now),
   ),
 });
-const operStatus = (d: LabDevice, i: number): number => (d.spec.operDown.has(i) ? DOWN : UP);
+const operStatus = (d: LabDevice, i: number): number => (d.isOperDown(i) ? DOWN : UP);
 
 export const IF_NUMBER: MibObject = {
   name: 'ifNumber',

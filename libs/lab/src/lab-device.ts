@@ -36,6 +36,8 @@ export class LabDevice {
   private bootedAtMs: number;
   private boots = 1;
   private currentFaults: LabFaults = NO_FAULTS;
+  /** ifIndexes taken down at run time (lab outages), on top of `spec.operDown`. */
+  private readonly linksDown = new Set<number>();
 
   constructor(
     readonly spec: LabDeviceSpec,
@@ -50,6 +52,16 @@ export class LabDevice {
 
   setFaults(faults: LabFaults): void {
     this.currentFaults = faults;
+  }
+
+  /** Takes an interface's ifOperStatus down (or back up) at run time; its counters keep their curve. */
+  setLinkDown(ifIndex: number, down: boolean): void {
+    if (down) this.linksDown.add(ifIndex);
+    else this.linksDown.delete(ifIndex);
+  }
+
+  isOperDown(ifIndex: number): boolean {
+    return this.spec.operDown.has(ifIndex) || this.linksDown.has(ifIndex);
   }
 
   /** Reboot now: sysUpTime and counters start again from zero / the offset; snmpEngineBoots + 1. */

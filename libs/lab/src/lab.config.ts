@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DEVICE_PROFILE_NAMES } from './device-profile';
 import { labFaultsSchema } from './lab-faults';
+import { labOutagesSchema } from './lab-outages';
 import { SYSLOG_DIALECT_NAMES } from './syslog-lines';
 import { NOTIFICATION_NAMES } from './trap-catalog';
 import { DEFAULT_LAB_USERS, usmUserSchema } from './usm-user';
@@ -76,6 +77,8 @@ export const labConfigSchema = z.object({
   faults: z.record(z.string(), labFaultsSchema).default({}),
   traps: labTrapsConfigSchema.prefault({}),
   syslog: labSyslogConfigSchema.prefault({}),
+  /** A recurring outage (an interface, then a device) for the alert engine's demo (lab-outages.ts). */
+  outages: labOutagesSchema.prefault({}),
 });
 
 export type LabConfig = z.infer<typeof labConfigSchema>;

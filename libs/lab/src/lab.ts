@@ -4,6 +4,7 @@ import { LabDevice } from './lab-device';
 import { LabError } from './lab-error';
 import type { LabFaultsInput } from './lab-faults';
 import { LabMib } from './lab-mib';
+import { LabOutages } from './lab-outages';
 import { labAddresses } from './lab-network';
 import { LabTraffic } from './lab-traffic';
 import { labConfigSchema, type LabConfig, type LabConfigInput } from './lab.config';
@@ -42,6 +43,8 @@ export interface LabOptions {
  */
 export class Lab {
   private readonly byId: Map<string, LabAgent>;
+  /** The recurring demo outage, when `lab.outages.enabled`. */
+  outages: LabOutages | undefined;
 
   private constructor(
     readonly config: LabConfig,
@@ -141,7 +144,20 @@ export class Lab {
     );
     if (config.traps.enabled) traffic.startTraps(config.traps);
     if (config.syslog.enabled) traffic.startSyslog(config.syslog);
-    return new Lab(config, entries, agents, traffic);
+    const lab = new Lab(config, entries, agents, traffic);
+    if (config.outages.enabled && entries.length > 0) {
+      const device = config.outages.device ?? (entries[0] as LabInventoryDevice).id;
+      const interfaceDevice = config.outages.interfaceDevice ?? (entries[1] ?? entries[0] as LabInventoryDevice).id;
+      for (const [key, id] of [['device', device], ['interfaceDevice', interfaceDevice]] as const) {
+        if (!lab.byId.has(id)) {
+          await lab.close();
+          throw new LabError('config', `lab.outages.${key}: no such lab device "${id}"`, { path: `lab.outages.${key}`, device: id });
+        }
+      }
+      lab.outages = new LabOutages(config.outages, lab, device, interfaceDevice);
+      lab.outages.start();
+    }
+    return lab;
   }
 
   get agents(): readonly LabAgent[] {
@@ -158,6 +174,11 @@ export class Lab {
     this.agent(id).setFaults(faults);
   }
 
+  /** ifOperStatus of one interface down (true) or back up (lab outages, tests). */
+  setLinkDown(id: string, ifIndex: number, down: boolean): void {
+    this.agent(id).device.setLinkDown(ifIndex, down);
+  }
+
   restart(id: string): void {
     this.agent(id).restart();
   }
@@ -168,6 +189,7 @@ export class Lab {
   }
 
   async close(): Promise<void> {
+    this.outages?.stop();
     await this.traffic.close();
     await Promise.all(this.agentList.map((a) => a.close()));
   }

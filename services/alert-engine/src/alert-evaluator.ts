@@ -110,6 +110,15 @@ export class AlertEvaluator {
     this.inhibitorsChanged = true;
   }
 
+  /** Drops devices from memory (a batch whose state could not be saved is replayed from the checkpoint). */
+  forget(deviceIds: Iterable<string>): void {
+    for (const id of deviceIds) {
+      this.devices.delete(id);
+      this.dirty.delete(id);
+    }
+    this.inhibitorsChanged = true;
+  }
+
   has(deviceId: string): boolean {
     return this.devices.has(deviceId);
   }

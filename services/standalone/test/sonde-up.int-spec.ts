@@ -94,6 +94,8 @@ describe('sonde up (the built CLI, embedded adapters, lab devices)', () => {
         '  syslog: { perMinute: 240 }',
         'snmpPoller:',
         '  intervalMs: 5000',
+        // the one alert.state counted below is the published one (sonde-up-alerts.int-spec.ts covers the engine)
+        'alertEngine: { defaultRules: false }',
         `syslogReceiver: { udp: { port: ${syslogPort} }, tcp: { port: ${syslogPort} } }`,
         `trapReceiver: { listen: [{ address: 127.0.0.1, port: ${trapPort} }] }`,
         'clickhouseHttp: { port: 0 }',

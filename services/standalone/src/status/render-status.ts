@@ -7,7 +7,7 @@ export interface StatusView {
   rates: KindRate[];
   stored: number;
   drops: { what: string; count: number }[];
-  activeAlerts: { name: string; device: string; since: number }[];
+  activeAlerts: { name: string; device: string; since: number; muted?: boolean }[];
   /** Devices polled, by SNMP version and security level in use (from the poller's gauge). */
   snmpVersions: { version: string; securityLevel: string; devices: number }[];
   notes: string[];
@@ -51,7 +51,7 @@ export function renderStatus(view: StatusView): string {
   );
   lines.push(view.activeAlerts.length === 0 ? 'active alerts: none' : `active alerts: ${view.activeAlerts.length}`);
   for (const a of view.activeAlerts.slice(0, 10)) {
-    lines.push(`  ${a.name} on ${a.device} for ${formatDuration(view.now - a.since)}`);
+    lines.push(`  ${a.name} on ${a.device} for ${formatDuration(view.now - a.since)}${a.muted ? ' (muted: inhibited)' : ''}`);
   }
   for (const n of view.notes) lines.push(n);
   return lines.join('\n');

@@ -9,6 +9,7 @@ interface ActiveAlert {
   name: string;
   device: string;
   since: number;
+  muted: boolean;
 }
 
 /**
@@ -46,7 +47,7 @@ export class StatusTracker {
     this.rates.record(event.kind);
     if (event.kind === 'alert.state') {
       const p = event.payload;
-      if (p.state === 'firing') this.alerts.set(p.fingerprint, { name: p.ruleName, device: event.device.name ?? event.device.id, since: p.since });
+      if (p.state === 'firing') this.alerts.set(p.fingerprint, { name: p.ruleName, device: event.device.name ?? event.device.id, since: p.since, muted: p.inhibitedBy.length > 0 });
       else if (p.state === 'resolved') this.alerts.delete(p.fingerprint);
     }
   }

@@ -1,6 +1,15 @@
 import { Command, Option } from 'commander';
 
 /**
+ * net-snmp's `-On` (numeric OIDs) as `sonde walk` takes it: commander's short options are one
+ * letter, so `-On` is read as `--numeric` before parsing.
+ */
+export function normalizeArgv(argv: readonly string[]): string[] {
+  const walk = argv.indexOf('walk');
+  return argv.map((a, i) => (walk >= 0 && i > walk && a === '-On' ? '--numeric' : a));
+}
+
+/**
  * The `sonde` command line. Each action loads its implementation lazily so `sonde --help`
  * and `sonde validate` start fast and do not load Nest or chDB.
  */
@@ -12,6 +21,9 @@ export function sondeProgram(): Command {
 
   const configOption = () => new Option('-c, --config <file>', 'config file (YAML); default: none, or $SONDE_CONFIG');
   const dataOption = () => new Option('-d, --data <dir>', 'data folder of the embedded store').default('.sonde-data');
+  // query/status: no default, so "not given" can mean "the running `sonde up`, wherever its folder"
+  const findDataOption = () =>
+    new Option('-d, --data <dir>', 'data folder of the `sonde up` to read (default: the running one, whatever its folder and port; else ./.sonde-data)');
 
   program
     .command('up')
@@ -39,8 +51,8 @@ export function sondeProgram(): Command {
   program
     .command('query')
     .description('run SQL against the store and print a table (uses a running `sonde up` if there is one)')
-    .argument('<sql>', 'a ClickHouse SELECT, e.g. "SELECT kind, count() FROM events GROUP BY kind"')
-    .addOption(dataOption())
+    .argument('<sql>', 'a ClickHouse SELECT, e.g. "SELECT device_name, count() FROM syslog_message GROUP BY ALL"')
+    .addOption(findDataOption())
     .option('--json', 'print JSON lines instead of a table')
     .action(async (sql: string, opts) => {
       const { runQuery } = await import('./commands/query-command.js');
@@ -50,7 +62,7 @@ export function sondeProgram(): Command {
   program
     .command('status')
     .description('print the status of a running `sonde up` (events, drops, SNMP versions in use)')
-    .addOption(dataOption())
+    .addOption(findDataOption())
     .action(async (opts) => {
       const { runStatus } = await import('./commands/status-command.js');
       process.exitCode = await runStatus(opts);
@@ -135,6 +147,7 @@ export function sondeProgram(): Command {
     .addOption(configOption())
     .option('--community <community>', 'v2c community for an address outside the config (default public)')
     .option('--port <port>', 'UDP port of the agent (default: the device\'s, else 161)')
+    .option('-n, --numeric', 'print numeric OIDs (.1.3.6.1.2.1.1.5.0), as net-snmp\'s -On does; -On is accepted too')
     .addOption(mibsOption())
     .action(async (target: string, oid: string | undefined, opts) => {
       const { runWalk } = await import('./commands/walk-command.js');

@@ -55,6 +55,12 @@ export async function runUp(options: UpOptions): Promise<void> {
     throw err;
   }
 
+  // From here `sonde query`/`status` know this folder is taken (chDB is opened by this process)
+  // and wait for the API instead of failing on the locked folder.
+  const startedAt = Date.now();
+  writeInstanceFile({ pid: process.pid, state: 'starting', dataDir, startedAt });
+  process.once('exit', () => removeInstanceFile(dataDir));
+
   let lab: Lab | undefined;
   if (options.lab && config.lab.enabled && config.lab.devices > 0) {
     lab = await Lab.start(labOptionsFor(config));
@@ -94,7 +100,7 @@ export async function runUp(options: UpOptions): Promise<void> {
     fail(err.message, EXIT_CODES.cannotListen);
   }
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-  writeInstanceFile(dataDir, { pid: process.pid, url, startedAt: Date.now() });
+  writeInstanceFile({ pid: process.pid, state: 'ready', url, dataDir, startedAt });
   logger.info({ url, lab: lab?.devices.length ?? 0 }, 'sonde up started');
 
   const tracker = app.get<StatusTracker>(STATUS_TRACKER);

@@ -11,6 +11,8 @@ export interface WalkOptions {
   community?: string;
   port?: string;
   mibs?: string[];
+  /** Numeric OIDs (`.1.3.6.1.2.1.1.5.0`), as net-snmp's `-On` prints them, for comparing with its tools. */
+  numeric?: boolean;
 }
 
 /**
@@ -35,7 +37,7 @@ export async function runWalk(target: string, oid: string | undefined, options: 
       ...(port ? { port } : {}),
       dictionary,
     });
-    for (const r of rows) process.stdout.write(`${r.name} = ${r.type}: ${r.value}\n`);
+    for (const r of rows) process.stdout.write(`${options.numeric ? `.${r.oid}` : r.name} = ${r.type}: ${r.value}\n`);
     if (rows.length === 0) process.stderr.write(`sonde walk: no objects under ${oid ?? 'mib-2'}\n`);
     return 0;
   } catch (err) {

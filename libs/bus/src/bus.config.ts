@@ -62,8 +62,12 @@ export const kafkaConsumerConfigSchema = z.object({
 });
 
 export const spoolConfigSchema = z.object({
-  /** Folder of this process's spool (one process per folder: it is locked). */
-  dir: z.string().min(1).default('./data/bus-spool'),
+  /**
+   * Folder of this process's spool (one process per folder: it is locked). Absolute by default,
+   * so a process never writes into whatever directory it was started in (Helm mounts
+   * /var/lib/sonde); a relative path is relative to the working directory.
+   */
+  dir: z.string().min(1).default('/var/lib/sonde/bus-spool'),
   /** Disk the spool may use; past it publish() rejects and the caller counts a drop. */
   maxBytes: positiveInt.default(256 * 1024 * 1024),
   segmentBytes: positiveInt.default(16 * 1024 * 1024),

@@ -77,13 +77,14 @@ export async function runService<S extends SectionSchemas>(
       throw new ListenError('telemetry.http.port', 'http', host, port, err);
     });
   } catch (err) {
-    if (!(err instanceof ListenError)) throw err;
-    // A process that cannot do its job stops at once, in one line naming the config path.
-    process.stderr.write(`${definition.service}: ${err.message}\n`);
-    logger.fatal({ configPath: err.configPath, errno: err.context.errno }, err.message);
+    // A process that cannot do its job stops at once, in one line (naming the config path for a
+    // socket); the stack goes to the log, not to the operator's terminal.
+    const message = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`${definition.service}: ${err instanceof ListenError ? message : `cannot start: ${message}`}\n`);
+    logger.fatal({ err, ...(err instanceof ListenError ? { configPath: err.configPath } : {}) }, message);
     logger.flush();
     await closeWithin(app, 5000);
-    process.exit(EXIT_CODES.cannotListen);
+    process.exit(err instanceof ListenError ? EXIT_CODES.cannotListen : EXIT_CODES.failure);
   }
   logger.info({ url: await app.getUrl() }, `${definition.service} started`);
   // Our own signal handling rather than Nest's enableShutdownHooks, which re-raises the signal

@@ -8,7 +8,7 @@ export type StoreType = (typeof STORE_TYPES)[number];
 
 /**
  * The `store:` section of the config file. Every field has a default, so an empty section is
- * valid and means embedded chDB under `.sonde-data/chdb`. `clickhouse.password` is a plain
+ * valid and means embedded chDB under `/var/lib/sonde/chdb`. `clickhouse.password` is a plain
  * string here: libs/inventory resolves `env:`/`file:` secret references before this parses.
  */
 export const storeConfigSchema = z
@@ -20,8 +20,11 @@ export const storeConfigSchema = z
       .default('sonde'),
     chdb: z
       .object({
-        /** Data folder of the embedded engine (one per process: chDB binds one path per process). */
-        path: z.string().min(1).default('.sonde-data/chdb'),
+        /**
+         * Data folder of the embedded engine (one per process: chDB binds one path per process).
+         * Absolute by default (never the working directory); `sonde up` puts it in its --data folder.
+         */
+        path: z.string().min(1).default('/var/lib/sonde/chdb'),
       })
       .strict()
       .prefault({}),

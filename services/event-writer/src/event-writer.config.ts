@@ -9,12 +9,17 @@ export const eventWriterConfigSchema = z
     families: z.array(z.enum(EVENT_FAMILIES)).min(1).default([...EVENT_FAMILIES]),
     maxBatchEvents: z.number().int().positive().default(5000),
     maxBatchWaitMs: z.number().int().positive().default(1000),
+    /** Subscribing while the broker is unreachable (boot before Kafka, an outage): retried, doubling up to the max; not ready meanwhile. */
+    subscribeRetryInitialMs: z.number().int().positive().default(1000),
+    subscribeRetryMaxMs: z.number().int().positive().default(30_000),
   })
   .default({
     group: 'sonde-event-writer',
     families: [...EVENT_FAMILIES],
     maxBatchEvents: 5000,
     maxBatchWaitMs: 1000,
+    subscribeRetryInitialMs: 1000,
+    subscribeRetryMaxMs: 30_000,
   });
 
 export type EventWriterConfig = z.infer<typeof eventWriterConfigSchema>;

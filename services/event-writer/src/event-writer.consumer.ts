@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { EVENT_BUS } from '@sonde/bus/bus.module';
-import type { EventBus, Subscription } from '@sonde/bus/event-bus';
+import type { EventBus } from '@sonde/bus/event-bus';
 import type { EventStore } from '@sonde/store/event-store';
 import { EVENT_STORE } from '@sonde/store/store.module';
 import type { HealthChecks } from '@sonde/telemetry/health-checks';
@@ -10,13 +10,14 @@ import type { Registry } from 'prom-client';
 import { EventBatchWriter } from './event-batch-writer';
 import type { EventWriterConfig } from './event-writer.config';
 import { EventWriterMetrics } from './event-writer.metrics';
+import { RetryingSubscription } from './retrying-subscription';
 
 export const EVENT_WRITER_CONFIG = 'EVENT_WRITER_CONFIG';
 
 /** Nest glue: subscribes the EventBatchWriter to the bus for the app's lifetime. */
 @Injectable()
 export class EventWriterConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
-  private subscription: Subscription | undefined;
+  private readonly subscription: RetryingSubscription;
   readonly writer: EventBatchWriter;
 
   constructor(
@@ -32,20 +33,29 @@ export class EventWriterConsumer implements OnApplicationBootstrap, OnApplicatio
       onError: (err, batch) =>
         log.warn({ err, source: batch.source, dedupToken: batch.dedupToken }, 'insert failed; the bus redelivers the same batch'),
     });
-  }
-
-  async onApplicationBootstrap(): Promise<void> {
-    this.health.register('event-writer', async () => this.writer.status());
-    this.subscription = await this.bus.subscribe({
-      group: this.config.group,
-      families: this.config.families,
-      handler: (batch) => this.writer.write(batch),
-      maxBatchEvents: this.config.maxBatchEvents,
-      maxBatchWaitMs: this.config.maxBatchWaitMs,
+    const subscribe = () =>
+      this.bus.subscribe({
+        group: this.config.group,
+        families: this.config.families,
+        handler: (batch) => this.writer.write(batch),
+        maxBatchEvents: this.config.maxBatchEvents,
+        maxBatchWaitMs: this.config.maxBatchWaitMs,
+      });
+    this.subscription = new RetryingSubscription(subscribe, {
+      initialBackoffMs: config.subscribeRetryInitialMs,
+      maxBackoffMs: config.subscribeRetryMaxMs,
+      onFailure: (err, attempt, nextMs) => log.warn({ err, attempt, nextMs }, 'cannot subscribe to the bus; retrying'),
+      onSubscribed: (attempts) => log.info({ attempts, group: config.group }, 'consuming'),
     });
   }
 
+  async onApplicationBootstrap(): Promise<void> {
+    this.health.register('event-writer', async () => (this.subscription.subscribed ? this.writer.status() : this.subscription.status()));
+    // not awaited past the first attempt: a broker that is down keeps the writer up and not ready
+    await this.subscription.start();
+  }
+
   async onApplicationShutdown(): Promise<void> {
-    await this.subscription?.close();
+    await this.subscription.close();
   }
 }

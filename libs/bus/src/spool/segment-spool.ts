@@ -81,7 +81,12 @@ export class SegmentSpool {
   }
 
   private async load(): Promise<void> {
-    await mkdir(this.dir, { recursive: true });
+    try {
+      await mkdir(this.dir, { recursive: true });
+    } catch (err) {
+      // name the config path: the default is absolute (/var/lib/sonde/bus-spool) and may not be writable
+      throw new BusError('config', `cannot create the spool folder ${this.dir} (bus.kafka.spool.dir): ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { dir: this.dir }, { cause: err });
+    }
     await this.lock();
     const names = (await readdir(this.dir)).filter((n) => SEGMENT_NAME.test(n)).sort();
     this.cursor = await this.readCursor();

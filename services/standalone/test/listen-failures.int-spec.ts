@@ -77,6 +77,7 @@ describe('a socket that cannot be opened stops the process at once, naming the c
   it('sonde up with its trap port in use exits 3 with one line naming trapReceiver.listen[0]', async () => {
     const { dir, file } = configFile([
       'lab: { devices: 0 }',
+      'clickhouseHttp: { port: 0 }',
       'syslogReceiver: { udp: { port: 0 }, tcp: { port: 0 } }',
       `trapReceiver: { listen: [{ address: 127.0.0.1, port: ${udp.port} }] }`,
     ]);

@@ -46,7 +46,7 @@ describe('sonde query / status find the running sonde up', () => {
     mkdirSync(env.TMPDIR, { recursive: true });
     mkdirSync(elsewhere, { recursive: true });
     const config = path.join(root, 'sonde.yaml');
-    writeFileSync(config, 'syslogReceiver: { udp: { port: 0 }, tcp: { port: 0 } }\ntrapReceiver: { listen: [{ address: 127.0.0.1, port: 0 }] }\n');
+    writeFileSync(config, 'syslogReceiver: { udp: { port: 0 }, tcp: { port: 0 } }\ntrapReceiver: { listen: [{ address: 127.0.0.1, port: 0 }] }\nclickhouseHttp: { port: 0 }\n');
     child = spawn(process.execPath, [SONDE, 'up', '--plain', '--no-lab', '--port', '0', '--data', dataDir, '--config', config], {
       cwd: root,
       env: { ...process.env, ...env },
@@ -98,7 +98,7 @@ describe('a query while sonde up is still starting', () => {
     mkdirSync(env.TMPDIR, { recursive: true });
     const dataDir = path.join(root, 'D');
     const config = path.join(root, 'sonde.yaml');
-    writeFileSync(config, 'syslogReceiver: { udp: { port: 0 }, tcp: { port: 0 } }\ntrapReceiver: { listen: [{ address: 127.0.0.1, port: 0 }] }\n');
+    writeFileSync(config, 'syslogReceiver: { udp: { port: 0 }, tcp: { port: 0 } }\ntrapReceiver: { listen: [{ address: 127.0.0.1, port: 0 }] }\nclickhouseHttp: { port: 0 }\n');
     const child = spawn(process.execPath, [SONDE, 'up', '--plain', '--port', '0', '--data', dataDir, '--config', config], {
       cwd: root,
       env: { ...process.env, ...env },

@@ -8,6 +8,11 @@ cd "$ROOT"
 # shellcheck source=../../scripts/lib/node24.sh
 source scripts/lib/node24.sh
 node node_modules/typescript/bin/tsc -b libs/events libs/store
+# stop the server afterwards if this run started it
+started_clickhouse=0
+bash scripts/services.sh status clickhouse 2>/dev/null | grep -q ': running' || started_clickhouse=1
+cleanup() { if [ "$started_clickhouse" = 1 ]; then bash scripts/services.sh stop clickhouse; fi; }
+trap cleanup EXIT
 bash scripts/services.sh start clickhouse
 out=$(mktemp)
 # Node 24 strips the TypeScript types itself; the libs are imported from their dist/.
@@ -24,8 +29,12 @@ node --disable-warning=ExperimentalWarning --disable-warning=MODULE_TYPELESS_PAC
   echo "snmp_metric samples (10 per event) through the full event mapping and the 1 min / 1 h rollup"
   echo "views; 18.16 rows go to a plain old-syntax MergeTree through the same insertRows path, and"
   echo "chDB gets the same plain table too, to separate the engine/transport cost from the schema's."
-  echo "The machine is shared (2 cores, up to 9 jobs at once): runs differ by 2-3x; compare rows"
-  echo "within one run, not across runs."
+  echo "Formats: the store inserts the event tables as JSONCompactEachRowWithNames (names once, rows"
+  echo "as arrays); JSONEachRow is the same rows with names in every row. RowBinary/Native: not"
+  echo "encodable by @clickhouse/client. Rows without rollup views: the same inserts after dropping"
+  echo "migration 2's materialized views — the difference is what the rollups cost."
+  echo "**Contended machine** (2 cores shared with 7 other jobs, load average $(cut -d' ' -f1 /proc/loadavg)"
+  echo "at the end): runs differ by 2-3x; compare rows within one run, not across runs."
   echo
   cat "$out"
 } > bench/store/RESULTS.md

@@ -7,10 +7,13 @@ import path from 'node:path';
 import { createEvent } from '@sonde/events/create-event';
 import type { SondeEvent } from '@sonde/events/sonde-event';
 import { createEventStore } from '@sonde/store/clickhouse/create-event-store';
+import { batchRows } from '@sonde/store/rows/event-rows';
 
 const SAMPLES_PER_EVENT = 10;
 const TOTAL_ROWS = Number(process.env.BENCH_ROWS ?? 200_000);
-const BATCHES = [1_000, 10_000, 50_000];
+const BATCHES = (process.env.BENCH_BATCHES ?? '10000,50000').split(',').map(Number);
+/** The MVs migration 2 creates: dropped for the rows that measure what the rollups cost. */
+const ROLLUP_VIEWS = ['snmp_metric_1m_mv', 'snmp_metric_1h_mv', 'rmon_sample_1m_mv', 'rmon_sample_1h_mv'];
 
 interface Result {
   target: string;
@@ -48,14 +51,32 @@ async function benchChdb(): Promise<Result[]> {
   const results: Result[] = [];
   try {
     await store.migrate();
-    for (const batchRows of BATCHES) {
-      const perBatch = batchRows / SAMPLES_PER_EVENT;
-      const batches = Math.max(1, Math.round(TOTAL_ROWS / batchRows));
-      const prepared = Array.from({ length: batches }, (_, b) => metricEvents(perBatch, Date.now() - 3_600_000 + b * perBatch));
-      await store.insert(metricEvents(perBatch, Date.now()), { dedupToken: `warmup-${batchRows}` });
-      const started = performance.now();
-      for (const [b, events] of prepared.entries()) await store.insert(events, { dedupToken: `bench-${batchRows}-${b}` });
-      results.push({ target: 'chDB 26.x, full schema (snmp_metric + 2 rollup views)', batchRows, rows: batches * batchRows, seconds: (performance.now() - started) / 1000 });
+    // the store's insert (JSONCompactEachRowWithNames) and the same rows as JSONEachRow, with the
+    // rollup views, then again after dropping them: what the format and what the rollups cost
+    const formats = ['JSONCompactEachRowWithNames', 'JSONEachRow'] as const;
+    for (const views of ['with', 'without'] as const) {
+      if (views === 'without') for (const mv of ROLLUP_VIEWS) await store.command(`DROP TABLE IF EXISTS bench.${mv}`);
+      for (const format of formats) {
+        for (const rowsPerInsert of BATCHES) {
+          const perBatch = rowsPerInsert / SAMPLES_PER_EVENT;
+          const batches = Math.max(1, Math.round(TOTAL_ROWS / rowsPerInsert));
+          const base = Date.now() - 3_600_000;
+          const prepared = Array.from({ length: batches }, (_, b) => metricEvents(perBatch, base + b * perBatch));
+          const tag = `${views}-${format}-${rowsPerInsert}`;
+          await store.insert(metricEvents(perBatch, Date.now()), { dedupToken: `warmup-${tag}` });
+          const started = performance.now();
+          for (const [b, events] of prepared.entries()) {
+            // the event → row mapping is inside the timing, as in the writer
+            for (const t of batchRows(events)) await store.insertRows(`bench.${t.table}`, t.rows, { dedupToken: `bench-${tag}-${b}` }, format);
+          }
+          results.push({
+            target: `chDB 26.x, snmp_metric ${views === 'with' ? '+ 2 rollup views' : 'without rollup views'}, ${format}${format === 'JSONCompactEachRowWithNames' ? ' (the store)' : ''}`,
+            batchRows: rowsPerInsert,
+            rows: batches * rowsPerInsert,
+            seconds: (performance.now() - started) / 1000,
+          });
+        }
+      }
     }
     // The same plain table as on 18.16 (modern syntax): the engine and transport without the schema's cost.
     await store.command(`CREATE TABLE bench.simple (ts DateTime, device_id String, name String, labels_keys Array(String), labels_values Array(String), value Float64)
@@ -101,9 +122,16 @@ async function benchHttp(): Promise<Result[]> {
       const batches = Math.max(1, Math.round(TOTAL_ROWS / batchRows));
       const prepared = Array.from({ length: batches }, (_, b) => Array.from({ length: batchRows }, (_, i) => row(b * batchRows + i)));
       await store.insertRows(table, prepared[0] ?? []);
-      const started = performance.now();
-      for (const rows of prepared) await store.insertRows(table, rows);
-      results.push({ target: `ClickHouse ${env.SONDE_TEST_CLICKHOUSE_VERSION} over HTTP, simple MergeTree`, batchRows, rows: batches * batchRows, seconds: (performance.now() - started) / 1000 });
+      for (const format of ['JSONEachRow', 'JSONCompactEachRowWithNames'] as const) {
+        const started = performance.now();
+        try {
+          for (const rows of prepared) await store.insertRows(table, rows, {}, format);
+        } catch (err) {
+          console.error(`ClickHouse ${env.SONDE_TEST_CLICKHOUSE_VERSION}: ${format} refused: ${String(err).slice(0, 200)}`);
+          continue;
+        }
+        results.push({ target: `ClickHouse ${env.SONDE_TEST_CLICKHOUSE_VERSION} over HTTP, simple MergeTree, ${format}`, batchRows, rows: batches * batchRows, seconds: (performance.now() - started) / 1000 });
+      }
     }
   } finally {
     await store.command(`DROP TABLE IF EXISTS ${table}`).catch(() => undefined);

@@ -29,7 +29,7 @@ export const kafkaProducerConfigSchema = z.object({
    * …or this many bytes. A request is also cut below the topics' `max.message.bytes` (read from
    * the broker at connect), so this may be larger than the broker's limit.
    */
-  batchBytes: positiveInt.default(768 * 1024),
+  batchBytes: positiveInt.default(1024 * 1024),
   /**
    * A single encoded event larger than this is left out at publish, counted as too_large
    * (one larger than the broker's max.message.bytes is, too, once that is known).
@@ -48,14 +48,27 @@ export const kafkaProducerConfigSchema = z.object({
 });
 
 export const kafkaConsumerConfigSchema = z.object({
-  sessionTimeoutMs: positiveInt.default(30_000),
-  heartbeatIntervalMs: positiveInt.default(3_000),
+  /**
+   * A member silent this long (SIGKILL, network cut) loses its partitions; until then nobody
+   * consumes them. Shorter resumes sooner after a crash, but a member that cannot heartbeat
+   * that long (a stalled process) is expelled and its batch redelivered (deduplicated by
+   * token). The broker accepts 6 000 – 300 000 (group.min/max.session.timeout.ms).
+   */
+  sessionTimeoutMs: positiveInt.default(10_000),
+  heartbeatIntervalMs: positiveInt.default(1_000),
+  /**
+   * Static group membership (KIP-345, `client: platformatic` only — kafkajs has none): a
+   * replacement process with the same id takes over the dead member's partitions at once,
+   * without waiting for its session to time out. One id per replica (a StatefulSet pod name);
+   * two live processes with one id fence each other.
+   */
+  groupInstanceId: z.string().min(1).regex(/^\S+$/, 'no whitespace').optional(),
   rebalanceTimeoutMs: positiveInt.default(60_000),
   /** The broker holds a fetch until this many bytes are ready or maxBatchWaitMs passed. */
   minBytes: positiveInt.default(64 * 1024),
   maxBytesPerPartition: positiveInt.default(1024 * 1024),
   /** Partitions whose batches are handled in parallel (order is kept within a partition). */
-  partitionsConsumedConcurrently: positiveInt.default(2),
+  partitionsConsumedConcurrently: positiveInt.default(6),
   /** Defaults of SubscribeOptions.maxBatchEvents / maxBatchWaitMs. */
   maxBatchEvents: positiveInt.default(1_000),
   maxBatchWaitMs: positiveInt.default(500),
@@ -112,6 +125,9 @@ export const kafkaBusConfigSchema = z.object({
   consumer: kafkaConsumerConfigSchema.prefault({}),
   spool: spoolConfigSchema.prefault({}),
   targets: kafkaTargetsConfigSchema.prefault({}),
+}).refine((k) => k.consumer.groupInstanceId === undefined || k.client === 'platformatic', {
+  message: 'consumer.groupInstanceId (static membership) needs client: platformatic; kafkajs does not support it',
+  path: ['consumer', 'groupInstanceId'],
 });
 export type KafkaBusConfig = z.infer<typeof kafkaBusConfigSchema>;
 

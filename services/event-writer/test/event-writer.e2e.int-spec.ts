@@ -72,7 +72,28 @@ async function lag(admin: Admin, group: string, topics: string[]): Promise<numbe
   return total;
 }
 
-describe('event-writer end to end on real Kafka', () => {
+/** How the writer's group membership is set up in one run of the kill/restart case. */
+interface Membership {
+  name: string;
+  client: 'kafkajs' | 'platformatic';
+  consumer: string;
+  /** Asserted: the replacement writes before the dead member's session could have expired. */
+  resumesBeforeSessionTimeoutMs?: number;
+}
+
+const MEMBERSHIPS: Membership[] = [
+  { name: 'kafkajs, dynamic membership', client: 'kafkajs', consumer: '{ sessionTimeoutMs: 6000, heartbeatIntervalMs: 1000, maxBatchEvents: 250, maxBatchWaitMs: 100 }' },
+  {
+    // issue 11 item 9: the same instance id takes the dead member's partitions over at once. The
+    // session is long (60 s) so that waiting it out could not pass the check below.
+    name: '@platformatic/kafka, static membership (groupInstanceId)',
+    client: 'platformatic',
+    consumer: '{ sessionTimeoutMs: 60000, heartbeatIntervalMs: 1000, maxBatchEvents: 250, maxBatchWaitMs: 100, groupInstanceId: writer-0 }',
+    resumesBeforeSessionTimeoutMs: 60_000,
+  },
+];
+
+describe.each(MEMBERSHIPS)('event-writer end to end on real Kafka ($name)', (membership: Membership) => {
   const brokers = () => [realService('kafka').SONDE_TEST_KAFKA_BROKERS as string];
 
   it('SIGKILL mid-stream, restart: stored rows = published events, no duplicates', async () => {
@@ -90,7 +111,8 @@ describe('event-writer end to end on real Kafka', () => {
         `    brokers: ["${brokers()[0]}"]`,
         `    topicPrefix: "${prefix}"`,
         '    partitions: 3',
-        '    consumer: { sessionTimeoutMs: 6000, heartbeatIntervalMs: 1000, maxBatchEvents: 250, maxBatchWaitMs: 100 }',
+        `    client: ${membership.client}`,
+        `    consumer: ${membership.consumer}`,
         `    spool: { dir: "${path.join(dir, 'spool')}" }`,
         'store:',
         '  type: chdb',
@@ -157,7 +179,12 @@ describe('event-writer end to end on real Kafka', () => {
     expect(lagAfterKill).toBeGreaterThan(0); // it really died mid-stream
 
     const second = startWriter(configFile);
-    await second.url;
+    const url2 = await second.url;
+    if (membership.resumesBeforeSessionTimeoutMs) {
+      // the replacement writes while the dead member's session is still alive: only static
+      // membership can hand it the partitions that early (dynamic: not before the timeout)
+      await until('the replacement to write', async () => (await writtenSoFar(url2)) > 0, membership.resumesBeforeSessionTimeoutMs);
+    }
     await until('the group to catch up', async () => (await lag(admin, group, topics)) === 0, 180_000);
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);

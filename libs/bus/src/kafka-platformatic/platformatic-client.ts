@@ -134,7 +134,7 @@ export class GroupOffsets {
     const conn = await this.connection();
     const { memberId, generationId, groupId } = this.consumer;
     try {
-      const res = await offsetCommitV8.api.async(conn, groupId, generationId, memberId ?? '', null, [
+      const res = await offsetCommitV8.api.async(conn, groupId, generationId, memberId ?? '', this.consumer.groupInstanceId ?? null, [
         { name: topic, partitions: [{ partitionIndex: partition, committedOffset: BigInt(offset), committedLeaderEpoch: -1, committedMetadata: metadata }] },
       ]);
       const code = res.topics[0]?.partitions[0]?.errorCode ?? 0;

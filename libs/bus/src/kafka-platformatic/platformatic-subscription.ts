@@ -80,6 +80,7 @@ export class PlatformaticSubscription implements Subscription {
       retries: 10,
       retryDelay: 300,
       groupId: options.group,
+      ...(c.groupInstanceId === undefined ? {} : { groupInstanceId: c.groupInstanceId }),
       autocommit: false,
       sessionTimeout: c.sessionTimeoutMs,
       heartbeatInterval: c.heartbeatIntervalMs,
@@ -224,21 +225,31 @@ export class PlatformaticSubscription implements Subscription {
     while (!this.closing) {
       this.dirty = false;
       let progressed = false;
-      for (const [key, state] of [...this.states]) {
-        if (this.closing) break;
-        if (!state.loaded || this.states.get(key) !== state) continue;
-        try {
-          if (await this.handleOne(key, state)) progressed = true;
-        } catch (err) {
-          // a failed commit (rebalance, coordinator moved): forget the partition; the stream
-          // refetches it from the committed offset and the intent makes the batch the same
-          this.warn.log(`commit:${key}`, `commit:${key}`, { group: this.options.group, key, err: String(err) }, 'kafka commit failed; partition reloaded');
-          if (this.states.get(key) === state) this.states.delete(key);
-          await new Promise((r) => setTimeout(r, 200));
-        }
+      // partitions are independent: up to partitionsConsumedConcurrently of them are handled at
+      // once (as kafkajs does), so one partition's commit round trip does not hold up the others
+      const ready = [...this.states].filter(([key, state]) => state.loaded && this.states.get(key) === state);
+      const concurrency = this.busConfig.kafka.consumer.partitionsConsumedConcurrently;
+      for (let i = 0; i < ready.length && !this.closing; i += concurrency) {
+        const outcomes = await Promise.all(ready.slice(i, i + concurrency).map(([key, state]) => this.handleSafely(key, state)));
+        if (outcomes.some(Boolean)) progressed = true;
       }
       this.resumeIfPaused();
       if (!progressed && !this.dirty && !this.closing) await new Promise<void>((resolve) => (this.wake = resolve));
+    }
+  }
+
+  /** handleOne, with a failed commit turned into a reload of the partition. */
+  private async handleSafely(key: string, state: PartitionState): Promise<boolean> {
+    if (this.closing || this.states.get(key) !== state) return false;
+    try {
+      return await this.handleOne(key, state);
+    } catch (err) {
+      // a failed commit (rebalance, coordinator moved): forget the partition; the stream
+      // refetches it from the committed offset and the intent makes the batch the same
+      this.warn.log(`commit:${key}`, `commit:${key}`, { group: this.options.group, key, err: String(err) }, 'kafka commit failed; partition reloaded');
+      if (this.states.get(key) === state) this.states.delete(key);
+      await new Promise((r) => setTimeout(r, 200));
+      return false;
     }
   }
 

@@ -376,3 +376,741 @@ ALTER TABLE `sonde`.`alert_state` ADD COLUMN IF NOT EXISTS `flapping` Bool;
 ALTER TABLE `sonde`.`alert_state` ADD COLUMN IF NOT EXISTS `group_key` String;
 
 ALTER TABLE `sonde`.`alert_state` ADD COLUMN IF NOT EXISTS `threshold` Nullable(Float64);
+
+-- migration 5: rollups-by-site-and-type
+
+DROP VIEW IF EXISTS `sonde`.`snmp_metric_1m_mv`;
+
+DROP TABLE IF EXISTS `sonde`.`snmp_metric_1m`;
+
+CREATE TABLE IF NOT EXISTS `sonde`.`snmp_metric_1m`
+(
+    `device_id` LowCardinality(String),
+    `name` LowCardinality(String),
+    `site` LowCardinality(String),
+    `type` LowCardinality(String),
+    `labels_hash` UInt64,
+    `labels` SimpleAggregateFunction(any, Map(String, String)),
+    `unit` SimpleAggregateFunction(any, String),
+    `bucket` DateTime('UTC'),
+    `min` SimpleAggregateFunction(min, Float64),
+    `max` SimpleAggregateFunction(max, Float64),
+    `sum` SimpleAggregateFunction(sum, Float64),
+    `count` SimpleAggregateFunction(sum, UInt64),
+    `last` AggregateFunction(argMax, Float64, DateTime64(3, 'UTC'))
+)
+ENGINE = AggregatingMergeTree
+PARTITION BY toYYYYMM(bucket)
+ORDER BY (device_id, name, site, type, labels_hash, bucket)
+TTL bucket + INTERVAL 90 DAY
+SETTINGS non_replicated_deduplication_window = 1000;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS `sonde`.`snmp_metric_1m_mv`
+TO `sonde`.`snmp_metric_1m`
+AS SELECT
+    device_id,
+    name,
+    site,
+    type,
+    cityHash64(mapKeys(mapSort(labels)), mapValues(mapSort(labels))) AS labels_hash,
+    labels,
+    any(unit) AS unit,
+    toStartOfMinute(ts) AS bucket,
+    min(value) AS min,
+    max(value) AS max,
+    sumIf(value, type != 'counter') AS sum,
+    count() AS count,
+    argMaxState(value, ts) AS last
+FROM `sonde`.`snmp_metric`
+GROUP BY device_id, name, site, type, labels, bucket;
+
+INSERT INTO `sonde`.`snmp_metric_1m`
+SELECT
+    device_id,
+    name,
+    site,
+    type,
+    cityHash64(mapKeys(mapSort(labels)), mapValues(mapSort(labels))) AS labels_hash,
+    labels,
+    any(unit) AS unit,
+    toStartOfMinute(ts) AS bucket,
+    min(value) AS min,
+    max(value) AS max,
+    sumIf(value, type != 'counter') AS sum,
+    count() AS count,
+    argMaxState(value, ts) AS last
+FROM `sonde`.`snmp_metric`
+GROUP BY device_id, name, site, type, labels, bucket;
+
+DROP VIEW IF EXISTS `sonde`.`snmp_metric_1h_mv`;
+
+DROP TABLE IF EXISTS `sonde`.`snmp_metric_1h`;
+
+CREATE TABLE IF NOT EXISTS `sonde`.`snmp_metric_1h`
+(
+    `device_id` LowCardinality(String),
+    `name` LowCardinality(String),
+    `site` LowCardinality(String),
+    `type` LowCardinality(String),
+    `labels_hash` UInt64,
+    `labels` SimpleAggregateFunction(any, Map(String, String)),
+    `unit` SimpleAggregateFunction(any, String),
+    `bucket` DateTime('UTC'),
+    `min` SimpleAggregateFunction(min, Float64),
+    `max` SimpleAggregateFunction(max, Float64),
+    `sum` SimpleAggregateFunction(sum, Float64),
+    `count` SimpleAggregateFunction(sum, UInt64),
+    `last` AggregateFunction(argMax, Float64, DateTime64(3, 'UTC'))
+)
+ENGINE = AggregatingMergeTree
+PARTITION BY toYYYYMM(bucket)
+ORDER BY (device_id, name, site, type, labels_hash, bucket)
+TTL bucket + INTERVAL 730 DAY
+SETTINGS non_replicated_deduplication_window = 1000;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS `sonde`.`snmp_metric_1h_mv`
+TO `sonde`.`snmp_metric_1h`
+AS SELECT
+    device_id,
+    name,
+    site,
+    type,
+    cityHash64(mapKeys(mapSort(labels)), mapValues(mapSort(labels))) AS labels_hash,
+    labels,
+    any(unit) AS unit,
+    toStartOfHour(ts) AS bucket,
+    min(value) AS min,
+    max(value) AS max,
+    sumIf(value, type != 'counter') AS sum,
+    count() AS count,
+    argMaxState(value, ts) AS last
+FROM `sonde`.`snmp_metric`
+GROUP BY device_id, name, site, type, labels, bucket;
+
+INSERT INTO `sonde`.`snmp_metric_1h`
+SELECT
+    device_id,
+    name,
+    site,
+    type,
+    cityHash64(mapKeys(mapSort(labels)), mapValues(mapSort(labels))) AS labels_hash,
+    labels,
+    any(unit) AS unit,
+    toStartOfHour(ts) AS bucket,
+    min(value) AS min,
+    max(value) AS max,
+    sumIf(value, type != 'counter') AS sum,
+    count() AS count,
+    argMaxState(value, ts) AS last
+FROM `sonde`.`snmp_metric`
+GROUP BY device_id, name, site, type, labels, bucket;
+
+DROP VIEW IF EXISTS `sonde`.`rmon_sample_1m_mv`;
+
+DROP TABLE IF EXISTS `sonde`.`rmon_sample_1m`;
+
+CREATE TABLE IF NOT EXISTS `sonde`.`rmon_sample_1m`
+(
+    `device_id` LowCardinality(String),
+    `name` LowCardinality(String),
+    `site` LowCardinality(String),
+    `type` LowCardinality(String),
+    `labels_hash` UInt64,
+    `labels` SimpleAggregateFunction(any, Map(String, String)),
+    `unit` SimpleAggregateFunction(any, String),
+    `bucket` DateTime('UTC'),
+    `min` SimpleAggregateFunction(min, Float64),
+    `max` SimpleAggregateFunction(max, Float64),
+    `sum` SimpleAggregateFunction(sum, Float64),
+    `count` SimpleAggregateFunction(sum, UInt64),
+    `last` AggregateFunction(argMax, Float64, DateTime64(3, 'UTC'))
+)
+ENGINE = AggregatingMergeTree
+PARTITION BY toYYYYMM(bucket)
+ORDER BY (device_id, name, site, type, labels_hash, bucket)
+TTL bucket + INTERVAL 90 DAY
+SETTINGS non_replicated_deduplication_window = 1000;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS `sonde`.`rmon_sample_1m_mv`
+TO `sonde`.`rmon_sample_1m`
+AS SELECT
+    device_id,
+    name,
+    site,
+    type,
+    cityHash64(mapKeys(mapSort(labels)), mapValues(mapSort(labels))) AS labels_hash,
+    labels,
+    any(unit) AS unit,
+    toStartOfMinute(ts) AS bucket,
+    min(value) AS min,
+    max(value) AS max,
+    sumIf(value, type != 'counter') AS sum,
+    count() AS count,
+    argMaxState(value, ts) AS last
+FROM `sonde`.`rmon_sample`
+GROUP BY device_id, name, site, type, labels, bucket;
+
+INSERT INTO `sonde`.`rmon_sample_1m`
+SELECT
+    device_id,
+    name,
+    site,
+    type,
+    cityHash64(mapKeys(mapSort(labels)), mapValues(mapSort(labels))) AS labels_hash,
+    labels,
+    any(unit) AS unit,
+    toStartOfMinute(ts) AS bucket,
+    min(value) AS min,
+    max(value) AS max,
+    sumIf(value, type != 'counter') AS sum,
+    count() AS count,
+    argMaxState(value, ts) AS last
+FROM `sonde`.`rmon_sample`
+GROUP BY device_id, name, site, type, labels, bucket;
+
+DROP VIEW IF EXISTS `sonde`.`rmon_sample_1h_mv`;
+
+DROP TABLE IF EXISTS `sonde`.`rmon_sample_1h`;
+
+CREATE TABLE IF NOT EXISTS `sonde`.`rmon_sample_1h`
+(
+    `device_id` LowCardinality(String),
+    `name` LowCardinality(String),
+    `site` LowCardinality(String),
+    `type` LowCardinality(String),
+    `labels_hash` UInt64,
+    `labels` SimpleAggregateFunction(any, Map(String, String)),
+    `unit` SimpleAggregateFunction(any, String),
+    `bucket` DateTime('UTC'),
+    `min` SimpleAggregateFunction(min, Float64),
+    `max` SimpleAggregateFunction(max, Float64),
+    `sum` SimpleAggregateFunction(sum, Float64),
+    `count` SimpleAggregateFunction(sum, UInt64),
+    `last` AggregateFunction(argMax, Float64, DateTime64(3, 'UTC'))
+)
+ENGINE = AggregatingMergeTree
+PARTITION BY toYYYYMM(bucket)
+ORDER BY (device_id, name, site, type, labels_hash, bucket)
+TTL bucket + INTERVAL 730 DAY
+SETTINGS non_replicated_deduplication_window = 1000;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS `sonde`.`rmon_sample_1h_mv`
+TO `sonde`.`rmon_sample_1h`
+AS SELECT
+    device_id,
+    name,
+    site,
+    type,
+    cityHash64(mapKeys(mapSort(labels)), mapValues(mapSort(labels))) AS labels_hash,
+    labels,
+    any(unit) AS unit,
+    toStartOfHour(ts) AS bucket,
+    min(value) AS min,
+    max(value) AS max,
+    sumIf(value, type != 'counter') AS sum,
+    count() AS count,
+    argMaxState(value, ts) AS last
+FROM `sonde`.`rmon_sample`
+GROUP BY device_id, name, site, type, labels, bucket;
+
+INSERT INTO `sonde`.`rmon_sample_1h`
+SELECT
+    device_id,
+    name,
+    site,
+    type,
+    cityHash64(mapKeys(mapSort(labels)), mapValues(mapSort(labels))) AS labels_hash,
+    labels,
+    any(unit) AS unit,
+    toStartOfHour(ts) AS bucket,
+    min(value) AS min,
+    max(value) AS max,
+    sumIf(value, type != 'counter') AS sum,
+    count() AS count,
+    argMaxState(value, ts) AS last
+FROM `sonde`.`rmon_sample`
+GROUP BY device_id, name, site, type, labels, bucket;
+
+-- migration 6: icmp-rollups
+
+DROP VIEW IF EXISTS `sonde`.`icmp_probe_1m_mv`;
+
+DROP TABLE IF EXISTS `sonde`.`icmp_probe_1m`;
+
+CREATE TABLE IF NOT EXISTS `sonde`.`icmp_probe_1m`
+(
+    `device_id` LowCardinality(String),
+    `target` LowCardinality(String),
+    `site` LowCardinality(String),
+    `bucket` DateTime('UTC'),
+    `probes` SimpleAggregateFunction(sum, UInt64),
+    `up` SimpleAggregateFunction(sum, UInt64),
+    `sent` SimpleAggregateFunction(sum, UInt64),
+    `received` SimpleAggregateFunction(sum, UInt64),
+    `rtt_min_ms` SimpleAggregateFunction(min, Nullable(Float64)),
+    `rtt_max_ms` SimpleAggregateFunction(max, Nullable(Float64)),
+    `rtt_sum_ms` SimpleAggregateFunction(sum, Float64),
+    `replies` SimpleAggregateFunction(sum, UInt64)
+)
+ENGINE = AggregatingMergeTree
+PARTITION BY toYYYYMM(bucket)
+ORDER BY (device_id, target, site, bucket)
+TTL bucket + INTERVAL 90 DAY
+SETTINGS non_replicated_deduplication_window = 1000;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS `sonde`.`icmp_probe_1m_mv`
+TO `sonde`.`icmp_probe_1m`
+AS SELECT
+    p.device_id AS device_id,
+    p.target AS target,
+    p.site AS site,
+    toStartOfMinute(p.ts) AS bucket,
+    count() AS probes,
+    countIf(p.reachability = 'up') AS up,
+    sum(p.sent) AS sent,
+    sum(p.received) AS received,
+    min(p.rtt_min_ms) AS rtt_min_ms,
+    max(p.rtt_max_ms) AS rtt_max_ms,
+    sum(ifNull(p.rtt_avg_ms, 0) * p.received) AS rtt_sum_ms,
+    sumIf(p.received, p.rtt_avg_ms IS NOT NULL) AS replies
+FROM `sonde`.`icmp_probe` AS p
+GROUP BY device_id, target, site, bucket;
+
+INSERT INTO `sonde`.`icmp_probe_1m`
+SELECT
+    p.device_id AS device_id,
+    p.target AS target,
+    p.site AS site,
+    toStartOfMinute(p.ts) AS bucket,
+    count() AS probes,
+    countIf(p.reachability = 'up') AS up,
+    sum(p.sent) AS sent,
+    sum(p.received) AS received,
+    min(p.rtt_min_ms) AS rtt_min_ms,
+    max(p.rtt_max_ms) AS rtt_max_ms,
+    sum(ifNull(p.rtt_avg_ms, 0) * p.received) AS rtt_sum_ms,
+    sumIf(p.received, p.rtt_avg_ms IS NOT NULL) AS replies
+FROM `sonde`.`icmp_probe` AS p
+GROUP BY device_id, target, site, bucket;
+
+DROP VIEW IF EXISTS `sonde`.`icmp_probe_1h_mv`;
+
+DROP TABLE IF EXISTS `sonde`.`icmp_probe_1h`;
+
+CREATE TABLE IF NOT EXISTS `sonde`.`icmp_probe_1h`
+(
+    `device_id` LowCardinality(String),
+    `target` LowCardinality(String),
+    `site` LowCardinality(String),
+    `bucket` DateTime('UTC'),
+    `probes` SimpleAggregateFunction(sum, UInt64),
+    `up` SimpleAggregateFunction(sum, UInt64),
+    `sent` SimpleAggregateFunction(sum, UInt64),
+    `received` SimpleAggregateFunction(sum, UInt64),
+    `rtt_min_ms` SimpleAggregateFunction(min, Nullable(Float64)),
+    `rtt_max_ms` SimpleAggregateFunction(max, Nullable(Float64)),
+    `rtt_sum_ms` SimpleAggregateFunction(sum, Float64),
+    `replies` SimpleAggregateFunction(sum, UInt64)
+)
+ENGINE = AggregatingMergeTree
+PARTITION BY toYYYYMM(bucket)
+ORDER BY (device_id, target, site, bucket)
+TTL bucket + INTERVAL 730 DAY
+SETTINGS non_replicated_deduplication_window = 1000;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS `sonde`.`icmp_probe_1h_mv`
+TO `sonde`.`icmp_probe_1h`
+AS SELECT
+    p.device_id AS device_id,
+    p.target AS target,
+    p.site AS site,
+    toStartOfHour(p.ts) AS bucket,
+    count() AS probes,
+    countIf(p.reachability = 'up') AS up,
+    sum(p.sent) AS sent,
+    sum(p.received) AS received,
+    min(p.rtt_min_ms) AS rtt_min_ms,
+    max(p.rtt_max_ms) AS rtt_max_ms,
+    sum(ifNull(p.rtt_avg_ms, 0) * p.received) AS rtt_sum_ms,
+    sumIf(p.received, p.rtt_avg_ms IS NOT NULL) AS replies
+FROM `sonde`.`icmp_probe` AS p
+GROUP BY device_id, target, site, bucket;
+
+INSERT INTO `sonde`.`icmp_probe_1h`
+SELECT
+    p.device_id AS device_id,
+    p.target AS target,
+    p.site AS site,
+    toStartOfHour(p.ts) AS bucket,
+    count() AS probes,
+    countIf(p.reachability = 'up') AS up,
+    sum(p.sent) AS sent,
+    sum(p.received) AS received,
+    min(p.rtt_min_ms) AS rtt_min_ms,
+    max(p.rtt_max_ms) AS rtt_max_ms,
+    sum(ifNull(p.rtt_avg_ms, 0) * p.received) AS rtt_sum_ms,
+    sumIf(p.received, p.rtt_avg_ms IS NOT NULL) AS replies
+FROM `sonde`.`icmp_probe` AS p
+GROUP BY device_id, target, site, bucket;
+
+-- migration 7: devices
+
+CREATE TABLE IF NOT EXISTS `sonde`.`devices`
+(
+    `device_id` LowCardinality(String),
+    `collector` LowCardinality(String),
+    `site` AggregateFunction(argMax, String, DateTime64(3, 'UTC')),
+    `device_name` AggregateFunction(argMax, String, DateTime64(3, 'UTC')),
+    `device_address` AggregateFunction(argMax, String, DateTime64(3, 'UTC')),
+    `sys_name` AggregateFunction(argMax, String, DateTime64(3, 'UTC')),
+    `sys_descr` AggregateFunction(argMax, String, DateTime64(3, 'UTC')),
+    `sys_object_id` AggregateFunction(argMax, String, DateTime64(3, 'UTC')),
+    `snmp_version` AggregateFunction(argMax, String, DateTime64(3, 'UTC')),
+    `security_level` AggregateFunction(argMax, String, DateTime64(3, 'UTC')),
+    `snmp_reachable` AggregateFunction(argMax, String, DateTime64(3, 'UTC')),
+    `icmp_reachability` AggregateFunction(argMax, String, DateTime64(3, 'UTC')),
+    `first_seen` SimpleAggregateFunction(min, DateTime64(3, 'UTC')),
+    `last_seen` SimpleAggregateFunction(max, DateTime64(3, 'UTC')),
+    `events` SimpleAggregateFunction(sum, UInt64)
+)
+ENGINE = AggregatingMergeTree
+ORDER BY (device_id, collector)
+TTL toDateTime(last_seen) + INTERVAL 365 DAY
+SETTINGS non_replicated_deduplication_window = 1000;
+
+DROP VIEW IF EXISTS `sonde`.`devices_from_snmp_metric_0_mv`;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS `sonde`.`devices_from_snmp_metric_0_mv`
+TO `sonde`.`devices`
+AS SELECT
+    e.device_id AS device_id,
+    e.collector AS collector,
+    argMaxState(toString(e.site), e.ts) AS site,
+    argMaxState(toString(e.device_name), e.ts) AS device_name,
+    argMaxState(toString(e.device_address), e.ts) AS device_address,
+    argMaxState(toString(e.labels['sysName']), e.ts) AS sys_name,
+    argMaxState(toString(e.labels['sysDescr']), e.ts) AS sys_descr,
+    argMaxState(toString(e.labels['sysObjectID']), e.ts) AS sys_object_id,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS snmp_version,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS security_level,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS snmp_reachable,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS icmp_reachability,
+    min(e.ts) AS first_seen,
+    max(e.ts) AS last_seen,
+    count() AS events
+FROM `sonde`.`snmp_metric` AS e
+WHERE e.name = 'sysUpTime'
+GROUP BY device_id, collector;
+
+DROP VIEW IF EXISTS `sonde`.`devices_from_snmp_metric_1_mv`;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS `sonde`.`devices_from_snmp_metric_1_mv`
+TO `sonde`.`devices`
+AS SELECT
+    e.device_id AS device_id,
+    e.collector AS collector,
+    argMaxState(toString(e.site), e.ts) AS site,
+    argMaxState(toString(e.device_name), e.ts) AS device_name,
+    argMaxState(toString(e.device_address), e.ts) AS device_address,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS sys_name,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS sys_descr,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS sys_object_id,
+    argMaxState(toString(e.labels['version']), e.ts) AS snmp_version,
+    argMaxState(toString(e.labels['security_level']), e.ts) AS security_level,
+    argMaxState(toString(e.value), e.ts) AS snmp_reachable,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS icmp_reachability,
+    min(e.ts) AS first_seen,
+    max(e.ts) AS last_seen,
+    count() AS events
+FROM `sonde`.`snmp_metric` AS e
+WHERE e.name = 'snmp_poll_reachable'
+GROUP BY device_id, collector;
+
+DROP VIEW IF EXISTS `sonde`.`devices_from_icmp_probe_2_mv`;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS `sonde`.`devices_from_icmp_probe_2_mv`
+TO `sonde`.`devices`
+AS SELECT
+    e.device_id AS device_id,
+    e.collector AS collector,
+    argMaxState(toString(e.site), e.ts) AS site,
+    argMaxState(toString(e.device_name), e.ts) AS device_name,
+    argMaxState(toString(e.device_address), e.ts) AS device_address,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS sys_name,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS sys_descr,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS sys_object_id,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS snmp_version,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS security_level,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS snmp_reachable,
+    argMaxState(toString(e.reachability), e.ts) AS icmp_reachability,
+    min(e.ts) AS first_seen,
+    max(e.ts) AS last_seen,
+    count() AS events
+FROM `sonde`.`icmp_probe` AS e
+WHERE 1
+GROUP BY device_id, collector;
+
+DROP VIEW IF EXISTS `sonde`.`devices_from_snmp_trap_3_mv`;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS `sonde`.`devices_from_snmp_trap_3_mv`
+TO `sonde`.`devices`
+AS SELECT
+    e.device_id AS device_id,
+    e.collector AS collector,
+    argMaxState(toString(e.site), e.ts) AS site,
+    argMaxState(toString(e.device_name), e.ts) AS device_name,
+    argMaxState(toString(e.device_address), e.ts) AS device_address,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS sys_name,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS sys_descr,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS sys_object_id,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS snmp_version,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS security_level,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS snmp_reachable,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS icmp_reachability,
+    min(e.ts) AS first_seen,
+    max(e.ts) AS last_seen,
+    count() AS events
+FROM `sonde`.`snmp_trap` AS e
+WHERE 1
+GROUP BY device_id, collector;
+
+DROP VIEW IF EXISTS `sonde`.`devices_from_syslog_message_4_mv`;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS `sonde`.`devices_from_syslog_message_4_mv`
+TO `sonde`.`devices`
+AS SELECT
+    e.device_id AS device_id,
+    e.collector AS collector,
+    argMaxState(toString(e.site), e.ts) AS site,
+    argMaxState(toString(e.device_name), e.ts) AS device_name,
+    argMaxState(toString(e.device_address), e.ts) AS device_address,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS sys_name,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS sys_descr,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS sys_object_id,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS snmp_version,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS security_level,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS snmp_reachable,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS icmp_reachability,
+    min(e.ts) AS first_seen,
+    max(e.ts) AS last_seen,
+    count() AS events
+FROM `sonde`.`syslog_message` AS e
+WHERE 1
+GROUP BY device_id, collector;
+
+DROP VIEW IF EXISTS `sonde`.`devices_from_rmon_sample_5_mv`;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS `sonde`.`devices_from_rmon_sample_5_mv`
+TO `sonde`.`devices`
+AS SELECT
+    e.device_id AS device_id,
+    e.collector AS collector,
+    argMaxState(toString(e.site), e.ts) AS site,
+    argMaxState(toString(e.device_name), e.ts) AS device_name,
+    argMaxState(toString(e.device_address), e.ts) AS device_address,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS sys_name,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS sys_descr,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS sys_object_id,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS snmp_version,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS security_level,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS snmp_reachable,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS icmp_reachability,
+    min(e.ts) AS first_seen,
+    max(e.ts) AS last_seen,
+    count() AS events
+FROM `sonde`.`rmon_sample` AS e
+WHERE 1
+GROUP BY device_id, collector;
+
+DROP VIEW IF EXISTS `sonde`.`devices_from_alert_state_6_mv`;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS `sonde`.`devices_from_alert_state_6_mv`
+TO `sonde`.`devices`
+AS SELECT
+    e.device_id AS device_id,
+    e.collector AS collector,
+    argMaxState(toString(e.site), e.ts) AS site,
+    argMaxState(toString(e.device_name), e.ts) AS device_name,
+    argMaxState(toString(e.device_address), e.ts) AS device_address,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS sys_name,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS sys_descr,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS sys_object_id,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS snmp_version,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS security_level,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS snmp_reachable,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS icmp_reachability,
+    min(e.ts) AS first_seen,
+    max(e.ts) AS last_seen,
+    count() AS events
+FROM `sonde`.`alert_state` AS e
+WHERE 1
+GROUP BY device_id, collector;
+
+CREATE OR REPLACE VIEW `sonde`.`devices_latest` AS
+SELECT
+    device_id,
+    collector,
+    argMaxMerge(site) AS site,
+    argMaxMerge(device_name) AS device_name,
+    argMaxMerge(device_address) AS device_address,
+    argMaxMerge(sys_name) AS sys_name,
+    argMaxMerge(sys_descr) AS sys_descr,
+    argMaxMerge(sys_object_id) AS sys_object_id,
+    argMaxMerge(snmp_version) AS snmp_version,
+    argMaxMerge(security_level) AS security_level,
+    argMaxMerge(snmp_reachable) AS snmp_reachable,
+    argMaxMerge(icmp_reachability) AS icmp_reachability,
+    min(first_seen) AS first_seen,
+    max(last_seen) AS last_seen,
+    sum(events) AS events
+FROM `sonde`.`devices`
+GROUP BY device_id, collector;
+
+TRUNCATE TABLE `sonde`.`devices`;
+
+INSERT INTO `sonde`.`devices`
+SELECT
+    e.device_id AS device_id,
+    e.collector AS collector,
+    argMaxState(toString(e.site), e.ts) AS site,
+    argMaxState(toString(e.device_name), e.ts) AS device_name,
+    argMaxState(toString(e.device_address), e.ts) AS device_address,
+    argMaxState(toString(e.labels['sysName']), e.ts) AS sys_name,
+    argMaxState(toString(e.labels['sysDescr']), e.ts) AS sys_descr,
+    argMaxState(toString(e.labels['sysObjectID']), e.ts) AS sys_object_id,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS snmp_version,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS security_level,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS snmp_reachable,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS icmp_reachability,
+    min(e.ts) AS first_seen,
+    max(e.ts) AS last_seen,
+    count() AS events
+FROM `sonde`.`snmp_metric` AS e
+WHERE e.name = 'sysUpTime'
+GROUP BY device_id, collector;
+
+INSERT INTO `sonde`.`devices`
+SELECT
+    e.device_id AS device_id,
+    e.collector AS collector,
+    argMaxState(toString(e.site), e.ts) AS site,
+    argMaxState(toString(e.device_name), e.ts) AS device_name,
+    argMaxState(toString(e.device_address), e.ts) AS device_address,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS sys_name,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS sys_descr,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS sys_object_id,
+    argMaxState(toString(e.labels['version']), e.ts) AS snmp_version,
+    argMaxState(toString(e.labels['security_level']), e.ts) AS security_level,
+    argMaxState(toString(e.value), e.ts) AS snmp_reachable,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS icmp_reachability,
+    min(e.ts) AS first_seen,
+    max(e.ts) AS last_seen,
+    count() AS events
+FROM `sonde`.`snmp_metric` AS e
+WHERE e.name = 'snmp_poll_reachable'
+GROUP BY device_id, collector;
+
+INSERT INTO `sonde`.`devices`
+SELECT
+    e.device_id AS device_id,
+    e.collector AS collector,
+    argMaxState(toString(e.site), e.ts) AS site,
+    argMaxState(toString(e.device_name), e.ts) AS device_name,
+    argMaxState(toString(e.device_address), e.ts) AS device_address,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS sys_name,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS sys_descr,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS sys_object_id,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS snmp_version,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS security_level,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS snmp_reachable,
+    argMaxState(toString(e.reachability), e.ts) AS icmp_reachability,
+    min(e.ts) AS first_seen,
+    max(e.ts) AS last_seen,
+    count() AS events
+FROM `sonde`.`icmp_probe` AS e
+WHERE 1
+GROUP BY device_id, collector;
+
+INSERT INTO `sonde`.`devices`
+SELECT
+    e.device_id AS device_id,
+    e.collector AS collector,
+    argMaxState(toString(e.site), e.ts) AS site,
+    argMaxState(toString(e.device_name), e.ts) AS device_name,
+    argMaxState(toString(e.device_address), e.ts) AS device_address,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS sys_name,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS sys_descr,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS sys_object_id,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS snmp_version,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS security_level,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS snmp_reachable,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS icmp_reachability,
+    min(e.ts) AS first_seen,
+    max(e.ts) AS last_seen,
+    count() AS events
+FROM `sonde`.`snmp_trap` AS e
+WHERE 1
+GROUP BY device_id, collector;
+
+INSERT INTO `sonde`.`devices`
+SELECT
+    e.device_id AS device_id,
+    e.collector AS collector,
+    argMaxState(toString(e.site), e.ts) AS site,
+    argMaxState(toString(e.device_name), e.ts) AS device_name,
+    argMaxState(toString(e.device_address), e.ts) AS device_address,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS sys_name,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS sys_descr,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS sys_object_id,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS snmp_version,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS security_level,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS snmp_reachable,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS icmp_reachability,
+    min(e.ts) AS first_seen,
+    max(e.ts) AS last_seen,
+    count() AS events
+FROM `sonde`.`syslog_message` AS e
+WHERE 1
+GROUP BY device_id, collector;
+
+INSERT INTO `sonde`.`devices`
+SELECT
+    e.device_id AS device_id,
+    e.collector AS collector,
+    argMaxState(toString(e.site), e.ts) AS site,
+    argMaxState(toString(e.device_name), e.ts) AS device_name,
+    argMaxState(toString(e.device_address), e.ts) AS device_address,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS sys_name,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS sys_descr,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS sys_object_id,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS snmp_version,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS security_level,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS snmp_reachable,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS icmp_reachability,
+    min(e.ts) AS first_seen,
+    max(e.ts) AS last_seen,
+    count() AS events
+FROM `sonde`.`rmon_sample` AS e
+WHERE 1
+GROUP BY device_id, collector;
+
+INSERT INTO `sonde`.`devices`
+SELECT
+    e.device_id AS device_id,
+    e.collector AS collector,
+    argMaxState(toString(e.site), e.ts) AS site,
+    argMaxState(toString(e.device_name), e.ts) AS device_name,
+    argMaxState(toString(e.device_address), e.ts) AS device_address,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS sys_name,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS sys_descr,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS sys_object_id,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS snmp_version,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS security_level,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS snmp_reachable,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS icmp_reachability,
+    min(e.ts) AS first_seen,
+    max(e.ts) AS last_seen,
+    count() AS events
+FROM `sonde`.`alert_state` AS e
+WHERE 1
+GROUP BY device_id, collector;

@@ -59,6 +59,10 @@ export const storeConfigSchema = z
         alertState: ttlDays.default(365),
         rollup1m: ttlDays.default(90),
         rollup1h: ttlDays.default(730),
+        icmpRollup1m: ttlDays.default(90),
+        icmpRollup1h: ttlDays.default(730),
+        /** A device not seen for this long leaves the `devices` table. */
+        devices: ttlDays.default(365),
       })
       .strict()
       .prefault({}),

@@ -15,6 +15,9 @@ const raw = [
     name: 'system',
     scalars: [
       { oid: '1.3.6.1.2.1.1.5.0', name: 'sysName', type: 'label' },
+      // identity for the store's `devices` table (libs/store schema/devices-table.ts)
+      { oid: '1.3.6.1.2.1.1.1.0', name: 'sysDescr', type: 'label' },
+      { oid: '1.3.6.1.2.1.1.2.0', name: 'sysObjectID', type: 'label' },
       { oid: '1.3.6.1.2.1.1.3.0', name: 'sysUpTime', type: 'gauge', unit: 's', scale: 0.01 },
     ],
   },

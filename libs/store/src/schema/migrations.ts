@@ -1,3 +1,6 @@
+import { devicesSql } from './devices-table';
+import { icmpRollupsSql } from './icmp-rollups';
+import { metricRollupsV2Sql } from './rollups-v2';
 import { addedColumnsSql, eventTablesSql, rollupsSql, ttlByReceivedAtSql, type SchemaSettings } from './schema-ddl';
 
 /**
@@ -17,4 +20,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 2, name: 'metric-rollups', statements: rollupsSql },
   { version: 3, name: 'ttl-by-received-at', statements: ttlByReceivedAtSql },
   { version: 4, name: 'alert-state-transitions', statements: addedColumnsSql(4) },
+  { version: 5, name: 'rollups-by-site-and-type', statements: metricRollupsV2Sql },
+  { version: 6, name: 'icmp-rollups', statements: icmpRollupsSql },
+  { version: 7, name: 'devices', statements: devicesSql },
 ];

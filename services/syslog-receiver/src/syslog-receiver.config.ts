@@ -17,6 +17,19 @@ const zone = z.string().refine(
 const host = z.string().min(1);
 const port = z.number().int().min(0).max(65535);
 
+/**
+ * TCP/TLS connection limits, so idle or stuck connections cannot take every `maxConnections`
+ * slot: a connection silent for idleTimeoutMs is closed (a sender reconnects when it has
+ * something to say; one paused by our backpressure is not idle), and one source address holds at
+ * most maxConnectionsPerSource. Both counted: `sonde_syslog_connections_closed_total{reason}`.
+ */
+const streamLimits = {
+  /** 0 = never. RFC 6587 senders keep a connection open between messages: minutes, not seconds. */
+  idleTimeoutMs: z.number().int().min(0).default(300_000),
+  /** 0 = no cap beyond maxConnections. */
+  maxConnectionsPerSource: z.number().int().min(0).default(64),
+};
+
 /** Per-source overrides, keyed by the sender's IP address as seen on the socket. */
 const sourceSchema = z.object({
   /** Zone for timestamps that carry none (RFC 3164, Cisco without show-timezone). */
@@ -52,6 +65,7 @@ export const syslogReceiverConfigSchema = z.object({
       hosts: z.array(host).min(1).default(['0.0.0.0', '::']),
       port: port.default(514),
       maxConnections: z.number().int().positive().default(2000),
+      ...streamLimits,
     })
     .prefault({}),
   tls: z
@@ -60,6 +74,7 @@ export const syslogReceiverConfigSchema = z.object({
       hosts: z.array(host).min(1).default(['0.0.0.0', '::']),
       port: port.default(6514),
       maxConnections: z.number().int().positive().default(2000),
+      ...streamLimits,
       certFile: z.string().optional(),
       keyFile: z.string().optional(),
       /** CA bundle that client certificates must chain to (RFC 5425 §5.1 mutual auth). */

@@ -32,6 +32,8 @@ export class SyslogReceiverMetrics implements SyslogCounts {
   readonly connections: Gauge<'transport'>;
   /** TCP/TLS connections currently paused because the bus is slower than the sender. */
   readonly pausedConnections: Gauge<'transport'>;
+  /** Connections the receiver closed (idle) or refused (per-source cap, maxConnections). */
+  readonly connectionsClosed: Counter<'transport' | 'reason'>;
   /** Datagrams the kernel dropped on the UDP sockets (receive buffer full), from /proc/net/udp*. */
   readonly udpKernelDrops: Gauge;
   /** Messages stamped by a device clock far from Sonde's (kept, flagged with `clockSkewMs`). */
@@ -43,6 +45,12 @@ export class SyslogReceiverMetrics implements SyslogCounts {
     this.truncatedTotal = new Counter({ name: 'sonde_syslog_truncated_total', help: 'Syslog messages longer than maxMessageBytes, truncated and flagged', labelNames: ['transport'], registers });
     this.connections = new Gauge({ name: 'sonde_syslog_connections', help: 'Open TCP/TLS syslog connections', labelNames: ['transport'], registers });
     this.pausedConnections = new Gauge({ name: 'sonde_syslog_paused_connections', help: 'TCP/TLS connections paused for backpressure or rate limit', labelNames: ['transport'], registers });
+    this.connectionsClosed = new Counter({
+      name: 'sonde_syslog_connections_closed_total',
+      help: 'TCP/TLS connections closed by the receiver (reason=idle) or refused (reason=per_source_limit, max_connections)',
+      labelNames: ['transport', 'reason'],
+      registers,
+    });
     this.clockSkewTotal = new Counter({
       name: 'sonde_syslog_clock_skew_total',
       help: 'Messages whose own timestamp is more than 5 minutes before (past) or after (future) the receive time; stored, flagged with clockSkewMs',

@@ -41,6 +41,7 @@ export class SyslogReceiverModule {
               gauges: {
                 connections: (transport, d) => metrics.connections.inc({ transport }, d),
                 paused: (transport, d) => metrics.pausedConnections.inc({ transport }, d),
+                closed: (transport, reason) => metrics.connectionsClosed.inc({ transport, reason }),
               },
             });
             bound.receiver = receiver;

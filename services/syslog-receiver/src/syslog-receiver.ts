@@ -9,7 +9,7 @@ import { SyslogReceiverError } from './syslog-receiver-error';
 import { SyslogIngest, type SourceResolver } from './syslog-ingest';
 import type { SyslogReceiverConfig } from './syslog-receiver.config';
 import type { SyslogCounts } from './syslog-receiver.metrics';
-import { TcpSyslogServer } from './tcp-syslog-server';
+import { TcpSyslogServer, type ConnectionCloseReason } from './tcp-syslog-server';
 import { UdpSyslogServer, type UdpBinding } from './udp-syslog-server';
 import { UdpWorkerPool } from './udp-worker-pool';
 
@@ -35,6 +35,8 @@ export interface SyslogReceiverDeps {
   gauges?: {
     connections(transport: 'tcp' | 'tls', delta: 1 | -1): void;
     paused(transport: 'tcp' | 'tls', delta: 1 | -1): void;
+    /** a connection the receiver closed (idle) or refused (per-source cap, maxConnections) */
+    closed?(transport: 'tcp' | 'tls', reason: ConnectionCloseReason): void;
   };
 }
 
@@ -109,16 +111,19 @@ export class SyslogReceiver {
       const gauges = (transport: 'tcp' | 'tls') => ({
         onConnections: (d: 1 | -1) => this.deps.gauges?.connections(transport, d),
         onPause: (d: 1 | -1) => this.deps.gauges?.paused(transport, d),
+        onClosed: (reason: ConnectionCloseReason) => this.deps.gauges?.closed?.(transport, reason),
       });
       if (c.tcp.enabled) {
         this.tcp = new TcpSyslogServer(this.ingest, this.publisher, this.limiter, this.deps.counts, this.dropLog, {
-          transport: 'tcp', maxMessageBytes: c.maxMessageBytes, maxConnections: c.tcp.maxConnections, ...gauges('tcp'),
+          transport: 'tcp', maxMessageBytes: c.maxMessageBytes, maxConnections: c.tcp.maxConnections,
+          idleTimeoutMs: c.tcp.idleTimeoutMs, maxConnectionsPerSource: c.tcp.maxConnectionsPerSource, ...gauges('tcp'),
         });
         listening.tcp = (await this.tcp.listen(stream('tcp', c.tcp.hosts, c.tcp.port))).map((s) => s.address() as AddressInfo);
       }
       if (c.tls.enabled && c.tls.certFile && c.tls.keyFile) {
         this.tls = new TcpSyslogServer(this.ingest, this.publisher, this.limiter, this.deps.counts, this.dropLog, {
-          transport: 'tls', maxMessageBytes: c.maxMessageBytes, maxConnections: c.tls.maxConnections, ...gauges('tls'),
+          transport: 'tls', maxMessageBytes: c.maxMessageBytes, maxConnections: c.tls.maxConnections,
+          idleTimeoutMs: c.tls.idleTimeoutMs, maxConnectionsPerSource: c.tls.maxConnectionsPerSource, ...gauges('tls'),
           tls: {
             cert: readTlsFile(c.tls.certFile, 'certFile'),
             key: readTlsFile(c.tls.keyFile, 'keyFile'),

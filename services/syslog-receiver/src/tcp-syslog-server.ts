@@ -24,10 +24,19 @@ export interface TcpSyslogServerOptions {
   maxConnections: number;
   /** TLS only: key, cert, ca, requestCert/rejectUnauthorized for client certificates */
   tls?: tls.TlsOptions;
+  /** Close a connection that sent nothing for this long (0 = never); one paused by us is not idle. */
+  idleTimeoutMs?: number;
+  /** Open connections one source address may hold (0 = no cap beyond maxConnections). */
+  maxConnectionsPerSource?: number;
   /** paused/resumed connection count, for the gauge */
   onPause?: (delta: 1 | -1) => void;
   onConnections?: (delta: 1 | -1) => void;
+  /** A connection the receiver closed or refused, and why (the counter). */
+  onClosed?: (reason: ConnectionCloseReason) => void;
 }
+
+/** Why the receiver ended a connection: `sonde_syslog_connections_closed_total{reason}`. */
+export type ConnectionCloseReason = 'idle' | 'per_source_limit' | 'max_connections';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -42,6 +51,8 @@ export class TcpSyslogServer {
   private servers: net.Server[] = [];
   private readonly sockets = new Set<net.Socket>();
   private readonly inFlight = new Set<Promise<void>>();
+  /** open connections per source address, for maxConnectionsPerSource */
+  private readonly perSource = new Map<string, number>();
 
   constructor(
     private readonly ingest: SyslogIngest,
@@ -61,6 +72,7 @@ export class TcpSyslogServer {
       server.maxConnections = this.options.maxConnections;
       server.on('drop', (d) => {
         const address = normalizeAddress(d?.remoteAddress ?? 'unknown');
+        this.options.onClosed?.('max_connections');
         this.log.log(address, 'max_connections', { transport: this.options.transport, maxConnections: this.options.maxConnections }, `${this.options.transport} connection from ${address} refused: maxConnections reached`);
       });
       if (this.options.transport === 'tls') {
@@ -88,9 +100,36 @@ export class TcpSyslogServer {
     const decoder = new SyslogFrameDecoder(this.options.maxMessageBytes);
     let framingErrors = 0;
     let closed = false;
+    let paused = false;
+    // One source may not take every slot: idle or stuck connections of one host (a relay that
+    // reconnects without closing, a scanner) would otherwise lock real senders out.
+    const cap = this.options.maxConnectionsPerSource ?? 0;
+    const open = this.perSource.get(address) ?? 0;
+    if (cap > 0 && open >= cap) {
+      this.options.onClosed?.('per_source_limit');
+      this.log.log(address, 'per_source_limit', { transport, maxConnectionsPerSource: cap }, `${transport} connection from ${address} refused: ${cap} connections from it already open (maxConnectionsPerSource)`);
+      socket.on('error', () => undefined);
+      socket.destroy();
+      return;
+    }
+    this.perSource.set(address, open + 1);
     this.sockets.add(socket);
     this.options.onConnections?.(1);
     socket.setKeepAlive(true, 60_000);
+    const idleMs = this.options.idleTimeoutMs ?? 0;
+    if (idleMs > 0) {
+      socket.setTimeout(idleMs);
+      socket.on('timeout', () => {
+        // paused by us (bus backpressure, rate limit): the sender is waiting on us, not idle
+        if (paused) {
+          socket.setTimeout(idleMs);
+          return;
+        }
+        this.options.onClosed?.('idle');
+        this.log.log(address, 'idle', { transport, idleTimeoutMs: idleMs }, `${transport} connection from ${address} closed: nothing received for ${idleMs} ms (idleTimeoutMs)`);
+        socket.destroy();
+      });
+    }
 
     const handle = (frames: SyslogFrame[], receivedAt: number): SyslogMessageEvent[] => {
       if (decoder.framingErrors > framingErrors) {
@@ -110,6 +149,7 @@ export class TcpSyslogServer {
 
     const deliver = (events: SyslogMessageEvent[], frames: number): void => {
       socket.pause();
+      paused = true;
       this.options.onPause?.(1);
       const job = (async () => {
         try {
@@ -123,6 +163,7 @@ export class TcpSyslogServer {
           // only when stopping: counted by the publisher
         } finally {
           this.options.onPause?.(-1);
+          paused = false;
           if (!closed) socket.resume();
         }
       })();
@@ -147,6 +188,9 @@ export class TcpSyslogServer {
     socket.on('close', () => {
       closed = true;
       this.sockets.delete(socket);
+      const left = (this.perSource.get(address) ?? 1) - 1;
+      if (left > 0) this.perSource.set(address, left);
+      else this.perSource.delete(address);
       this.options.onConnections?.(-1);
     });
   }

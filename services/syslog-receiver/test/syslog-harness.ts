@@ -55,6 +55,7 @@ export class SyslogHarness {
         gauges: {
           connections: (t, d) => h.metrics.connections.inc({ transport: t }, d),
           paused: (t, d) => h.metrics.pausedConnections.inc({ transport: t }, d),
+          closed: (t, reason) => h.metrics.connectionsClosed.inc({ transport: t, reason }),
         },
       },
     );

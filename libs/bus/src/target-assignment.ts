@@ -23,11 +23,20 @@ export interface TargetAssignment {
   /**
    * Joins (Kafka: the consumer group) and calls `onChange` with the shards owned after each
    * assignment — the whole set each time, never a delta; `'all'` when this process owns every
-   * target. Before the first call the replica owns nothing. Resolves once joined.
+   * target. Before the first call the replica owns nothing. Also called when the published
+   * devices of the owned shards change (see `devices`). Resolves once joined.
    */
   start(onChange: (owned: ReadonlySet<number> | 'all') => void): Promise<void>;
   /** Whether this replica polls the device now: `partitionOf(deviceId)` is an owned shard. */
   owns(deviceId: string): boolean;
+  /**
+   * The site's devices as this replica knows them: the config file's (`fileDevices`), except in
+   * owned partitions that `sonde inventory apply` marked, whose devices are the records published
+   * there (`parse` turns one into a device, or refuses it with undefined). `start`'s `onChange`
+   * is called again whenever those records change, so an applied inventory reaches a running
+   * replica without a restart (published-targets.ts). memory: `fileDevices`.
+   */
+  devices<T extends { id: string }>(fileDevices: readonly T[], parse: (raw: unknown, id: string) => T | undefined): T[];
   /** Leaves the group (the others take over at once, without waiting for the session timeout). */
   close(): Promise<void>;
 }

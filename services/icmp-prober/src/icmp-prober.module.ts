@@ -3,6 +3,7 @@ import type { TargetAssignment } from '@sonde/bus/target-assignment';
 import { TARGET_ASSIGNMENT } from '@sonde/bus/target-assignment.tokens';
 import type { Inventory } from '@sonde/inventory/inventory';
 import { SONDE_INVENTORY } from '@sonde/inventory/inventory.tokens';
+import { parsePublishedDevice } from '@sonde/inventory/published-device';
 import type { TelemetryIdentity } from '@sonde/telemetry/telemetry-identity';
 import { LOGGER, METRICS_REGISTRY, TELEMETRY_IDENTITY } from '@sonde/telemetry/telemetry.tokens';
 import type { Logger } from 'pino';
@@ -39,7 +40,18 @@ export class IcmpProberModule {
             new IcmpProberService(parsed, {
               ...(assignment ? { owns: (deviceId: string) => assignment.owns(deviceId) } : {}),
               bus,
-              inventory: { devicesAt: () => inventory.devicesAt() },
+              // the config file's devices, or what `sonde inventory apply` published to the
+              // partitions this replica owns (re-read on every change: refreshTargets)
+              inventory: {
+                devicesAt: () =>
+                  assignment
+                    ? assignment.devices(inventory.devicesAt(), (raw, id) => {
+                        const r = parsePublishedDevice(raw, inventory.site);
+                        if ('problem' in r) logger.warn({ component: 'icmp-prober', device: id }, `not probed: ${r.problem}`);
+                        return 'device' in r ? r.device : undefined;
+                      })
+                    : inventory.devicesAt(),
+              },
               metrics: new IcmpProberMetrics(registry),
               log: logger.child({ component: 'icmp-prober' }),
               origin: { site: identity.site, collector: identity.instance },

@@ -5,6 +5,7 @@ import type { TargetAssignment } from '@sonde/bus/target-assignment';
 import { TARGET_ASSIGNMENT } from '@sonde/bus/target-assignment.tokens';
 import type { Inventory } from '@sonde/inventory/inventory';
 import { SONDE_INVENTORY } from '@sonde/inventory/inventory.tokens';
+import { parsePublishedDevice } from '@sonde/inventory/published-device';
 import type { StateStore } from '@sonde/state/state-store';
 import { STATE_STORE } from '@sonde/state/state.tokens';
 import type { HealthChecks } from '@sonde/telemetry/health-checks';
@@ -35,14 +36,31 @@ class SnmpPollerLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
   onApplicationBootstrap(): void {
     if (!this.config.enabled) return;
     const log = this.logger.child({ component: 'snmp-poller' });
-    this.poller.setTargets(pollTargets(this.inventory, this.config, (device, message) => log.error({ device }, `not polled: ${message}`)));
+    // The site's devices: the config file's, or what `sonde inventory apply` published to the
+    // partitions this replica owns (TargetAssignment.devices); re-read on every change.
+    const invalid = (device: string, message: string) => log.error({ device }, `not polled: ${message}`);
+    const devicesAt = () =>
+      this.assignment
+        ? this.assignment.devices(this.inventory.devicesAt(), (raw, id) => {
+            const r = parsePublishedDevice(raw, this.inventory.site);
+            if ('problem' in r) invalid(id, r.problem);
+            return 'device' in r ? r.device : undefined;
+          })
+        : this.inventory.devicesAt();
+    const targets = () => pollTargets({ devicesAt, snmpCredential: (d) => this.inventory.snmpCredential(d) }, this.config, invalid);
+    this.poller.setTargets(targets());
     this.poller.start();
     this.health.register('snmp-poller', async () => ({ ok: true, detail: `${this.poller.targetCount} of ${this.poller.siteTargetCount} targets owned` }));
     // Sharded among replicas (TargetAssignmentModule): nothing is polled until the first
-    // assignment; each later one (a replica joined, left or died) starts/stops the difference.
+    // assignment; each later one (a replica joined, left or died, or an applied inventory)
+    // starts/stops the difference.
     this.assignment
       ?.start(() => {
-        const { gained, lost } = this.poller.reassign();
+        const before = new Set(this.poller.ownedDeviceIds);
+        this.poller.setTargets(targets());
+        const after = this.poller.ownedDeviceIds;
+        const gained = after.filter((id) => !before.delete(id));
+        const lost = [...before];
         log.info({ owned: this.poller.targetCount, site: this.poller.siteTargetCount, gained, lost }, 'snmp targets reassigned');
       })
       .catch((err: unknown) => log.error({ err }, 'target assignment failed: polling the targets of the last assignment'));

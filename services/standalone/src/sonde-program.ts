@@ -118,6 +118,16 @@ export function sondeProgram(): Command {
       process.exitCode = await runSilenceExpire(ids, opts);
     });
 
+  const inventory = program.command('inventory').description('the device list of running collectors, changed without restarts');
+  inventory
+    .command('apply')
+    .description('validate FILE (as `sonde validate`) and publish its devices to sonde.targets.<site>: running pollers and probers pick them up within one interval')
+    .argument('<file>', 'a config file (YAML) with bus.type kafka and the devices')
+    .action(async (file: string) => {
+      const { runInventoryApply } = await import('./commands/inventory-command.js');
+      process.exitCode = await runInventoryApply(file);
+    });
+
   const mibsOption = () => new Option('--mibs <dir...>', 'extra vendor MIB folders, compiled with the shipped modules');
   const mib = program.command('mib').description('the OID dictionary: translate and search MIB objects');
   mib

@@ -1,6 +1,7 @@
 import { Kafka, type Admin, type Consumer } from 'kafkajs';
 import type { BusConfig } from '../bus.config';
 import { silentBusLogger, type BusLogger } from '../bus-logger';
+import { PublishedTargets, type TargetRecord } from '../published-targets';
 import { partitionOf, type TargetAssignment, type TargetAssignmentDeps, type TargetAssignmentIdentity } from '../target-assignment';
 import { kafkajsLogCreator } from './kafkajs-logger';
 
@@ -17,6 +18,10 @@ import { kafkajsLogCreator } from './kafkajs-logger';
  * partitions that have messages, and this topic may well be empty. No messages are needed: the
  * fetch loop heartbeats on its own (the fetch wait is bounded by the heartbeat interval).
  *
+ * The records of the owned partitions are the published inventory (`sonde inventory apply`,
+ * published-targets.ts): offsets are never committed, so every assignment reads its partitions
+ * from the start (a compacted topic: one record per device), and a change calls `onChange` again.
+ *
  * Between a REBALANCING notice and the next GROUP_JOIN the previous shards are kept (a short
  * double poll rather than a gap); if Kafka is unreachable the last assignment is kept too (the
  * replicas go on polling their shards, and the bus spools the events).
@@ -29,6 +34,8 @@ export class KafkaTargetAssignment implements TargetAssignment {
   private admin: Admin | undefined;
   private consumer: Consumer | undefined;
   private owned: ReadonlySet<number> = new Set();
+  private readonly published = new PublishedTargets();
+  private readonly reportedRejects = new Set<string>();
   private partitions: number;
   private closed = false;
   private wake: (() => void) | undefined;
@@ -78,6 +85,10 @@ export class KafkaTargetAssignment implements TargetAssignment {
     return this.owned.has(partitionOf(deviceId, this.partitions));
   }
 
+  devices<T extends { id: string }>(fileDevices: readonly T[], parse: (raw: unknown, id: string) => T | undefined): T[] {
+    return this.published.devices(fileDevices, this.partitions, parse);
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     this.wake?.();
@@ -102,6 +113,7 @@ export class KafkaTargetAssignment implements TargetAssignment {
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       const owned = new Set(payload.memberAssignment[this.topic] ?? []);
       this.owned = owned;
+      this.published.retain(owned);
       this.logger.info({ topic: this.topic, group: this.groupId, member: payload.memberId, owned: [...owned].sort((a, b) => a - b), partitions: this.partitions }, 'target assignment changed');
       onChange(owned);
     });
@@ -110,8 +122,22 @@ export class KafkaTargetAssignment implements TargetAssignment {
     });
     await consumer.connect();
     await consumer.subscribe({ topics: [this.topic], fromBeginning: true });
-    // run() resolves after the first JoinGroup + SyncGroup (GROUP_JOIN has fired by then)
-    await consumer.run({ eachBatch: async () => undefined });
+    // run() resolves after the first JoinGroup + SyncGroup (GROUP_JOIN has fired by then).
+    // autoCommit off: the next owner of a partition must read it from the start.
+    await consumer.run({
+      autoCommit: false,
+      eachBatch: async ({ batch }) => {
+        const records: TargetRecord[] = batch.messages.map((m) => ({ partition: batch.partition, key: m.key?.toString() ?? '', value: m.value ? m.value.toString() : null }));
+        if (!this.published.apply(records)) return;
+        for (const [id, why] of this.published.rejected) {
+          if (this.reportedRejects.has(id)) continue;
+          this.reportedRejects.add(id);
+          this.logger.warn({ topic: this.topic, device: id }, `published inventory: ${why}; ignored`);
+        }
+        this.logger.info({ topic: this.topic, group: this.groupId, partition: batch.partition, appliedPartitions: this.published.appliedPartitions }, 'published inventory changed');
+        onChange(this.owned);
+      },
+    });
   }
 
   /** Creates `sonde.targets.<site>` (compacted) if missing; returns its partition count. */

@@ -10,5 +10,9 @@ export class MemoryTargetAssignment implements TargetAssignment {
     return true;
   }
 
+  devices<T extends { id: string }>(fileDevices: readonly T[]): T[] {
+    return [...fileDevices];
+  }
+
   async close(): Promise<void> {}
 }

@@ -99,8 +99,22 @@ function close(node, isPropertyMap = false) {
   return out;
 }
 
-function jsonSchema(schema) {
-  return close(z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'draft-7' }));
+/** Shared or recursive subschemas of every section, hoisted to the root (`#/definitions/<prefix>_<name>`). */
+const definitions = {};
+
+function jsonSchema(schema, prefix = 'core') {
+  const j = close(z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'draft-7' }));
+  const local = j.definitions ?? {};
+  delete j.definitions;
+  const rename = (node) => {
+    if (Array.isArray(node)) return node.map(rename);
+    if (!node || typeof node !== 'object') return node;
+    const out = {};
+    for (const [k, v] of Object.entries(node)) out[k] = k === '$ref' && typeof v === 'string' && v.startsWith('#/definitions/') ? `#/definitions/${prefix}_${v.slice(14)}` : rename(v);
+    return out;
+  };
+  for (const [name, def] of Object.entries(local)) definitions[`${prefix}_${name}`] = rename(def);
+  return rename(j);
 }
 
 function configSchema(list) {
@@ -134,7 +148,7 @@ function configSchema(list) {
     devices: { type: 'array', items: device },
   };
   // `bus:` with nothing after it is a section of defaults (libs/inventory)
-  for (const [key, schema] of Object.entries(sections)) properties[key] = { ...jsonSchema(schema), type: ['object', 'null'] };
+  for (const [key, schema] of Object.entries(sections)) properties[key] = { ...jsonSchema(schema, key), type: ['object', 'null'] };
   return {
     description: 'sonde.yaml of the site (schema: sonde.example.yaml), GENERATED from the zod schemas by scripts/helm-generate.js',
     type: 'object',
@@ -146,6 +160,7 @@ function configSchema(list) {
 function valuesSchema(list) {
   const base = JSON.parse(fs.readFileSync(path.join(ROOT, 'helm/schema/chart-values.schema.json'), 'utf8'));
   base.properties.config = configSchema(list);
+  if (Object.keys(definitions).length) base.definitions = definitions;
   return `${JSON.stringify(base, null, 2)}\n`;
 }
 

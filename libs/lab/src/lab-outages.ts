@@ -71,6 +71,10 @@ export class LabOutages {
 
   private runCycle(): void {
     for (const step of outageSteps(this.config)) {
+      if (step.atMs === 0) {
+        this.apply(step.what);
+        continue;
+      }
       const t = setTimeout(() => this.apply(step.what), step.atMs);
       t.unref();
       this.timers.push(t);

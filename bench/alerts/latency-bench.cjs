@@ -2,8 +2,14 @@
 // notification, in one run, for
 //   sonde-embedded  memory bus + memory StateStore + the notification stage in this process
 //                   (the `sonde up` wiring): alert.state published → webhook
+//   sonde-embedded-full  the built `sonde up --no-lab` (every service in one process, memory bus,
+//                   chDB, default rules): the same linkDown trap events posted to its local
+//                   /api/events (which publishes them on the memory bus) → evaluation → webhook
 //   sonde-kafka     the built alert-engine process (services/alert-engine/dist/main.js) on real
 //                   Kafka + Redis: alert.state published to sonde.alert.v1 → webhook
+//   sonde-kafka-full the same process with its default rules: an SNMP linkDown `snmp.trap` event
+//                   published to sonde.snmp.v1 → evaluation (rule trap-link-down, one series per
+//                   ifIndex) → alert.state on sonde.alert.v1 → notification stage → webhook
 //   prometheus-am   Debian's prometheus 2.42 scraping a target every 1 s, rule evaluation every
 //                   1 s (`for: 0s`), Alertmanager 0.25 with group_wait 0s → webhook; the "event"
 //                   is the target's sample flipping to 1
@@ -24,7 +30,7 @@ const arg = (name, def) => {
 };
 const ALERTS = Number(arg('alerts', '100'));
 const SPACING = Number(arg('spacing-ms', '100'));
-const MODES = arg('modes', 'sonde-embedded,sonde-kafka,prometheus-am').split(',');
+const MODES = arg('modes', 'sonde-embedded,sonde-embedded-full,sonde-kafka,sonde-kafka-full,prometheus-am').split(',');
 const ROOT = path.join(__dirname, '../..');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const run = randomUUID().slice(0, 8);
@@ -57,7 +63,8 @@ async function receiver() {
       const now = Date.now();
       try {
         for (const a of JSON.parse(body).alerts) {
-          const id = a.labels.bench_id;
+          // bench_id: alert.state published by the bench; ifIndex: the trap-link-down rule's series (full path).
+          const id = a.labels.bench_id ?? (a.labels.alertname === 'LinkDownTrap' ? `if-${a.labels.ifIndex}` : undefined);
           if (a.status === 'firing' && id !== undefined && !arrivals.has(id)) arrivals.set(id, now);
         }
       } catch {}
@@ -127,38 +134,108 @@ async function sondeEmbedded() {
   return result;
 }
 
-async function sondeKafka() {
+function trapEvent(i) {
+  const now = Date.now();
+  return createEvent('snmp.trap', { site: 'lab', collector: 'bench' }, { id: 'bench-dev', address: '10.0.0.1' }, {
+    version: 'v2c', pdu: 'trap', trapOid: '1.3.6.1.6.3.1.1.5.3', trapName: 'IF-MIB::linkDown', source: { address: '10.0.0.1', port: 162 }, security: { community: 'public' },
+    varbinds: [
+      { oid: `1.3.6.1.2.1.2.2.1.1.${i}`, name: `IF-MIB::ifIndex.${i}`, type: 'INTEGER', value: String(i) },
+      { oid: `1.3.6.1.2.1.2.2.1.8.${i}`, name: `IF-MIB::ifOperStatus.${i}`, type: 'INTEGER', value: '2', display: 'down(2)' },
+    ],
+  }, now, now);
+}
+
+/** `sonde up --no-lab` with its default rules: trap events in through /api/events. */
+async function sondeEmbeddedFull() {
+  const mode = 'sonde-embedded-full';
+  const rx = await receiver();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sonde-bench-up-'));
+  const port = await freePort();
+  fs.writeFileSync(path.join(dir, 'sonde.yaml'), JSON.stringify({
+    site: 'lab',
+    clickhouseHttp: { port: 0 },
+    alertEngine: { maxBatchWaitMs: 10, notify: { route: ROUTE, receivers: [{ name: 'hook', notifiers: [{ type: 'webhook', url: rx.url }] }], maxBatchWaitMs: 5 } },
+  }));
+  const child = spawn(process.execPath, [path.join(ROOT, 'services/standalone/dist/main.js'), 'up', '--no-lab', '--plain', '--port', String(port), '--config', path.join(dir, 'sonde.yaml'), '--data', path.join(dir, 'data')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
+  const post = (events) => fetch(`http://127.0.0.1:${port}/api/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(events) }).then((r) => { if (!r.ok) throw new Error(`/api/events ${r.status}`); });
+  try {
+    const warm = new Map();
+    for (let i = 0; warm.size === 0 || [...warm.keys()].some((id) => !rx.arrivals.has(id)); i++) {
+      if (child.exitCode !== null) throw new Error(`sonde up exited ${child.exitCode}: ${out.slice(-3000)}`);
+      if (i > 1200) throw new Error(`sonde up never notified the warm-up alert: ${out.slice(-3000)}`);
+      if (i % 20 === 0) {
+        const w = 90000 + i;
+        try {
+          await post([trapEvent(w)]);
+          warm.set(`if-${w}`, Date.now());
+        } catch {} // not listening yet
+      }
+      await sleep(100);
+    }
+    const sent = new Map();
+    for (let i = 0; i < ALERTS; i++) {
+      const e = trapEvent(100000 + i);
+      sent.set(`if-${100000 + i}`, Date.now());
+      await post([e]);
+      await sleep(SPACING);
+    }
+    await waitAll(sent, rx.arrivals, 30_000);
+    return stats(mode, sent, rx.arrivals);
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
+    await rx.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The built alert-engine on Kafka + Redis; `full` runs its default rules and times from a trap. */
+async function sondeKafka(full) {
+  const mode = full ? 'sonde-kafka-full' : 'sonde-kafka';
   const rx = await receiver();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sonde-bench-alerts-'));
   const brokers = (process.env.SONDE_TEST_KAFKA_BROKERS || '127.0.0.1:9092').split(',');
-  const busSection = { type: 'kafka', kafka: { brokers, topicPrefix: `benchalerts-${run}-`, partitions: 6, consumer: { minBytes: 1, maxBatchWaitMs: 10 }, producer: { lingerMs: 0 } } };
+  const prefix = `benchalerts-${mode}-${run}`;
+  const busSection = { type: 'kafka', kafka: { brokers, topicPrefix: `${prefix}-`, partitions: 6, consumer: { minBytes: 1, maxBatchWaitMs: 10 }, producer: { lingerMs: 0 } } };
   const file = path.join(dir, 'engine.json');
   fs.writeFileSync(file, JSON.stringify({
     site: 'lab', instance: 'bench',
     telemetry: { http: { port: 0 }, logLevel: 'warn' },
     bus: { ...busSection, kafka: { ...busSection.kafka, spool: { dir: path.join(dir, 'spool-engine') } } },
-    state: { type: 'redis', redis: { url: process.env.SONDE_TEST_REDIS_URL || 'redis://127.0.0.1:6379', keyPrefix: `benchalerts-${run}:` } },
-    alertEngine: { defaultRules: false, notify: { group: `bench-notify-${run}`, route: ROUTE, receivers: [{ name: 'hook', notifiers: [{ type: 'webhook', url: rx.url }] }], maxBatchWaitMs: 10 } },
+    state: { type: 'redis', redis: { url: process.env.SONDE_TEST_REDIS_URL || 'redis://127.0.0.1:6379', keyPrefix: `${prefix}:` } },
+    alertEngine: { defaultRules: full, maxBatchWaitMs: 10, notify: { group: `bench-notify-${run}`, route: ROUTE, receivers: [{ name: 'hook', notifiers: [{ type: 'webhook', url: rx.url }] }], maxBatchWaitMs: 10 } },
   }));
   const child = spawn(process.execPath, [path.join(ROOT, 'services/alert-engine/dist/main.js'), '--config', file], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (out += d));
   const bus = await createEventBus(busConfigSchema.parse({ ...busSection, kafka: { ...busSection.kafka, spool: { dir: path.join(dir, 'spool-bench') } } }), { metrics: new BusMetrics(new Registry()) });
+  const event = (i) => (full ? trapEvent(100000 + i) : alertEvent(mode, i));
+  const idOf = (i) => (full ? `if-${100000 + i}` : `${mode}-${i}`);
   try {
-    // Warm-up: the consumer group must have joined before timing starts.
+    // Warm-up: the consumer groups must have joined before timing starts.
     const warm = new Map();
     for (let i = 0; warm.size === 0 || [...warm.keys()].some((id) => !rx.arrivals.has(id)); i++) {
       if (child.exitCode !== null) throw new Error(`alert-engine exited ${child.exitCode}: ${out}`);
-      if (i > 600) throw new Error(`alert-engine never notified the warm-up alert: ${out.slice(-3000)}`);
+      if (i > 900) throw new Error(`alert-engine never notified the warm-up alert: ${out.slice(-3000)}`);
       if (i % 20 === 0) {
-        const e = alertEvent('warmup', i);
-        warm.set(`warmup-${i}`, Date.now());
-        await bus.publish([e]);
+        const w = 90000 + i;
+        warm.set(full ? `if-${w}` : `warmup-${w}`, Date.now());
+        await bus.publish([full ? trapEvent(w) : alertEvent('warmup', w)]);
       }
       await sleep(100);
     }
-    return await publishSeries('sonde-kafka', bus, rx);
+    const sent = new Map();
+    for (let i = 0; i < ALERTS; i++) {
+      sent.set(idOf(i), Date.now());
+      await bus.publish([event(i)]);
+      await sleep(SPACING);
+    }
+    await waitAll(sent, rx.arrivals, 30_000);
+    return stats(mode, sent, rx.arrivals);
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
@@ -209,17 +286,17 @@ async function prometheusAm() {
 }
 
 (async () => {
-  const impl = { 'sonde-embedded': sondeEmbedded, 'sonde-kafka': sondeKafka, 'prometheus-am': prometheusAm };
+  const impl = { 'sonde-embedded': sondeEmbedded, 'sonde-embedded-full': sondeEmbeddedFull, 'sonde-kafka': () => sondeKafka(false), 'sonde-kafka-full': () => sondeKafka(true), 'prometheus-am': prometheusAm };
   const results = [];
   for (const m of MODES) {
     process.stderr.write(`bench/alerts latency: ${m} …\n`);
     results.push(await impl[m]());
   }
   const pam = results.find((r) => r.mode === 'prometheus-am');
-  console.log('mode             alerts  received  p50 ms  p90 ms  p99 ms  max ms  p99 vs prometheus-am');
+  console.log('mode                 alerts  received  p50 ms  p90 ms  p99 ms  max ms  p99 vs prometheus-am');
   for (const r of results) {
     const ratio = pam && pam.p99Ms && r.p99Ms !== null ? (pam.p99Ms / r.p99Ms).toFixed(1) + '× lower' : '';
-    console.log(`${r.mode.padEnd(16)} ${String(r.alerts).padStart(6)}  ${String(r.received).padStart(8)}  ${String(r.p50Ms).padStart(6)}  ${String(r.p90Ms).padStart(6)}  ${String(r.p99Ms).padStart(6)}  ${String(r.maxMs).padStart(6)}  ${r.mode === 'prometheus-am' ? '' : ratio}`);
+    console.log(`${r.mode.padEnd(20)} ${String(r.alerts).padStart(6)}  ${String(r.received).padStart(8)}  ${String(r.p50Ms).padStart(6)}  ${String(r.p90Ms).padStart(6)}  ${String(r.p99Ms).padStart(6)}  ${String(r.maxMs).padStart(6)}  ${r.mode === 'prometheus-am' ? '' : ratio}`);
   }
   const outDir = path.join(__dirname, 'results');
   fs.mkdirSync(outDir, { recursive: true });

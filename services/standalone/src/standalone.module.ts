@@ -1,6 +1,8 @@
 import { Inject, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { EVENT_BUS, BusModule } from '@sonde/bus/bus.module';
 import type { EventBus } from '@sonde/bus/event-bus';
+import { NOTIFICATION_FEED } from '@sonde/alert-engine/notify/notify.module';
+import type { NotificationFeed } from '@sonde/alert-engine/notify/notification-feed';
 import { InventoryModule } from '@sonde/inventory/inventory.module';
 import { StateModule } from '@sonde/state/state.module';
 import { StoreModule } from '@sonde/store/store.module';
@@ -60,8 +62,12 @@ export class StandaloneModule {
       providers: [
         {
           provide: STATUS_TRACKER,
-          useFactory: (registry: Registry) => new StatusTracker(registry, config.site),
-          inject: [METRICS_REGISTRY],
+          useFactory: (registry: Registry, feed?: NotificationFeed) => {
+            const tracker = new StatusTracker(registry, config.site);
+            if (feed) tracker.showNotifications(feed);
+            return tracker;
+          },
+          inject: [METRICS_REGISTRY, { token: NOTIFICATION_FEED, optional: true }],
         },
         StatusLifecycle,
       ],

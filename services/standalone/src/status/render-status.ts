@@ -11,6 +11,8 @@ export interface StatusView {
   /** Devices polled, by SNMP version and security level in use (from the poller's gauge). */
   snmpVersions: { version: string; securityLevel: string; devices: number }[];
   notes: string[];
+  /** The last notifications the alert engine sent (its `log` notifier's feed), newest last. */
+  notifications?: { at: number; receiver: string; title: string }[];
 }
 
 function pad(text: string, width: number): string {
@@ -53,6 +55,9 @@ export function renderStatus(view: StatusView): string {
   for (const a of view.activeAlerts.slice(0, 10)) {
     lines.push(`  ${a.name} on ${a.device} for ${formatDuration(view.now - a.since)}${a.muted ? ' (muted: inhibited)' : ''}`);
   }
+  const sent = view.notifications ?? [];
+  if (sent.length > 0) lines.push('last notifications:');
+  for (const n of sent.slice(-5)) lines.push(`  ${new Date(n.at).toISOString().slice(11, 19)}  ${n.receiver}  ${n.title}`);
   for (const n of view.notes) lines.push(n);
   return lines.join('\n');
 }

@@ -21,6 +21,7 @@ export class StatusTracker {
   readonly rates: EventRateTracker;
   private readonly alerts = new Map<string, ActiveAlert>();
   private subscription: Subscription | undefined;
+  private feed: { recent(): readonly { at: number; receiver: string; title: string }[] } | undefined;
   readonly notes: string[] = [];
 
   constructor(
@@ -30,6 +31,11 @@ export class StatusTracker {
     private readonly now: () => number = Date.now,
   ) {
     this.rates = new EventRateTracker(10, now);
+  }
+
+  /** Shows the alert engine's notification feed (what the `log` notifier sent) on the screen. */
+  showNotifications(feed: { recent(): readonly { at: number; receiver: string; title: string }[] }): void {
+    this.feed = feed;
   }
 
   async attach(bus: EventBus): Promise<void> {
@@ -79,6 +85,7 @@ export class StatusTracker {
       activeAlerts: [...this.alerts.values()],
       snmpVersions,
       notes: this.notes,
+      notifications: (this.feed?.recent() ?? []).slice(-5).map((n) => ({ at: n.at, receiver: n.receiver, title: n.title })),
     };
   }
 

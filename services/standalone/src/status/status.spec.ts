@@ -42,6 +42,14 @@ describe('renderStatus', () => {
     expect(text).toContain('Device down on r1 for 1m00s');
     expect(text).toContain('snmp versions: v2c/noAuthNoPriv=3');
   });
+
+  it('shows the last notifications the log notifier sent', () => {
+    const text = renderStatus({
+      startedAt: 0, now: 65_000, site: 'lab', stored: 0, rates: [], drops: [], activeAlerts: [], snmpVersions: [], notes: [],
+      notifications: [{ at: Date.UTC(2026, 11, 1, 10, 0, 5), receiver: 'log', title: '[FIRING:2] LinkDownTrap (r1)' }],
+    });
+    expect(text).toContain('last notifications:\n  10:00:05  log  [FIRING:2] LinkDownTrap (r1)');
+  });
 });
 
 describe('formatTable', () => {

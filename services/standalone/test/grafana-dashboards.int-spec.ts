@@ -1,21 +1,24 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import ts from 'typescript';
 import { parse as parseYaml } from 'yaml';
-import { createEvent } from '@sonde/events/create-event';
-import type { DeviceRef, SondeEvent } from '@sonde/events/sonde-event';
-import type { MetricSample } from '@sonde/events/payloads/metric-sample';
-import { createEventStore } from '../src/clickhouse/create-event-store';
-import type { ClickHouseEventStore } from '../src/clickhouse/clickhouse-event-store';
-import { chdbTestConfig } from './chdb-test-config';
-import { sampleEvents } from './sample-events';
+import { createEventStore } from '@sonde/store/clickhouse/create-event-store';
+import type { ClickHouseEventStore } from '@sonde/store/clickhouse/clickhouse-event-store';
+import { REPO_ROOT } from '@sonde/testing/real-services';
+import { buildClickhouseGoProbe, runClickhouseGo } from './clickhouse-go-probe';
+import { CHDB_PATH, startClickHouseHttp, type RunningInterface } from './chdb/clickhouse-http-harness';
+import { dashboardEvents } from './dashboard-events';
 
-// Proves the SQL of deploy/grafana/dashboards/*.json: every panel and template-variable query is
-// expanded the way Grafana and grafana-clickhouse-datasource expand it (template variables in the
-// browser, then the plugin's macros in its backend), run on the store's own schema (migrate())
-// on chDB — the ClickHouse 26.x engine (design.md §7) — over events of every kind, and must
-// return rows. The macro semantics follow the plugin's pkg/macros (v4).
+// Proves deploy/grafana/dashboards/*.json (issue 12 §4): every panel and template-variable query
+// of the ClickHouse dashboards is expanded the way Grafana (template variables, in the browser)
+// and grafana-clickhouse-datasource (macros, pkg/macros/macros.go, in its backend) expand it,
+// and runs THROUGH clickhouse-go/v2 over HTTP — the plugin's own driver, with its options —
+// against `sonde up`'s ClickHouse HTTP interface on the store's own schema (chDB, the
+// ClickHouse 26.x engine), over crafted events of every kind. Any error fails; an empty result
+// fails. A handful of panels are checked for the values a user would read. The JSON is checked
+// against Grafana's dashboard types (@grafana/schema) and for ids, data sources and variables.
 
-const GRAFANA_DIR = path.resolve(__dirname, '../../../deploy/grafana');
+const GRAFANA_DIR = path.join(REPO_ROOT, 'deploy/grafana');
 const DASHBOARD_DIR = path.join(GRAFANA_DIR, 'dashboards');
 const DATASOURCE_FILE = path.join(GRAFANA_DIR, 'provisioning/datasources/sonde-clickhouse.yaml');
 const DB = `grafana_it_${process.pid}`;
@@ -113,6 +116,7 @@ interface DashboardTarget {
 }
 interface DashboardPanel {
   id: number;
+  gridPos?: { h: number; w: number; x: number; y: number };
   title: string;
   type: string;
   datasource?: { type?: string; uid?: string };
@@ -146,83 +150,73 @@ function allPanels(panels: readonly DashboardPanel[]): DashboardPanel[] {
   return panels.flatMap((p) => [p, ...allPanels(p.panels ?? [])]);
 }
 
+/** Each MergeTree read of an EXPLAIN indexes = 1 plan and the primary-key columns it filters on. */
+function primaryKeyUse(plan: readonly string[]): { table: string; keys: string[] }[] {
+  const reads: { table: string; keys: string[] }[] = [];
+  let current: { table: string; keys: string[] } | undefined;
+  let inPrimaryKey = false;
+  let inKeys = false;
+  for (const line of plan) {
+    const read = /ReadFromMergeTree \(([^)]+)\)/.exec(line);
+    if (read?.[1]) {
+      current = { table: read[1], keys: [] };
+      reads.push(current);
+      inPrimaryKey = inKeys = false;
+      continue;
+    }
+    const t = line.replace(/^[\s│├└─]+/u, '').trim(); // the plan is drawn as a tree
+    if (t === 'PrimaryKey') inPrimaryKey = true;
+    else if (inPrimaryKey && t === 'Keys:') inKeys = true;
+    else if (inPrimaryKey && inKeys && /^[a-z_]+$/.test(t)) current?.keys.push(t);
+    else if (inKeys) inPrimaryKey = inKeys = false;
+  }
+  return reads;
+}
+
+/** Rows and text panels carry no query; every other panel does. */
+function queryPanels(dashboard: Dashboard): DashboardPanel[] {
+  return allPanels(dashboard.panels).filter((p) => p.type !== 'row' && p.type !== 'text');
+}
+
+/** A dashboard on the ClickHouse data source (the Collectors board is on Prometheus). */
+function usesClickHouse(dashboard: Dashboard): boolean {
+  return allPanels(dashboard.panels).some((p) => (p.targets ?? []).some((t) => t.datasource?.type === 'grafana-clickhouse-datasource'));
+}
+
 function variableSql(v: DashboardVariable): string {
   return typeof v.query === 'string' ? v.query : (v.query.rawSql ?? '');
 }
 
-// ------------------------------------------------------------------ sample data
-
-const origin = { site: 'lab', collector: 'test-1' };
-const router: DeviceRef = { id: 'router-1', name: 'Router 1', address: '127.0.0.2' };
-const sw: DeviceRef = { id: 'switch-2', name: "Switch 2 (o'clock)", address: '127.0.0.3' };
-const silentDevice: DeviceRef = { id: 'switch-9', address: '127.0.0.9' };
-
-function interfaceSamples(ifIndex: number, ifName: string, inBytesPerS: number): MetricSample[] {
-  const labels = { ifIndex: String(ifIndex), ifName, ifAlias: `uplink ${ifName}`, ifDescr: ifName };
-  const s = (name: string, value: number, type: MetricSample['type'], unit = ''): MetricSample => ({ name, labels, value, unit, type });
-  return [
-    s('ifAdminStatus', 1, 'status'),
-    s('ifOperStatus', ifIndex === 1 ? 1 : 2, 'status'),
-    s('ifHighSpeed', 1000, 'gauge', 'Mbit/s'),
-    s('ifHCInOctets', 1_000_000 + inBytesPerS, 'counter', 'By'),
-    s('ifHCInOctets_rate', inBytesPerS, 'rate', 'By/s'),
-    s('ifHCOutOctets_rate', inBytesPerS / 2, 'rate', 'By/s'),
-    s('ifInErrors_rate', 0.5, 'rate', '{packet}/s'),
-    s('ifOutErrors_rate', 0, 'rate', '{packet}/s'),
-    s('ifInDiscards_rate', 0.25, 'rate', '{packet}/s'),
-    s('ifOutDiscards_rate', 0, 'rate', '{packet}/s'),
-  ];
-}
-
-/** Events of every kind within the last hour before `now`, plus one device silent for 30 minutes. */
-function dashboardEvents(now: number): SondeEvent[] {
-  const events: SondeEvent[] = [...sampleEvents(now - 5 * 60_000)];
-  for (const [i, t] of [now - 4 * 60_000, now - 3 * 60_000, now - 2 * 60_000].entries()) {
-    events.push(
-      createEvent('snmp.metric', origin, router, { group: 'interfaces', samples: [...interfaceSamples(1, 'eth0', 1000 * (i + 1)), ...interfaceSamples(2, 'eth1', 10)] }, t),
-      createEvent('icmp.probe', origin, sw, {
-        target: sw.address, family: 4, sent: 5, received: i === 1 ? 0 : 5, lossPct: i === 1 ? 100 : 0,
-        ...(i === 1 ? { rttMinMs: null, rttAvgMs: null, rttMaxMs: null, rttStddevMs: null } : { rttMinMs: 0.2, rttAvgMs: 0.4, rttMaxMs: 0.9, rttStddevMs: 0.1 }),
-        errors: i === 1 ? { timeout: 5 } : {}, reachability: i === 1 ? 'down' : 'up',
-        ...(i === 0 ? {} : { transition: i === 1 ? { from: 'up', to: 'down' } : { from: 'down', to: 'up' } }),
-      }, t, t + 3),
-      createEvent('syslog.message', origin, sw, {
-        facility: 4, severity: i, format: 'rfc3164', message: `login failure ${i} for user 'admin'`, structuredData: {}, fields: {},
-        hostname: 'switch-2', appName: 'sshd', timeSource: 'message', transport: 'tcp', source: { address: sw.address, port: 514 }, truncated: false,
-      }, t, t + 2),
-      createEvent('snmp.trap', origin, sw, {
-        version: 'v3', pdu: 'trap', trapOid: '1.3.6.1.6.3.1.1.5.4', trapName: 'IF-MIB::linkUp', uptime: 5000 + i,
-        source: { address: sw.address, port: 162 }, security: { user: 'monitor', engineId: '80001f8880e9630000d61ff449', level: 'authPriv' },
-        varbinds: [{ oid: '1.3.6.1.2.1.2.2.1.1.2', name: 'IF-MIB::ifIndex.2', type: 'Integer', value: '2', display: '2' }],
-      }, t, t + 1),
-    );
-  }
-  events.push(
-    createEvent('icmp.probe', origin, silentDevice, {
-      target: silentDevice.address, family: 4, sent: 3, received: 3, lossPct: 0, rttMinMs: 1, rttAvgMs: 1, rttMaxMs: 1, rttStddevMs: 0,
-      errors: {}, reachability: 'up',
-    }, now - 30 * 60_000),
-  );
-  return events;
-}
-
-// ------------------------------------------------------------------ the test
-
 let store: ClickHouseEventStore;
+let server: RunningInterface;
+let probe: string;
 const now = Date.now();
 const range = { from: now - 6 * 3_600_000, to: now + 60_000, intervalS: 60 };
 const dashboards = loadDashboards();
+const clickhouseDashboards = dashboards.filter((d) => usesClickHouse(d.dashboard));
 
 beforeAll(async () => {
-  store = createEventStore(chdbTestConfig(DB));
+  probe = await buildClickhouseGoProbe();
+  store = createEventStore({ type: 'chdb', database: DB, chdb: { path: CHDB_PATH }, retry: { retries: 0 } });
   await store.migrate();
   await store.insert(dashboardEvents(now));
-});
+  server = await startClickHouseHttp({ database: DB });
+}, 900_000);
 
 afterAll(async () => {
-  await store.command(`DROP DATABASE IF EXISTS ${DB}`);
-  await store.close();
+  await server?.close();
+  await store?.command(`DROP DATABASE IF EXISTS ${DB}`);
+  await store?.close();
 });
+
+/** One query through clickhouse-go over HTTP, as the plugin runs it; rows keyed by column name. */
+async function query(sql: string): Promise<Record<string, unknown>[]> {
+  const out = await runClickhouseGo(probe, { addr: server.addr, database: DB }, [{ id: 'q', sql }]);
+  const [r] = out.results;
+  if (out.ping !== 'ok') throw new Error(`clickhouse-go could not ping the interface: ${out.ping}`);
+  if (!r || r.error) throw new Error(r?.error ?? 'no result');
+  return r.rows.map((row) => Object.fromEntries((r.columns ?? []).map((c, i) => [c.name, row[i]])));
+}
 
 /** Resolves a dashboard's variables in order, as Grafana does: each query variable from its own SQL. */
 async function resolveVariables(dashboard: Dashboard): Promise<Map<string, string[]>> {
@@ -234,7 +228,7 @@ async function resolveVariables(dashboard: Dashboard): Promise<Map<string, strin
       variables.set(v.name, Array.isArray(current) ? current : [current]);
     } else if (v.type === 'query') {
       const sql = expandGrafanaSql(variableSql(v), { ...range, variables });
-      const rows = await store.query<Record<string, unknown>>(sql);
+      const rows = await query(sql);
       const values = rows.map((r) => String(Object.values(r)[0]));
       if (values.length === 0) throw new Error(`${dashboard.title}: variable ${v.name} returned no values:\n${sql}`);
       // "All" of a multi-value variable selects every value; a single-value one takes the first
@@ -245,14 +239,13 @@ async function resolveVariables(dashboard: Dashboard): Promise<Map<string, strin
 }
 
 describe('Grafana dashboards (deploy/grafana)', () => {
-  it('has the four dashboards, each on the provisioned ClickHouse data source', () => {
+  it('puts every panel of a ClickHouse dashboard on the provisioned ClickHouse data source, with SQL', () => {
     const provisioning = parseYaml(fs.readFileSync(DATASOURCE_FILE, 'utf8')) as { datasources: { uid: string; type: string }[] };
     const [datasource] = provisioning.datasources;
     expect(datasource?.type).toBe('grafana-clickhouse-datasource');
-    expect(dashboards.map((d) => d.dashboard.title).sort()).toEqual(['Devices — interfaces', 'Reachability', 'Sonde — Overview', 'Syslog & traps']);
-    expect(new Set(dashboards.map((d) => d.dashboard.uid)).size).toBe(dashboards.length);
-    for (const { file, dashboard } of dashboards) {
-      for (const panel of allPanels(dashboard.panels)) {
+    expect(clickhouseDashboards.length).toBeGreaterThanOrEqual(4);
+    for (const { file, dashboard } of clickhouseDashboards) {
+      for (const panel of queryPanels(dashboard)) {
         for (const t of panel.targets ?? []) {
           expect({ file, panel: panel.title, uid: t.datasource?.uid, type: t.datasource?.type, editorType: t.editorType })
             .toEqual({ file, panel: panel.title, uid: datasource?.uid, type: datasource?.type, editorType: 'sql' });
@@ -260,6 +253,52 @@ describe('Grafana dashboards (deploy/grafana)', () => {
         }
       }
     }
+  });
+
+  it.each(dashboards.map((d) => [d.file, d.dashboard] as const))('%s: unique uid and panel ids, no panel without a query, every variable defined', (file, dashboard) => {
+    expect(dashboards.filter((d) => d.dashboard.uid === dashboard.uid).map((d) => d.file)).toEqual([file]);
+    const panels = allPanels(dashboard.panels);
+    const ids = panels.map((p) => p.id);
+    expect(ids.filter((id, i) => ids.indexOf(id) !== i)).toEqual([]);
+    for (const p of queryPanels(dashboard)) expect({ panel: p.title, queries: (p.targets ?? []).length > 0 }).toEqual({ panel: p.title, queries: true });
+    const defined = new Set(dashboard.templating.list.map((v) => v.name));
+    const texts = [
+      ...panels.flatMap((p) => (p.targets ?? []).map((t) => t.rawSql ?? (t as { expr?: string }).expr ?? '')),
+      ...dashboard.templating.list.map(variableSql),
+    ];
+    for (const text of texts) {
+      for (const m of text.matchAll(VARIABLE)) {
+        const name = m[1] ?? m[3] ?? m[4] ?? '';
+        expect({ file, variable: name, defined: defined.has(name) }).toEqual({ file, variable: name, defined: true });
+      }
+    }
+  });
+
+  // JSON cannot hold a TypeScript enum member: enum-typed fields (MappingType, …) take their string values.
+  const LOOSE_ENUMS = [
+    "import type { Dashboard } from '@grafana/schema';",
+    'type Loose<T> = T extends string ? `${T}` : T extends readonly (infer U)[] ? Loose<U>[] : T extends object ? { [K in keyof T]: Loose<T[K]> } : T;',
+  ].join('\n');
+
+  it("type-checks against Grafana's dashboard schema (@grafana/schema Dashboard)", () => {
+    // Each dashboard becomes `const d: Dashboard = <its JSON>`: TypeScript checks every field's
+    // type and rejects unknown keys of the object literal (excess property checks).
+    const files = new Map<string, string>();
+    for (const { file } of dashboards) {
+      const json = fs.readFileSync(path.join(DASHBOARD_DIR, file), 'utf8');
+      files.set(path.join(REPO_ROOT, `dashboard-check-${file}.ts`), `${LOOSE_ENUMS}\nexport const d: Loose<Dashboard> = ${json};\n`);
+    }
+    const options: ts.CompilerOptions = { strict: true, noEmit: true, skipLibCheck: true, module: ts.ModuleKind.Node16, moduleResolution: ts.ModuleResolutionKind.Node16, target: ts.ScriptTarget.ES2022, types: [] };
+    const host = ts.createCompilerHost(options);
+    const read = host.readFile.bind(host);
+    host.readFile = (f) => files.get(f) ?? read(f);
+    const exists = host.fileExists.bind(host);
+    host.fileExists = (f) => files.has(f) || exists(f);
+    const getSource = host.getSourceFile.bind(host);
+    host.getSourceFile = (f, lang) => (files.has(f) ? ts.createSourceFile(f, files.get(f) ?? '', lang) : getSource(f, lang));
+    const program = ts.createProgram([...files.keys()], options, host);
+    const problems = ts.getPreEmitDiagnostics(program).map((d) => `${path.basename(d.file?.fileName ?? '')}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
+    expect(problems).toEqual([]);
   });
 
   it('expands macros and variables the way Grafana and the plugin do', () => {
@@ -274,12 +313,27 @@ describe('Grafana dashboards (deploy/grafana)', () => {
     expect(() => expandGrafanaSql('d IN (${device})', ctx)).toThrow('needs a format');
   });
 
-  describe.each(dashboards.map((d) => [d.dashboard.title, d.dashboard] as const))('%s', (_title, dashboard) => {
-    const queries = allPanels(dashboard.panels).flatMap((panel) => (panel.targets ?? []).map((t) => [`${panel.title} (${t.refId})`, t.rawSql ?? ''] as const));
+  describe.each(clickhouseDashboards.map((d) => [d.dashboard.title, d.dashboard] as const))('%s', (_title, dashboard) => {
+    const queries = queryPanels(dashboard).flatMap((panel) => (panel.targets ?? []).map((t) => [`${panel.title} (${t.refId})`, t.rawSql ?? ''] as const));
 
     it('has panel queries', () => {
       expect(queries.length).toBeGreaterThan(0);
     });
+
+    // A panel for one device must not scan the table: every MergeTree read uses the primary key on device_id.
+    const singleDevice = queries.filter(([, sql]) => /device_id\s*(=|IN)\s*\(?\$\{?device\b/.test(sql));
+    if (singleDevice.length > 0) {
+      it.each(singleDevice)('%s: EXPLAIN indexes = 1 reads by device_id, no full scan', async (name, rawSql) => {
+        const variables = await resolveVariables(dashboard);
+        const plan = (await query(`EXPLAIN indexes = 1 ${expandGrafanaSql(rawSql, { ...range, variables })}`)).map((r) => String(Object.values(r)[0]));
+        const reads = primaryKeyUse(plan);
+        expect(reads.length).toBeGreaterThan(0);
+        for (const r of reads) {
+          const byDevice = r.keys.includes('device_id');
+          expect({ panel: name, table: r.table, byDevice, ...(byDevice ? {} : { plan }) }).toEqual({ panel: name, table: r.table, byDevice: true });
+        }
+      });
+    }
 
     it.each(queries)('%s: runs on the store schema and returns rows', async (name, rawSql) => {
       const variables = await resolveVariables(dashboard);
@@ -287,7 +341,7 @@ describe('Grafana dashboards (deploy/grafana)', () => {
       expect(sql).not.toMatch(/\$/);
       let rows: Record<string, unknown>[];
       try {
-        rows = await store.query<Record<string, unknown>>(sql);
+        rows = await query(sql);
       } catch (err) {
         throw new Error(`${dashboard.title} / ${name} failed: ${(err as Error).message}\n--- expanded SQL ---\n${sql}`);
       }
@@ -297,60 +351,60 @@ describe('Grafana dashboards (deploy/grafana)', () => {
 
   describe('values a user would read', () => {
     // The fixtures' cycles are 60 s apart: with a 60 s interval each falls in its own bucket.
-    const query = async (title: string, panelTitle: string): Promise<Record<string, unknown>[]> => {
+    const panelQuery = async (title: string, panelTitle: string): Promise<Record<string, unknown>[]> => {
       const dashboard = dashboards.find((d) => d.dashboard.title === title)?.dashboard;
       const panel = dashboard && allPanels(dashboard.panels).find((p) => p.title === panelTitle);
       const rawSql = panel?.targets?.[0]?.rawSql;
       if (!dashboard || !rawSql) throw new Error(`no panel "${panelTitle}" in "${title}"`);
-      return store.query(expandGrafanaSql(rawSql, { ...range, variables: await resolveVariables(dashboard) }));
+      return query(expandGrafanaSql(rawSql, { ...range, variables: await resolveVariables(dashboard) }));
     };
     const valuesOf = (rows: Record<string, unknown>[], key: string, value: string, where: unknown): number[] =>
       rows.filter((r) => r[key] === where).map((r) => Number(r[value])).sort((a, b) => a - b);
 
     it('Overview: events of every kind are counted, metric events once per event', async () => {
-      const rows = await query('Sonde — Overview', 'Events/s by kind');
+      const rows = await panelQuery('Sonde — Overview', 'Events/s by kind');
       const perKind: Record<string, number> = {};
       for (const r of rows) perKind[String(r.kind)] = (perKind[String(r.kind)] ?? 0) + Math.round(Number(r.events_per_s) * range.intervalS);
       expect(perKind).toEqual({ 'icmp.probe': 5, 'snmp.metric': 4, 'snmp.trap': 4, 'syslog.message': 4, 'rmon.sample': 1, 'alert.state': 1 });
-      const [devices] = await query('Sonde — Overview', 'Devices reporting');
+      const [devices] = await panelQuery('Sonde — Overview', 'Devices reporting');
       expect(Number(devices?.devices)).toBe(3);
-      const silent = await query('Sonde — Overview', 'Silent devices (heard in the last 24 h, nothing for 10 min)');
+      const silent = await panelQuery('Sonde — Overview', 'Silent devices (heard in the last 24 h, nothing for 10 min)');
       expect(silent.map((r) => r.device_id)).toEqual(['switch-9']);
-      const firing = await query('Sonde — Overview', 'Firing alerts');
+      const firing = await panelQuery('Sonde — Overview', 'Firing alerts');
       expect(firing.map((r) => [r.rule_name, r.device_id, r.last_state])).toEqual([['Device down', 'router-1', 'firing']]);
     });
 
     it('Interfaces: octet rates become bit/s per interface and direction, raw and from the 1 min rollup', async () => {
-      const raw = await query('Devices — interfaces', 'Traffic (bit/s) — raw samples');
+      const raw = await panelQuery('Devices — interfaces', 'Traffic (bit/s) — raw samples');
       expect(valuesOf(raw, 'series', 'bits_per_s', 'eth0 in')).toEqual([8000, 16000, 24000]);
       expect(valuesOf(raw, 'series', 'bits_per_s', 'eth0 out')).toEqual([4000, 8000, 12000]);
       expect(valuesOf(raw, 'series', 'bits_per_s', 'eth1 in')).toEqual([80, 80, 80]);
-      const rollup = await query('Devices — interfaces', 'Traffic (bit/s) — 1 min rollup: average and peak');
+      const rollup = await panelQuery('Devices — interfaces', 'Traffic (bit/s) — 1 min rollup: average and peak');
       expect(valuesOf(rollup, 'series', 'avg_bits_per_s', 'eth0 in')).toEqual([8000, 16000, 24000]);
       expect(valuesOf(rollup, 'series', 'peak_bits_per_s', 'eth0 in')).toEqual([8000, 16000, 24000]);
-      const status = await query('Devices — interfaces', 'Interface status');
+      const status = await panelQuery('Devices — interfaces', 'Interface status');
       expect(status.map((r) => [r.interface, r.admin_status, r.oper_status, Number(r.speed_mbit_s)])).toEqual([['eth0', 'up', 'up', 1000], ['eth1', 'up', 'down', 1000]]);
-      const errors = await query('Devices — interfaces', 'Errors and discards (packets/s)');
+      const errors = await panelQuery('Devices — interfaces', 'Errors and discards (packets/s)');
       expect(valuesOf(errors, 'series', 'packets_per_s', 'eth0 ifInErrors')).toEqual([0.5, 0.5, 0.5]);
     });
 
     it('Reachability: loss is lost over sent, transitions are listed newest first', async () => {
-      const loss = await query('Reachability', 'Packet loss (%)');
+      const loss = await panelQuery('Reachability', 'Packet loss (%)');
       expect(valuesOf(loss, 'device_id', 'loss_pct', 'switch-2')).toEqual([0, 0, 100]);
-      const transitions = await query('Reachability', 'Reachability transitions');
+      const transitions = await panelQuery('Reachability', 'Reachability transitions');
       expect(transitions.map((r) => [r.device_id, r.from_state, r.to_state])).toEqual([
         ['switch-2', 'down', 'up'], ['switch-2', 'up', 'down'], ['router-1', 'down', 'up'],
       ]);
-      const current = await query('Reachability', 'Current reachability');
+      const current = await panelQuery('Reachability', 'Current reachability');
       expect(current.map((r) => [r.device_id, r.state])).toEqual([['router-1', 'up'], ['switch-2', 'up'], ['switch-9', 'up']]);
     });
 
     it('Syslog & traps: severities and facilities by RFC 5424 name, traps by translated name', async () => {
-      const byFacility = await query('Syslog & traps', 'Messages by facility and severity');
+      const byFacility = await panelQuery('Syslog & traps', 'Messages by facility and severity');
       expect(byFacility.map((r) => `${r.facility_name}.${r.severity_name}`).sort()).toEqual(['auth.alert', 'auth.crit', 'auth.emerg', 'local7.notice']);
-      const traps = await query('Syslog & traps', 'Traps by name');
+      const traps = await panelQuery('Syslog & traps', 'Traps by name');
       expect(traps.map((r) => [r.trap, Number(r.traps)])).toEqual([['IF-MIB::linkUp', 3], ['IF-MIB::linkDown', 1]]);
-      const latest = await query('Syslog & traps', 'Latest traps');
+      const latest = await panelQuery('Syslog & traps', 'Latest traps');
       expect(latest[0]?.varbind_list).toBe('IF-MIB::ifIndex.2 = 2');
     });
   });

@@ -244,6 +244,17 @@ describe('NotificationDispatcher (fake clock, memory StateStore)', () => {
     expect(receiver.attempts).toBe(attempts);
   });
 
+  it('the per-receiver rate limit makes notifications wait, never drops them', async () => {
+    const { scheduler, dispatcher, receiver } = setup({ route: { receiver: 'hook', group_by: ['...'], group_wait: '0s' }, rateLimit: { perSecond: 1, burst: 2 } });
+    await dispatcher.ingest(Array.from({ length: 5 }, (_, i) => transition('r1', i, 'firing', t0)));
+    await scheduler.advance(0);
+    expect(receiver.sent).toHaveLength(2); // the burst
+    await scheduler.advance(1_000);
+    expect(receiver.sent).toHaveLength(3);
+    await scheduler.advance(2_000);
+    expect(receiver.sent).toHaveLength(5);
+  });
+
   it('two replicas sharing the StateStore and both given the same transitions notify once', async () => {
     const a = setup({ route: { receiver: 'hook', group_by: ['...'], group_wait: '0s', group_interval: '10s' } }, undefined, 'a');
     const b = setup({ route: { receiver: 'hook', group_by: ['...'], group_wait: '0s', group_interval: '10s' } }, { state: a.state, scheduler: a.scheduler }, 'b');

@@ -41,6 +41,12 @@ peer_icmp() {
   peer_apt fping iproute2 nftables libcap2-bin util-linux
 }
 
+# syslog-kafka: rsyslog's omkafka output (librdkafka) — bench/syslog's rsyslog-kafka target
+# (imudp → omkafka) next to the Sonde receiver publishing to the same broker.
+peer_syslog_kafka() {
+  peer_apt rsyslog rsyslog-kafka
+}
+
 # kafka: kcat 1.7 (librdkafka) — bench/bus's C client floor on the same broker. Kafka's own
 # perf tools (kafka-tools jar) come from Maven Central: kafka_tools_install in services/kafka.sh.
 peer_kafka() {

@@ -3,6 +3,9 @@
 //   sonde    the Sonde syslog receiver, main thread (udp.workers: 0) → MemoryEventBus
 //   sonde-w2 the same with 2 UDP worker threads (SO_REUSEPORT)
 //   rsyslog  Debian rsyslogd 8.2302, imudp → omfile
+//   sonde-kafka    the Sonde receiver publishing to the real Kafka bus (SONDE_TEST_KAFKA_BROKERS)
+//   rsyslog-kafka  rsyslogd imudp → omkafka (librdkafka) to the same broker
+// (Kafka targets count what reached the topic: the sum of its partitions' high watermarks.)
 // For each rate step: messages sent / arrived, CPU seconds of the target process (all threads,
 // /proc/<pid>/stat utime+stime) per million messages. Loopback only; each step is bounded.
 //   node run-bench.cjs [--rates 20000,50000,100000] [--seconds 4] [--targets bare,sonde,sonde-w2,rsyslog]
@@ -30,8 +33,8 @@ function cpuSeconds(pid) {
 }
 
 /** A Node target speaking the READY/stats protocol. */
-async function nodeTarget(script, args) {
-  const child = spawn(process.execPath, [path.join(__dirname, script), ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
+async function nodeTarget(script, args, env = {}) {
+  const child = spawn(process.execPath, [path.join(__dirname, script), ...args], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, ...env } });
   const lines = readline.createInterface({ input: child.stdout });
   const queue = [];
   let waiter;
@@ -53,6 +56,51 @@ async function nodeTarget(script, args) {
   };
 }
 
+const BROKERS = (process.env.SONDE_TEST_KAFKA_BROKERS ?? '').split(',').filter(Boolean);
+let topicSeq = 0;
+
+/** Events on a topic: the sum of its partitions' end offsets (each target writes its own topic). */
+async function topicCounter(topic) {
+  const { Kafka, logLevel } = require('kafkajs');
+  const kafka = new Kafka({ brokers: BROKERS, clientId: 'bench-syslog', logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  // LogAppendTime: omkafka stamps records with the message's own (device) time, and Kafka 4
+  // refuses timestamps far in the past (the generator replays lines dated 2026-11-25)
+  await admin
+    .createTopics({ topics: [{ topic, numPartitions: 6, configEntries: [{ name: 'message.timestamp.type', value: 'LogAppendTime' }] }], waitForLeaders: true })
+    .catch(() => undefined);
+  return {
+    async count() {
+      const offsets = await admin.fetchTopicOffsets(topic);
+      return offsets.reduce((n, p) => n + Number(p.high), 0);
+    },
+    close: () => admin.disconnect(),
+  };
+}
+
+async function sondeKafkaTarget() {
+  if (!BROKERS.length) throw new Error('sonde-kafka needs SONDE_TEST_KAFKA_BROKERS (bench/syslog/run.sh starts Kafka)');
+  const prefix = `bench-syslog-${process.pid}-${++topicSeq}.`;
+  const counter = await topicCounter(`${prefix}sonde.syslog.v1`);
+  const target = await nodeTarget('target-receiver.cjs', ['0'], { BENCH_KAFKA_PREFIX: prefix });
+  return { ...target, count: () => counter.count(), stop: async () => { await target.stop(); await counter.close(); } };
+}
+
+async function rsyslogKafkaTarget() {
+  if (!BROKERS.length) throw new Error('rsyslog-kafka needs SONDE_TEST_KAFKA_BROKERS');
+  const topic = `bench-syslog-rsyslog-${process.pid}-${++topicSeq}`;
+  const counter = await topicCounter(topic);
+  // acks=all + idempotence as the Sonde producer; librdkafka batches itself (linger 5 ms)
+  const target = await rsyslogTarget(
+    `module(load="omkafka")
+action(type="omkafka" broker=["${BROKERS.join('","')}"] topic="${topic}"
+  confParam=["acks=all", "enable.idempotence=true", "linger.ms=5", "queue.buffering.max.messages=1000000"]
+  errorFile="${process.env.BENCH_OMKAFKA_ERRORS ?? '/dev/null'}" queue.type="LinkedList" queue.size="1000000")`,
+  );
+  return { ...target, count: () => counter.count(), stop: async () => { await target.stop(); await counter.close(); } };
+}
+
 async function freeUdpPort() {
   const s = dgram.createSocket('udp4');
   await new Promise((r) => s.bind(0, '127.0.0.1', r));
@@ -61,7 +109,7 @@ async function freeUdpPort() {
   return port;
 }
 
-async function rsyslogTarget() {
+async function rsyslogTarget(output) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sonde-bench-rsyslog-'));
   const port = await freeUdpPort();
   const out = path.join(dir, 'out.log');
@@ -71,7 +119,7 @@ async function rsyslogTarget() {
     `global(workDirectory="${dir}")
 module(load="imudp")
 input(type="imudp" address="127.0.0.1" port="${port}" rcvbufSize="${process.env.RCVBUF ?? 4194304}")
-action(type="omfile" file="${out}")
+${output ?? `action(type="omfile" file="${out}")`}
 `,
   );
   const child = spawn('/usr/sbin/rsyslogd', ['-n', '-f', conf, '-i', path.join(dir, 'pid')], { stdio: ['ignore', 'inherit', 'inherit'] });
@@ -122,7 +170,15 @@ async function main() {
   const results = [];
   for (const name of TARGETS) {
     const target =
-      name === 'rsyslog' ? await rsyslogTarget() : name === 'bare' ? await nodeTarget('target-bare.cjs', []) : await nodeTarget('target-receiver.cjs', [name === 'sonde-w2' ? '2' : '0']);
+      name === 'rsyslog'
+        ? await rsyslogTarget()
+        : name === 'rsyslog-kafka'
+          ? await rsyslogKafkaTarget()
+          : name === 'sonde-kafka'
+            ? await sondeKafkaTarget()
+            : name === 'bare'
+              ? await nodeTarget('target-bare.cjs', [])
+              : await nodeTarget('target-receiver.cjs', [name === 'sonde-w2' ? '2' : '0']);
     await sleep(300);
     for (const rate of RATES) {
       const before = await target.count();
@@ -147,7 +203,10 @@ async function main() {
   const at = (t) => results.find((r) => r.target === t && r.rate === common)?.cpuSecondsPerMillion ?? null;
   const summary = { commonZeroLossRate: common, targets: Object.fromEntries(TARGETS.map((t) => [t, { zeroLossRate: zeroLoss[t] ?? 0, cpuSecondsPerMillionAtCommonRate: at(t) }])) };
   const ratio = (a, b) => (at(a) && at(b) ? +(at(a) / at(b)).toFixed(2) : null);
-  if (TARGETS.includes('sonde')) summary.ratios = { 'sonde/rsyslog': ratio('sonde', 'rsyslog'), 'sonde/bare': ratio('sonde', 'bare') };
+  summary.ratios = {};
+  if (TARGETS.includes('sonde') && TARGETS.includes('rsyslog')) summary.ratios['sonde/rsyslog'] = ratio('sonde', 'rsyslog');
+  if (TARGETS.includes('sonde') && TARGETS.includes('bare')) summary.ratios['sonde/bare'] = ratio('sonde', 'bare');
+  if (TARGETS.includes('sonde-kafka') && TARGETS.includes('rsyslog-kafka')) summary.ratios['sonde-kafka/rsyslog-kafka'] = ratio('sonde-kafka', 'rsyslog-kafka');
   const report = { when: new Date().toISOString(), host: { cpus: os.cpus().length, model: os.cpus()[0]?.model, loadavg: os.loadavg() }, seconds: SECONDS, rates: RATES, results, summary };
   const dir = path.join(__dirname, 'results');
   fs.mkdirSync(dir, { recursive: true });

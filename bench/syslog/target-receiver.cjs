@@ -18,8 +18,20 @@ const { Registry } = require('prom-client');
 async function main() {
   const workers = Number(process.argv[2] ?? 0);
   let delivered = 0;
-  const bus = new MemoryEventBus(busConfigSchema.parse({ memory: { queueCapacity: 100000 } }), { metrics: new BusMetrics(new Registry()) });
-  await bus.subscribe({ group: 'bench', families: ['syslog'], maxBatchEvents: 5000, maxBatchWaitMs: 5, handler: async (b) => void (delivered += b.events.length) });
+  // BENCH_KAFKA_PREFIX: publish to the real Kafka bus (the runner counts the topic); else the memory bus
+  const kafkaPrefix = process.env.BENCH_KAFKA_PREFIX;
+  const spool = kafkaPrefix ? require('node:fs').mkdtempSync(path.join(require('node:os').tmpdir(), 'bench-syslog-spool-')) : '';
+  const busConfig = kafkaPrefix
+    ? busConfigSchema.parse({ type: 'kafka', kafka: { client: process.env.BENCH_KAFKA_CLIENT ?? 'kafkajs', brokers: process.env.SONDE_TEST_KAFKA_BROKERS.split(','), topicPrefix: kafkaPrefix, spool: { dir: spool } } })
+    : busConfigSchema.parse({ memory: { queueCapacity: 100000 } });
+  const bus = kafkaPrefix
+    ? await (busConfig.kafka.client === 'platformatic'
+        ? require('@sonde/bus/kafka-platformatic/platformatic-event-bus').PlatformaticEventBus
+        : require('@sonde/bus/kafka/kafka-event-bus').KafkaEventBus
+      ).create(busConfig, { metrics: new BusMetrics(new Registry()) })
+    : new MemoryEventBus(busConfig, { metrics: new BusMetrics(new Registry()) });
+  if (kafkaPrefix) await bus.ensureTopics();
+  else await bus.subscribe({ group: 'bench', families: ['syslog'], maxBatchEvents: 5000, maxBatchWaitMs: 5, handler: async (b) => void (delivered += b.events.length) });
   const registry = new Registry();
   const metrics = new SyslogReceiverMetrics(registry);
   const receiver = new SyslogReceiver(

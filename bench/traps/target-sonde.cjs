@@ -42,12 +42,35 @@ if (mode === 'net-snmp') {
   return;
 }
 
-const bus = {
+// `node target-sonde.cjs sonde-kafka`: the same receiver publishing to the real Kafka bus
+// (SONDE_TEST_KAFKA_BROKERS; BENCH_KAFKA_CLIENT kafkajs|platformatic); "delivered" is then
+// what reached the topic (the sum of its partitions' end offsets).
+const countingBus = {
   publish: async (events) => void (delivered += events.length),
   subscribe: async () => { throw new Error('unused'); },
   health: async () => ({ ok: true, detail: '', pending: 0 }),
   close: async () => {},
 };
+let onTopic = null;
+async function kafkaBus() {
+  const fs = require('node:fs');
+  const os = require('node:os');
+  const { busConfigSchema } = require('@sonde/bus/bus.config');
+  const { BusMetrics } = require('@sonde/bus/bus.metrics');
+  const prefix = `bench-traps-${process.pid}.`;
+  const config = busConfigSchema.parse({
+    type: 'kafka',
+    kafka: { client: process.env.BENCH_KAFKA_CLIENT ?? 'kafkajs', brokers: process.env.SONDE_TEST_KAFKA_BROKERS.split(','), topicPrefix: prefix, spool: { dir: fs.mkdtempSync(path.join(os.tmpdir(), 'bench-traps-spool-')) } },
+  });
+  const Bus = config.kafka.client === 'platformatic' ? require('@sonde/bus/kafka-platformatic/platformatic-event-bus').PlatformaticEventBus : require('@sonde/bus/kafka/kafka-event-bus').KafkaEventBus;
+  const real = await Bus.create(config, { metrics: new BusMetrics(new Registry()) });
+  await real.ensureTopics();
+  const { Kafka, logLevel } = require('kafkajs');
+  const admin = new Kafka({ brokers: config.kafka.brokers, clientId: 'bench-traps', logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  onTopic = async () => (await admin.fetchTopicOffsets(`${prefix}sonde.snmp.v1`)).reduce((n, p) => n + Number(p.high), 0);
+  return real;
+}
 const config = trapReceiverConfigSchema.parse({
   listen: [{ address: '127.0.0.1', port: 0 }],
   // the bench measures the pipeline, not the limiter: one source sends everything
@@ -59,15 +82,22 @@ const parts = buildTrapReceiver({
   config, communities: ['public'], users: [], dictionary, registry: new Registry(), clock: { now: () => Date.now() },
   origin: { site: 'bench', collector: 'bench' }, resolveDevice: (address) => ({ id: address, address }),
 });
+(async () => {
+const bus = mode === 'sonde-kafka' ? await kafkaBus() : countingBus;
 const publisher = new EventPublisher(bus, parts.metrics, { maxEvents: 500, maxWaitMs: 0, maxPendingEvents: 1_000_000 }, { warn: () => undefined });
 const sockets = new TrapSockets(parts.receiver, publisher, config.receiveBufferBytes);
 sockets.start(config.listen).then((bound) => {
   process.stdout.write(`READY ${bound[0].port}\n`);
   readline.createInterface({ input: process.stdin }).on('line', async (line) => {
-    if (line === 'stats') process.stdout.write(`${JSON.stringify({ delivered })}\n`);
+    if (line === 'stats') process.stdout.write(`${JSON.stringify({ delivered: onTopic ? await onTopic() : delivered })}\n`);
     if (line === 'quit') {
       await sockets.close();
+      await bus.close();
       process.exit(0);
     }
   });
+});
+})().catch((err) => {
+  console.error(err);
+  process.exit(1);
 });

@@ -3,49 +3,13 @@ import type { SondeEvent } from '@sonde/events/sonde-event';
 import type { EventKind } from '@sonde/events/event-kind';
 import type { EventStore, InsertOptions, InsertReport, MigrationReport, Row } from '../event-store';
 import { EVENT_TABLES } from '../schema/event-tables';
+import { compactWithNames, type InsertFormat } from './compact-rows';
 import { RetriesExhausted, withRetries } from '../retry';
 import { batchRows } from '../rows/event-rows';
 import { migrate, type SqlRunner } from '../schema/migrator';
 import type { StoreConfig, StoreType } from '../store.config';
 import { classifyFailure, StoreError } from '../store-error';
 import type { StoreMetrics } from '../store.metrics';
-
-/**
- * How rows travel in an INSERT. `JSONEachRow` repeats every column name in every row;
- * `JSONCompactEachRowWithNames` sends the names once and each row as an array: half the
- * bytes to write and to parse, 1.4-2x the rows/s into chDB (bench/store/RESULTS.md). The
- * event tables use the compact form (ClickHouse ≥ 20, as the schema needs anyway); insertRows
- * on other tables (18.16 in the transport tests) keeps JSONEachRow. RowBinary and Native are
- * not among the formats @clickhouse/client can encode.
- */
-export type InsertFormat = 'JSONEachRow' | 'JSONCompactEachRowWithNames';
-
-/**
- * The header row (every key that appears, in first-seen order) then one array per row; a key a
- * row lacks is sent as null, which ClickHouse reads as the column default
- * (input_format_null_as_default), as JSONEachRow treats a missing key.
- */
-export function compactWithNames(rows: readonly Row[]): unknown[][] {
-  const names: string[] = [];
-  const seen = new Set<string>();
-  for (const row of rows) {
-    for (const k in row) {
-      if (!seen.has(k)) {
-        seen.add(k);
-        names.push(k);
-      }
-    }
-  }
-  const out: unknown[][] = new Array(rows.length + 1);
-  out[0] = names;
-  for (let i = 0; i < rows.length; i++) {
-    const row = rows[i] as Row;
-    const values = new Array(names.length);
-    for (let c = 0; c < names.length; c++) values[c] = row[names[c] as string] ?? null;
-    out[i + 1] = values;
-  }
-  return out;
-}
 
 /** Which server a store talks to, for error context and logs (never with credentials). */
 export interface StoreTarget {

@@ -1,0 +1,23 @@
+import fc from 'fast-check';
+import { compactWithNames } from './compact-rows';
+
+describe('compactWithNames (JSONCompactEachRowWithNames rows)', () => {
+  it('sends the names once, then each row as an array in that order', () => {
+    expect(compactWithNames([{ id: 'a', value: 1 }, { id: 'b', value: 2 }])).toEqual([['id', 'value'], ['a', 1], ['b', 2]]);
+  });
+
+  it('gives back every row as it was (a key a row lacks is null: the column default)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.dictionary(fc.constantFrom('id', 'ts', 'labels', 'value', 'name'), fc.jsonValue()), { minLength: 1, maxLength: 20 }), (rows) => {
+        const [names, ...values] = compactWithNames(rows) as [string[], ...unknown[][]];
+        expect(values).toHaveLength(rows.length);
+        values.forEach((v, i) => {
+          const row = rows[i] as Record<string, unknown>;
+          names.forEach((n, c) => expect(v[c]).toEqual(row[n] ?? null));
+        });
+        expect(new Set(names)).toEqual(new Set(rows.flatMap((r) => Object.keys(r))));
+      }),
+      { numRuns: 200 },
+    );
+  });
+});

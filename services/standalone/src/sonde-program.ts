@@ -83,6 +83,30 @@ export function sondeProgram(): Command {
       process.exitCode = await runAlerts(opts);
     });
 
+  const rules = program.command('rules').description('alert rules: test them against recorded events, reload them in a running engine');
+  rules
+    .command('test')
+    .description('run RULES.yaml over recorded events on a fake clock and print the transitions (like promtool test rules)')
+    .argument('<rules>', 'a rule file (rules: and inhibit_rules:)')
+    .requiredOption('--events <file>', 'events, one JSON event per line (e.g. from `sonde query ... --json`)')
+    .option('--tick <duration>', 'fake-clock step between events', '10s')
+    .option('--after <duration>', 'how long the clock runs on after the last event', '0s')
+    .option('--cel <library>', 'CEL implementation: cel-js or bufbuild', 'cel-js')
+    .option('--json', 'print the alert.state events as JSON lines')
+    .action(async (file: string, opts) => {
+      const { runRulesTestCommand } = await import('./commands/rules-command.js');
+      process.exitCode = await runRulesTestCommand(file, opts);
+    });
+  rules
+    .command('reload')
+    .description('reload the rules of the running `sonde up` (or --url): a bad file keeps the old rules and says why')
+    .addOption(dataOption())
+    .addOption(urlOption())
+    .action(async (opts) => {
+      const { runRulesReload } = await import('./commands/rules-command.js');
+      process.exitCode = await runRulesReload(opts);
+    });
+
   const silence = program.command('silence').description('silences (Alertmanager semantics): add, list, expire');
   silence
     .command('add')

@@ -65,6 +65,8 @@ describe('sonde up: the lab outage raises alerts that fire, get inhibited and re
   it('fires InterfaceDown on the child, mutes it while the parent is down, resolves both', async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'sonde-up-alerts-'));
     const configFile = path.join(dataDir, 'sonde.yaml');
+    const ruleFile = path.join(dataDir, 'extra-rules.yaml');
+    writeFileSync(ruleFile, 'rules: [ { id: cpu-high, type: threshold, metric: hrProcessorLoad, threshold: 99, for: 10m } ]\n');
     const syslogPort = await freePort();
     const trapPort = await freePort();
     writeFileSync(
@@ -81,6 +83,8 @@ describe('sonde up: the lab outage raises alerts that fire, get inhibited and re
         'alertEngine:',
         '  tickIntervalMs: 500',
         '  defaultRules: false',
+        `  ruleFiles: [${JSON.stringify(ruleFile)}]`,
+        '  watchRuleFiles: false',
         '  rules:',
         '    - { id: interface-down, type: state, state: interface-down, for: 2s }',
         '    - { id: snmp-poll-failing, type: state, state: poll-failing, cycles: 2, severity: critical, inhibits: { sameDevice: [snmp.metric], children: true } }',
@@ -104,6 +108,19 @@ describe('sonde up: the lab outage raises alerts that fire, get inhibited and re
     // the status screen lists the active alerts, the muted one marked
     const status = await run(process.execPath, [SONDE, 'status', '--data', dataDir], { cwd: REPO_ROOT, timeout: 60_000 });
     expect(status.stdout).toMatch(/interface-down on lab-switch-2 .*\(muted: inhibited\)/);
+
+    // reload through the CLI: a bad file is refused with the reason (the old rules keep running), a good one applies
+    writeFileSync(ruleFile, 'rules: [ { id: cpu-high, type: threshold, metric: hrProcessorLoad, threshold: high } ]\n');
+    const refused = await run(process.execPath, [SONDE, 'rules', 'reload', '--data', dataDir], { cwd: REPO_ROOT, timeout: 60_000 }).then(
+      () => ({ code: 0, stderr: '' }),
+      (e: { code?: number; stderr?: string }) => ({ code: e.code ?? 1, stderr: e.stderr ?? '' }),
+    );
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('422');
+    expect(refused.stderr).toContain(`${ruleFile}: rules[0] (rule cpu-high).threshold`);
+    writeFileSync(ruleFile, 'rules: [ { id: cpu-high, type: threshold, metric: hrProcessorLoad, threshold: 99 }, { id: cpu-busy, type: threshold, metric: hrProcessorLoad, threshold: 98 } ]\n');
+    const reloaded = await run(process.execPath, [SONDE, 'rules', 'reload', '--data', dataDir], { cwd: REPO_ROOT, timeout: 60_000 });
+    expect(reloaded.stdout).toContain('rules reloaded: 4 rules');
 
     await until('the parent resolved', async () => find(await rows(dataDir), 'lab-router-1', 'snmp-poll-failing', 'resolved'));
     await until('the child no longer muted', async () => find(await rows(dataDir), 'lab-switch-2', 'interface-down', 'uninhibited'));

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { StateStore } from '@sonde/state/state-store';
+import { RateLimitedLog } from '@sonde/telemetry/rate-limited-log';
 import { alertFromTransition, transitionSequence, type AlertTransitionEvent } from './alert-from-transition';
 import type { AlertMuting } from './alert-muting';
 import { commonOf, type Notification } from './notification';
@@ -71,6 +72,8 @@ export class NotificationDispatcher {
   private sweepTimer: TimerHandle | null = null;
   private stopped = false;
   private readonly inflight = new Set<Promise<void>>();
+  /** StateStore outages fail every group's flush: one line a minute, then a count. */
+  private readonly failures: RateLimitedLog;
 
   constructor(private readonly deps: NotificationDispatcherDeps) {
     const c = deps.config;
@@ -78,6 +81,7 @@ export class NotificationDispatcher {
     this.leaseTtl = Math.max(3 * c.syncInterval, 1000);
     this.log = new NotificationLog(deps.state, c.keyPrefix, deps.holder, c.notificationLog.claimTtl, c.notificationLog.retention);
     for (const r of deps.tree.root.walk()) this.routesByKey.set(r.key, r);
+    this.failures = new RateLimitedLog(deps.logger, { clock: deps.scheduler });
   }
 
   private groupHash(key: string): string {
@@ -165,7 +169,7 @@ export class NotificationDispatcher {
     }
     const p = this.flush(g)
       .catch((err: unknown) => {
-        this.deps.logger.warn({ groupKey: g.key, err: String(err) }, 'flushing an alert group failed; retrying at the next group_interval');
+        this.failures.log('flush', 'state-store', { groupKey: g.key, err: String(err) }, 'flushing an alert group failed; retrying at the next group_interval');
       })
       .finally(() => {
         g.flushing = null;
@@ -361,12 +365,12 @@ export class NotificationDispatcher {
       if (this.stopped) return;
       this.sweepTimer = this.deps.scheduler.after(this.deps.config.syncInterval, () => {
         this.sweep()
-          .catch((err: unknown) => this.deps.logger.warn({ err: String(err) }, 'notification sweep failed'))
+          .catch((err: unknown) => this.failures.log('sweep', 'sweep', { err: String(err) }, 'notification sweep failed'))
           .finally(loop);
       });
     };
     void this.sweep()
-      .catch((err: unknown) => this.deps.logger.warn({ err: String(err) }, 'notification sweep failed'))
+      .catch((err: unknown) => this.failures.log('sweep', 'sweep', { err: String(err) }, 'notification sweep failed'))
       .finally(loop);
   }
 

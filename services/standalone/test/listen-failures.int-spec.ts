@@ -113,6 +113,18 @@ describe('a socket that cannot be opened stops the process at once, naming the c
     );
   });
 
+  it('the syslog receiver with UDP worker threads exits 3 naming syslogReceiver.udp.hosts[0]', async () => {
+    const { dir, file } = configFile([
+      'telemetry: { http: { port: 0 } }',
+      `syslogReceiver: { udp: { hosts: [127.0.0.1], port: ${udp.port}, workers: 2 }, tcp: { enabled: false } }`,
+    ]);
+    const r = await runUntilExit([service('syslog-receiver'), '--config', file], dir);
+    expect(r.code).toBe(3);
+    expect(r.stderr.trim()).toBe(
+      `syslog-receiver: cannot listen on udp 127.0.0.1:${udp.port} (syslogReceiver.udp.hosts[0]): address already in use (another process listens there)`,
+    );
+  });
+
   it('a service whose telemetry port is taken exits 3 naming telemetry.http.port, without a stack trace', async () => {
     const { dir, file } = configFile([
       `telemetry: { http: { host: 127.0.0.1, port: ${tcp.port} } }`,

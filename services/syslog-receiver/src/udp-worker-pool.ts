@@ -6,6 +6,7 @@ import type { RateLimitedLog } from '@sonde/telemetry/rate-limited-log';
 import type { SyslogIngest } from './syslog-ingest';
 import type { SyslogReceiverConfig } from './syslog-receiver.config';
 import type { SyslogCounts } from './syslog-receiver.metrics';
+import { ListenError } from '@sonde/events/listen-error';
 import type { UdpBinding } from './udp-syslog-server';
 import type { UdpWorkerData, UdpWorkerMessage } from './udp-worker-protocol';
 
@@ -56,7 +57,10 @@ export class UdpWorkerPool {
     return new Promise<number[]>((resolve, reject) => {
       worker.on('message', (m: UdpWorkerMessage) => {
         if (m.type === 'ready') resolve(m.ports);
-        else if (m.type === 'error') reject(new Error(`syslog UDP worker: ${m.message}`));
+        else if (m.type === 'error') {
+          const l = m.listen;
+          reject(l ? new ListenError(l.configPath, 'udp', l.address, l.port, Object.assign(new Error(m.message), { code: l.errno })) : new Error(`syslog UDP worker: ${m.message}`));
+        }
         else if (m.type === 'socket-error') this.dropLog.log('udp-worker', 'socket_error', { err: m.message }, `syslog UDP worker socket: ${m.message}`);
         else this.onBatch(m);
       });

@@ -28,6 +28,11 @@ export interface UdpWorkerCounts {
 
 export type UdpWorkerMessage =
   | { type: 'ready'; ports: number[] }
-  | { type: 'error'; message: string }
+  | {
+      type: 'error';
+      message: string;
+      /** a bind failure (ListenError), rebuilt on the main thread so it exits 3 naming the config path */
+      listen?: { configPath: string; address: string; port: number; errno?: string };
+    }
   | { type: 'socket-error'; message: string }
   | { type: 'batch'; items: UdpWorkerItem[]; counts: UdpWorkerCounts; rateLimited: string[] };

@@ -3,6 +3,7 @@ import { SourceTokenBucket } from '@sonde/collector/source-token-bucket';
 import { normalizeAddress } from '@sonde/inventory/network-address';
 import { SyslogIngest } from './syslog-ingest';
 import type { DropReason, DropStage, SyslogCounts } from './syslog-receiver.metrics';
+import { ListenError } from '@sonde/events/listen-error';
 import { bindUdp } from './udp-syslog-server';
 import type { UdpWorkerData, UdpWorkerItem, UdpWorkerMessage } from './udp-worker-protocol';
 
@@ -99,4 +100,12 @@ async function main(): Promise<void> {
   port?.postMessage({ type: 'ready', ports } satisfies UdpWorkerMessage);
 }
 
-main().catch((err: unknown) => port.postMessage({ type: 'error', message: err instanceof Error ? err.message : String(err) } satisfies UdpWorkerMessage));
+main().catch((err: unknown) =>
+  port.postMessage({
+    type: 'error',
+    message: err instanceof Error ? err.message : String(err),
+    ...(err instanceof ListenError
+      ? { listen: { configPath: err.configPath, address: String(err.context.address), port: Number(err.context.port), ...(typeof err.context.errno === 'string' ? { errno: err.context.errno } : {}) } }
+      : {}),
+  } satisfies UdpWorkerMessage),
+);

@@ -21,6 +21,8 @@ export interface DeviceProfile {
   readonly processors: number;
   readonly ramKBytes: number;
   readonly diskKBytes: number;
+  /** RFC 3273 etherStatsHighCapacityTable / etherHistoryHighCapacityTable served (a 32-bit-only probe otherwise). */
+  readonly rmonHighCapacity: boolean;
 }
 
 const GIGABIT = 1_000_000_000;
@@ -40,6 +42,7 @@ export const ROUTER_PROFILE: DeviceProfile = {
   processors: 2,
   ramKBytes: 8 * 1024 * 1024,
   diskKBytes: 16 * 1024 * 1024,
+  rmonHighCapacity: true,
 };
 
 export const SWITCH_PROFILE: DeviceProfile = {
@@ -55,6 +58,7 @@ export const SWITCH_PROFILE: DeviceProfile = {
   processors: 1,
   ramKBytes: 2 * 1024 * 1024,
   diskKBytes: 4 * 1024 * 1024,
+  rmonHighCapacity: true,
 };
 
 export const SERVER_PROFILE: DeviceProfile = {
@@ -70,6 +74,8 @@ export const SERVER_PROFILE: DeviceProfile = {
   processors: 4,
   ramKBytes: 32 * 1024 * 1024,
   diskKBytes: 512 * 1024 * 1024,
+  // an older probe: RMON-MIB only, so the collector falls back to the 32-bit counters
+  rmonHighCapacity: false,
 };
 
 export const DEVICE_PROFILES: Readonly<Record<string, DeviceProfile>> = {

@@ -11,6 +11,17 @@ export interface InterfaceRates {
   outDiscardsPerSec: number;
 }
 
+/** RMON (RFC 2819 / RFC 3273) probe behaviour of a lab device (see rmon-traffic.ts). */
+export interface LabRmonSpec {
+  /** etherHistory bucket length (historyControlInterval) and buckets kept (historyControlBucketsGranted). */
+  historyIntervalSeconds: number;
+  historyBuckets: number;
+  /** CRC error bursts on interface 1: every `everySeconds` for `forSeconds` at `crcErrorsPerSec`. */
+  burst: { everySeconds: number; forSeconds: number; crcErrorsPerSec: number };
+  /** alarm 1: delta of etherStatsCRCAlignErrors.1 every `intervalSeconds`, with hysteresis (RFC 2819 §3.3 alarm group). */
+  alarm: { intervalSeconds: number; risingThreshold: number; fallingThreshold: number };
+}
+
 export interface LabDeviceSpec {
   id: string;
   name: string;
@@ -25,6 +36,8 @@ export interface LabDeviceSpec {
   sysLocation: string;
   /** Distinguishes devices' MAC addresses and load curves. */
   ordinal: number;
+  /** RMON tables on this device (absent: the agent has no RMON, like a stock snmpd). */
+  rmon?: LabRmonSpec;
 }
 
 /**

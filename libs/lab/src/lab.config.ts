@@ -40,6 +40,31 @@ export const labSyslogConfigSchema = z.object({
   dialects: z.array(z.enum(SYSLOG_DIALECT_NAMES as [string, ...string[]])).min(1).default([...SYSLOG_DIALECT_NAMES]),
 });
 
+/** RMON probe tables on every lab device (RFC 2819 / RFC 3273); rmon-traffic.ts computes them. */
+export const labRmonConfigSchema = z.object({
+  enabled: z.boolean().default(true),
+  /** etherHistory bucket length; real probes default to 1800 s, the lab to 30 s so buckets fill while you watch. */
+  historyIntervalSeconds: z.number().int().min(1).max(3600).default(30),
+  /** Buckets each history control row keeps (older ones age out). */
+  historyBuckets: z.number().int().min(1).max(65535).default(50),
+  /** CRC error bursts on interface 1 of every device. */
+  burst: z
+    .object({
+      everySeconds: z.number().int().min(1).default(300),
+      forSeconds: z.number().int().min(0).default(60),
+      crcErrorsPerSec: z.number().nonnegative().default(20),
+    })
+    .prefault({}),
+  /** alarm 1: delta of etherStatsCRCAlignErrors.1 per interval against these thresholds. */
+  alarm: z
+    .object({
+      intervalSeconds: z.number().int().min(1).default(10),
+      risingThreshold: z.number().int().min(1).default(100),
+      fallingThreshold: z.number().int().min(0).default(10),
+    })
+    .prefault({}),
+});
+
 /** The `lab:` section of the config file: simulated devices for `sonde up`, the tests and the benchmarks. */
 export const labConfigSchema = z.object({
   enabled: z.boolean().default(true),
@@ -79,9 +104,11 @@ export const labConfigSchema = z.object({
   syslog: labSyslogConfigSchema.prefault({}),
   /** A recurring outage (an interface, then a device) for the alert engine's demo (lab-outages.ts). */
   outages: labOutagesSchema.prefault({}),
+  rmon: labRmonConfigSchema.prefault({}),
 });
 
 export type LabConfig = z.infer<typeof labConfigSchema>;
 export type LabConfigInput = z.input<typeof labConfigSchema>;
 export type LabTrapsConfig = z.infer<typeof labTrapsConfigSchema>;
 export type LabSyslogConfig = z.infer<typeof labSyslogConfigSchema>;
+export type LabRmonConfig = z.infer<typeof labRmonConfigSchema>;

@@ -88,6 +88,7 @@ export class Lab {
           sysContact: config.sysContact,
           sysLocation: config.sysLocation,
           ordinal: i + 1,
+          ...(config.rmon.enabled ? { rmon: { historyIntervalSeconds: config.rmon.historyIntervalSeconds, historyBuckets: config.rmon.historyBuckets, burst: config.rmon.burst, alarm: config.rmon.alarm } } : {}),
         },
         startedAt,
       );

@@ -31,3 +31,17 @@ export interface MibObject {
 
 export const SCALAR_ROWS: readonly number[] = [0];
 export const scalarRows = (): readonly number[] => SCALAR_ROWS;
+
+/**
+ * An object whose instances move with the clock (RMON history buckets age out, log entries
+ * appear): not part of the cached layout; the MIB asks it for the instance after a suffix.
+ * Instance suffixes may have several sub-identifiers (etherHistoryIndex.etherHistorySampleIndex).
+ */
+export interface DynamicMibObject {
+  name: string;
+  oid: Oid;
+  /** The first instance suffix after `after` (undefined = the first one), in GETNEXT order. */
+  nextInstance(device: LabDevice, after: Oid | undefined, nowMs: number): Oid | undefined;
+  /** The value of the instance, or undefined when the device has no such instance now. */
+  value(device: LabDevice, suffix: Oid, nowMs: number): MibValue | undefined;
+}

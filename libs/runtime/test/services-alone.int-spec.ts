@@ -13,6 +13,7 @@ import { REPO_ROOT } from '@sonde/testing/real-services';
 const SERVICES: Record<string, string[]> = {
   'event-writer': ['store:', '  type: chdb', '  chdb: { path: "%DIR%/chdb" }'],
   'snmp-poller': [],
+  'rmon-collector': [],
   'trap-receiver': ['trapReceiver:', '  listen: [{ address: 127.0.0.1, port: 0 }]'],
   'syslog-receiver': ['syslogReceiver:', '  udp: { hosts: [127.0.0.1], port: 0 }', '  tcp: { hosts: [127.0.0.1], port: 0 }'],
   'icmp-prober': [],

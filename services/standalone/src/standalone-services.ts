@@ -7,6 +7,8 @@ import { EventWriterModule } from '@sonde/event-writer/event-writer.module';
 import { icmpProberConfigSchema } from '@sonde/icmp-prober/icmp-prober.config';
 import { IcmpProberModule } from '@sonde/icmp-prober/icmp-prober.module';
 import { mibConfigSchema } from '@sonde/snmp/mib/mib.config';
+import { rmonCollectorConfigSchema } from '@sonde/rmon-collector/rmon-collector.config';
+import { RmonCollectorModule } from '@sonde/rmon-collector/rmon-collector.module';
 import { snmpPollerConfigSchema } from '@sonde/snmp-poller/snmp-poller.config';
 import { SnmpPollerModule } from '@sonde/snmp-poller/snmp-poller.module';
 import { syslogReceiverConfigSchema } from '@sonde/syslog-receiver/syslog-receiver.config';
@@ -40,6 +42,11 @@ export const STANDALONE_SERVICES = [
     name: 'snmp-poller',
     sections: { snmpPoller: snmpPollerConfigSchema },
     module: (c) => SnmpPollerModule.forRoot(snmpPollerConfigSchema.parse(c.snmpPoller)),
+  },
+  {
+    name: 'rmon-collector',
+    sections: { rmonCollector: rmonCollectorConfigSchema },
+    module: (c) => RmonCollectorModule.forRoot(rmonCollectorConfigSchema.parse(c.rmonCollector)),
   },
   {
     name: 'trap-receiver',

@@ -56,6 +56,7 @@ export function loadUpConfig(options: UpConfigOptions): UpConfig {
     // Short cycles so the status screen and the tables fill within seconds of `sonde up`;
     // the services' own defaults (60 s) are for production, and a config file can set either.
     snmpPoller: { intervalMs: 10_000 },
+    rmonCollector: { intervalMs: 10_000 },
     icmpProber: { cycleIntervalMs: 10_000 },
   };
   return loadConfig({

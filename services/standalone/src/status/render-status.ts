@@ -10,6 +10,8 @@ export interface StatusView {
   activeAlerts: { name: string; device: string; since: number; muted?: boolean }[];
   /** Devices polled, by SNMP version and security level in use (from the poller's gauge). */
   snmpVersions: { version: string; securityLevel: string; devices: number }[];
+  /** RMON probes by the groups they offer and HC-RMON (from the rmon-collector's gauge). */
+  rmonProbes?: { groups: string; highCapacity: boolean; probes: number }[];
   notes: string[];
   /** The last notifications the alert engine sent (its `log` notifier's feed), newest last. */
   notifications?: { at: number; receiver: string; title: string }[];
@@ -50,6 +52,12 @@ export function renderStatus(view: StatusView): string {
     versions.length === 0
       ? 'snmp versions: no device polled yet'
       : `snmp versions: ${versions.map((v) => `${v.version}/${v.securityLevel}=${v.devices}`).join('  ')}`,
+  );
+  const probes = (view.rmonProbes ?? []).filter((p) => p.probes > 0);
+  lines.push(
+    probes.length === 0
+      ? 'rmon probes: none read yet'
+      : `rmon probes: ${probes.map((p) => `${p.groups}${p.highCapacity ? ' (HC)' : ' (32-bit)'}=${p.probes}`).join('  ')}`,
   );
   lines.push(view.activeAlerts.length === 0 ? 'active alerts: none' : `active alerts: ${view.activeAlerts.length}`);
   for (const a of view.activeAlerts.slice(0, 10)) {

@@ -63,6 +63,7 @@ export class StatusTracker {
     let stored = 0;
     const drops: { what: string; count: number }[] = [];
     const snmpVersions: StatusView['snmpVersions'] = [];
+    const rmonProbes: NonNullable<StatusView['rmonProbes']> = [];
     for (const m of metrics) {
       const total = (m.values ?? []).reduce((s, v) => s + (typeof v.value === 'number' ? v.value : 0), 0);
       if (m.name === 'sonde_event_writer_events_written_total') stored = total;
@@ -70,6 +71,9 @@ export class StatusTracker {
         for (const v of m.values ?? []) {
           snmpVersions.push({ version: String(v.labels.version), securityLevel: String(v.labels.security_level), devices: Number(v.value) });
         }
+      }
+      else if (m.name === 'sonde_rmon_collector_probes') {
+        for (const v of m.values ?? []) rmonProbes.push({ groups: String(v.labels.groups), highCapacity: v.labels.high_capacity === 'true', probes: Number(v.value) });
       }
       else if (m.name.endsWith('_dropped_total')) {
         drops.push({ what: m.name.replace(/^sonde_/, '').replace(/_dropped_total$/, ''), count: total });
@@ -84,6 +88,7 @@ export class StatusTracker {
       drops,
       activeAlerts: [...this.alerts.values()],
       snmpVersions,
+      rmonProbes,
       notes: this.notes,
       notifications: (this.feed?.recent() ?? []).slice(-5).map((n) => ({ at: n.at, receiver: n.receiver, title: n.title })),
     };

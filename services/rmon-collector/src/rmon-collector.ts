@@ -1,0 +1,85 @@
+import type { EventBus } from '@sonde/bus/event-bus';
+import type { EventOrigin } from '@sonde/events/create-event';
+import type { CounterStateBackend } from '@sonde/snmp/counters/counter-cache';
+import type { GroupSelector, ResolvedProfile } from '@sonde/snmp/poll/device-poller';
+import { PollEngine } from '@sonde/snmp/poll/poll-engine';
+import type { RmonCollectorConfig } from './rmon-collector.config';
+import type { RmonCollectorMetrics } from './rmon-collector.metrics';
+import { rmonProbeGroups } from './rmon-tables';
+import { RmonSampler, type ProbeSupport } from './rmon-sampler';
+
+export interface RmonCollectorDeps {
+  config: RmonCollectorConfig;
+  bus: Pick<EventBus, 'publish'>;
+  origin: EventOrigin;
+  /** Counter readings and the last history/log indexes per probe (Redis / memory). */
+  state?: CounterStateBackend;
+  metrics?: RmonCollectorMetrics;
+  onError?: (device: string, reason: string, message: string) => void;
+  now?: () => number;
+  /** TargetAssignment.owns: the same sharding as the snmp-poller (design.md §5). */
+  owns?: (deviceId: string) => boolean;
+}
+
+/** The status group: `rmon_poll_*` samples of every cycle (reachable, duration, errors…). */
+export const RMON_STATUS_GROUP = 'rmon_poll';
+
+/** Every probe reads the same tables: the configured RMON groups, whatever its sysObjectID. */
+class FixedGroups implements GroupSelector {
+  private readonly profile: ResolvedProfile;
+  constructor(config: RmonCollectorConfig) {
+    this.profile = { name: 'rmon', groups: rmonProbeGroups(config.groups) };
+  }
+  select(): ResolvedProfile {
+    return this.profile;
+  }
+  named(): ResolvedProfile {
+    return this.profile;
+  }
+}
+
+/**
+ * The RMON collector: the shared poll engine (libs/snmp/src/poll) on `rmon.sample`, reading the
+ * RMON tables of every probe and turning them into samples with RmonSampler. No Nest here.
+ */
+export class RmonCollector extends PollEngine {
+  readonly sampler: RmonSampler;
+
+  constructor(deps: RmonCollectorDeps) {
+    const sampler = new RmonSampler(deps.state, (_device, counts) => {
+      const m = deps.metrics;
+      if (!m) return;
+      m.bucketsPublished.inc(counts.bucketsPublished);
+      m.bucketsLost.inc(counts.bucketsLost);
+      m.logEntries.inc(counts.logEntries);
+      m.logEntriesLost.inc(counts.logEntriesLost);
+    });
+    super({
+      ...deps,
+      kind: 'rmon.sample',
+      groups: new FixedGroups(deps.config),
+      statusGroup: RMON_STATUS_GROUP,
+      sampler: sampler.sample,
+      counterPrefix: 'rmon:counters:',
+      onForget: (id) => sampler.forget(id),
+    });
+    this.sampler = sampler;
+  }
+
+  /** Probes by the RMON groups they offer, for `sonde status` and the probes gauge. */
+  supportSummary(): Array<{ groups: string; highCapacity: boolean; probes: number }> {
+    const rows = new Map<string, { groups: string; highCapacity: boolean; probes: number }>();
+    for (const s of this.sampler.probes.values()) {
+      const groups = supportedGroups(s).join('+') || 'none';
+      const key = `${groups}/${s.highCapacity}`;
+      const row = rows.get(key) ?? { groups, highCapacity: s.highCapacity, probes: 0 };
+      row.probes++;
+      rows.set(key, row);
+    }
+    return [...rows.values()];
+  }
+}
+
+export function supportedGroups(s: ProbeSupport): string[] {
+  return (['statistics', 'history', 'alarm', 'rmon2'] as const).filter((g) => s[g]);
+}

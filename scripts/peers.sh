@@ -61,6 +61,53 @@ peer_alertmanager() {
   peer_apt prometheus-alertmanager prometheus
 }
 
+# snmpd-rmon: net-snmp's own RMON agent (agent/mibgroup/Rmon: etherStats, history, alarm, event
+# with EntryStatus row creation, RFC 2819) — an RMON agent we did not write. Debian's snmpd is
+# built without it, so this builds snmpd from Debian's net-snmp source package
+# (`apt-get source`, a deb-src entry for the same archive as the system's sources) with
+# --with-mib-modules=Rmon, and caches the result under ~/.cache/sonde/net-snmp-rmon (like the
+# Kafka jars) so later runs only check for the binary. Tests find it at
+# $SONDE_CACHE_DIR/net-snmp-rmon/sbin/snmpd. The build takes several minutes on 2 cores.
+peer_snmpd_rmon() {
+  local cache="${SONDE_CACHE_DIR:-$HOME/.cache/sonde}/net-snmp-rmon"
+  if [ -x "$cache/sbin/snmpd" ]; then return 0; fi
+  (
+    flock 9
+    local src=/etc/apt/sources.list.d/sonde-deb-src.sources
+    if [ ! -f "$src" ]; then
+      # the same URIs/suites as the binary entries, as deb-src
+      sed -n 's/^Types: deb$/Types: deb-src/p; /^URIs:/p; /^Suites:/p; /^Components:/p; /^Signed-By:/p; /^$/p' \
+        /etc/apt/sources.list.d/debian.sources > "$src"
+      DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 || die "apt-get update (deb-src) failed"
+    fi
+    # the minimal build set for an agent without Perl/Python bindings
+    apt_install dpkg-dev build-essential libssl-dev
+  ) 9>/tmp/sonde-apt.lock
+  local work; work=$(mktemp -d /tmp/sonde-net-snmp.XXXXXX)
+  log "building net-snmp snmpd with Rmon in $work (several minutes)"
+  ( cd "$work" && apt-get source -qq net-snmp >&2 ) || die "apt-get source net-snmp failed"
+  local dir; dir=$(find "$work" -maxdepth 1 -type d -name 'net-snmp-*' | head -1)
+  [ -n "$dir" ] || die "net-snmp source not unpacked in $work"
+  (
+    cd "$dir"
+    ./configure --prefix="$cache" --with-defaults --with-mib-modules=Rmon \
+      --without-perl-modules --disable-embedded-perl --without-python-modules \
+      --disable-manuals --disable-scripts --with-persistent-directory="$cache/var" \
+      --enable-ipv6 >"$work/configure.log" 2>&1 || { tail -30 "$work/configure.log" >&2; exit 1; }
+    # only the library and the agent: Debian's patched apps/Makefile links snmpusm against an
+    # unsubstituted @LIBCRYPTO@ outside Debian's own build, and the tests need only snmpd
+    for sub in snmplib agent; do
+      make -C "$sub" -j2 >>"$work/make.log" 2>&1 || { tail -40 "$work/make.log" >&2; exit 1; }
+    done
+    for sub in snmplib agent; do
+      make -C "$sub" install >>"$work/install.log" 2>&1 || { tail -30 "$work/install.log" >&2; exit 1; }
+    done
+  ) || die "net-snmp build failed (logs in $work)"
+  [ -x "$cache/sbin/snmpd" ] || die "net-snmp build produced no $cache/sbin/snmpd"
+  rm -rf "$work"
+  log "snmpd with Rmon cached at $cache/sbin/snmpd"
+}
+
 cmd="${1:-}"; shift || true
 case "$cmd" in
   install)

@@ -1,7 +1,7 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import dgram from 'node:dgram';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 
 /**
@@ -30,10 +30,15 @@ export interface SnmpdPeer {
 
 const SNMPD = '/usr/sbin/snmpd';
 
-export function snmpdInstalled(): void {
-  if (!existsSync(SNMPD)) {
-    throw new Error('snmpd is not installed: run `scripts/peers.sh install snmpd`');
+export function snmpdInstalled(binary: string = SNMPD): void {
+  if (!existsSync(binary)) {
+    throw new Error(binary === SNMPD ? 'snmpd is not installed: run `scripts/peers.sh install snmpd`' : `${binary} is missing: run \`scripts/peers.sh install snmpd_rmon\``);
   }
+}
+
+/** net-snmp's snmpd built with its RMON module (agent/mibgroup/Rmon) by `scripts/peers.sh install snmpd_rmon`. */
+export function rmonSnmpdBinary(): string {
+  return path.join(process.env.SONDE_CACHE_DIR ?? path.join(homedir(), '.cache/sonde'), 'net-snmp-rmon/sbin/snmpd');
 }
 
 export async function freeUdpPort(): Promise<number> {
@@ -44,8 +49,11 @@ export async function freeUdpPort(): Promise<number> {
   return port;
 }
 
-export async function startSnmpd(options: { community?: string; users?: SnmpdUser[]; extraConfig?: string[]; ipv6?: boolean } = {}): Promise<SnmpdPeer> {
-  snmpdInstalled();
+export async function startSnmpd(
+  options: { community?: string; users?: SnmpdUser[]; extraConfig?: string[]; ipv6?: boolean; /** Another snmpd build (rmonSnmpdBinary()). */ binary?: string } = {},
+): Promise<SnmpdPeer> {
+  const binary = options.binary ?? SNMPD;
+  snmpdInstalled(binary);
   const dir = mkdtempSync(path.join(tmpdir(), 'sonde-snmpd-'));
   const community = options.community ?? 'public';
   const port = await freeUdpPort();
@@ -69,7 +77,7 @@ export async function startSnmpd(options: { community?: string; users?: SnmpdUse
   let child: ChildProcess | undefined;
 
   const start = async (): Promise<void> => {
-    child = spawn(SNMPD, ['-f', '-Lf', path.join(dir, 'snmpd.log'), '-C', '-c', path.join(dir, 'snmpd.conf'), `--persistentDir=${path.join(dir, 'persist')}`, '-p', path.join(dir, 'pid')], {
+    child = spawn(binary, ['-f', '-Lf', path.join(dir, 'snmpd.log'), '-C', '-c', path.join(dir, 'snmpd.conf'), `--persistentDir=${path.join(dir, 'persist')}`, '-p', path.join(dir, 'pid')], {
       // No MIB files needed: the agent serves numeric OIDs; loading Debian's partial MIB set is noise.
       env: { ...process.env, MIBS: '', MIBDIRS: path.join(dir, 'no-mibs') },
       stdio: 'ignore',
@@ -79,7 +87,7 @@ export async function startSnmpd(options: { community?: string; users?: SnmpdUse
   const stop = async (): Promise<void> => {
     const c = child;
     child = undefined;
-    if (!c || c.exitCode !== null) return;
+    if (!c || c.exitCode !== null || c.signalCode !== null) return; // gone already (also: crashed by a signal)
     await new Promise<void>((resolve) => {
       c.once('exit', () => resolve());
       c.kill('SIGTERM');

@@ -1,16 +1,20 @@
+import { AUTH_PROTOCOL_NAMES, PRIV_PROTOCOLS, type PrivProtocol } from '@sonde/inventory/credentials/usm-protocols';
 import { z } from 'zod';
+
+/** The lab agents are net-snmp (npm): the table's privacy protocols that library implements. */
+const LAB_PRIV_PROTOCOLS = (Object.keys(PRIV_PROTOCOLS) as PrivProtocol[]).filter((p) => PRIV_PROTOCOLS[p].netSnmp !== undefined) as [PrivProtocol, ...PrivProtocol[]];
 
 /**
  * An SNMPv3 USM user (RFC 3414) the lab agents accept and the inventory hands to the poller.
- * Protocol names as net-snmp and Net-SNMP's `-a`/`-x` spell them (SHA-256 = RFC 7860, AES = RFC 3826).
+ * Protocol names from the one USM table (libs/inventory credentials/usm-protocols.ts).
  */
 export const usmUserSchema = z
   .object({
     name: z.string().min(1).max(32),
     level: z.enum(['noAuthNoPriv', 'authNoPriv', 'authPriv']),
-    authProtocol: z.enum(['md5', 'sha', 'sha224', 'sha256', 'sha384', 'sha512']).optional(),
+    authProtocol: z.enum(AUTH_PROTOCOL_NAMES).optional(),
     authKey: z.string().min(8, 'must be at least 8 characters (RFC 3414 §11.2)').optional(),
-    privProtocol: z.enum(['des', 'aes', 'aes256b', 'aes256r']).optional(),
+    privProtocol: z.enum(LAB_PRIV_PROTOCOLS).optional(),
     privKey: z.string().min(8, 'must be at least 8 characters (RFC 3414 §11.2)').optional(),
   })
   .superRefine((u, ctx) => {

@@ -4,12 +4,12 @@ import type { DeviceRef } from '@sonde/events/sonde-event';
 import type { OidDictionary } from '@sonde/snmp/mib/oid-dictionary';
 import type { Clock } from '@sonde/telemetry/clock';
 import type { Registry } from 'prom-client';
-import { LocalEngine } from './engine-time';
-import type { TrapError } from './trap-error';
+import { LocalEngine } from '@sonde/snmp/usm/engine-time';
+import type { SnmpWireError } from '@sonde/snmp/ber/snmp-wire-error';
 import { TrapReceiver } from './trap-receiver';
 import type { TrapReceiverConfig } from './trap-receiver.config';
 import { TrapReceiverMetrics, type TrapMetricSources } from './trap-receiver.metrics';
-import { UsmSecurity, type UsmUserConfig } from './usm-security';
+import { UsmSecurity, type UsmUserConfig } from '@sonde/snmp/usm/usm-security';
 
 export interface TrapReceiverParts {
   receiver: TrapReceiver;
@@ -38,7 +38,7 @@ export function buildTrapReceiver(opts: {
   clock: Clock;
   origin: EventOrigin;
   resolveDevice(address: string): DeviceRef;
-  onDrop?(source: string, error: TrapError): void;
+  onDrop?(source: string, error: SnmpWireError): void;
   /** the socket side of the gauges (kernel drops, receive buffer), once the sockets exist */
   sockets?: Pick<TrapMetricSources, 'kernelDrops' | 'receiveBufferBytes'>;
 }): TrapReceiverParts {

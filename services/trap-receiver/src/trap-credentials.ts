@@ -1,6 +1,6 @@
 import type { Inventory } from '@sonde/inventory/inventory';
 import type { TrapReceiverConfig } from './trap-receiver.config';
-import type { UsmUserConfig } from './usm-security';
+import type { UsmUserConfig } from '@sonde/snmp/usm/usm-security';
 
 /**
  * The communities and USM users the receiver accepts, from the credentials the config names

@@ -14,6 +14,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { buildTrapReceiver } from './build-trap-receiver';
 import { resolveTrapCredentials } from './trap-credentials';
+import { trapDropReason } from './trap-drop-reason';
 import { trapReceiverConfigSchema, type TrapReceiverConfig } from './trap-receiver.config';
 import { TrapSockets } from './trap-sockets';
 import { TRAP_RECEIVER_CONFIG, TrapListener, TrapRuntime } from './trap.listener';
@@ -52,7 +53,7 @@ export class TrapReceiverModule {
               clock: systemClock,
               origin: { site: identity.site, collector: identity.instance },
               resolveDevice: (address) => inventory.resolveSource(address),
-              onDrop: (source, err) => badInput.log(source, err.detail, { reason: err.reason, stage: err.stage, error: err.message }, 'trap dropped'),
+              onDrop: (source, err) => badInput.log(source, err.detail, { reason: trapDropReason(err), stage: err.stage, error: err.message }, 'trap dropped'),
               sockets: {
                 kernelDrops: () => (bound.sockets ? readUdpKernelDrops(new Set(bound.sockets.ports)) : 0),
                 receiveBufferBytes: () => bound.sockets?.grantedReceiveBufferBytes ?? 0,

@@ -5,11 +5,12 @@ import { normalizeAddress } from '@sonde/inventory/network-address';
 import type { OidDictionary } from '@sonde/snmp/mib/oid-dictionary';
 import type { Clock } from '@sonde/telemetry/clock';
 import { InformLedger } from './inform-ledger';
-import { decodeMessage, PDU_TAG, type Pdu } from './snmp-message';
-import { TrapError } from './trap-error';
+import { decodeMessage, PDU_TAG, type Pdu } from '@sonde/snmp/ber/snmp-message';
+import { SnmpWireError } from '@sonde/snmp/ber/snmp-wire-error';
+import { trapDropReason } from './trap-drop-reason';
 import type { TrapReceiverMetrics } from './trap-receiver.metrics';
 import { translateTrap } from './trap-translator';
-import type { UsmSecurity } from './usm-security';
+import type { UsmSecurity } from '@sonde/snmp/usm/usm-security';
 
 export type SnmpTrapEvent = EventOfKind<'snmp.trap'>;
 
@@ -25,7 +26,7 @@ export interface TrapReceiverDeps {
   origin: EventOrigin;
   clock: Clock;
   /** bad input, rate-limited per source by the caller's RateLimitedLog */
-  onDrop?(source: string, error: TrapError): void;
+  onDrop?(source: string, error: SnmpWireError): void;
 }
 
 export interface HandleResult {
@@ -59,8 +60,8 @@ export class TrapReceiver {
     try {
       return this.process(buf, { address, port: from.port });
     } catch (err) {
-      const e = err instanceof TrapError ? err : new TrapError('malformed', 'decode-error', 'decode', (err as Error).message);
-      metrics.dropped(e.reason, e.stage, 1, e.detail);
+      const e = err instanceof SnmpWireError ? err : new SnmpWireError('malformed', 'decode-error', 'decode', (err as Error).message);
+      metrics.dropped(trapDropReason(e), e.stage, 1, e.detail);
       this.deps.onDrop?.(address, e);
       return {};
     }
@@ -93,7 +94,7 @@ export class TrapReceiver {
       security = { user: r.user, engineId: r.engineId, level: r.level };
     } else {
       const community = msg.community.toString('latin1');
-      if (!this.deps.communities.has(community)) throw new TrapError('auth', 'unknown-community', 'security', 'community not accepted');
+      if (!this.deps.communities.has(community)) throw new SnmpWireError('auth', 'unknown-community', 'security', 'community not accepted');
       pdu = msg.pdu;
       version = msg.version === 0 ? 'v1' : 'v2c';
       // the community is a secret: the event records only that one was accepted
@@ -105,7 +106,7 @@ export class TrapReceiver {
     }
     const expected = version === 'v1' ? [PDU_TAG.trapV1] : [PDU_TAG.trapV2, PDU_TAG.inform];
     if (!(expected as number[]).includes(pdu.tag)) {
-      throw new TrapError('malformed', 'unexpected-pdu', 'decode', `PDU 0x${pdu.tag.toString(16)} is not a ${version} notification`);
+      throw new SnmpWireError('malformed', 'unexpected-pdu', 'decode', `PDU 0x${pdu.tag.toString(16)} is not a ${version} notification`);
     }
     const { payload, deviceAddress } = translateTrap(
       pdu,

@@ -1,9 +1,9 @@
 import type { SnmpTrapPayload, TrapVarbind } from '@sonde/events/payloads/snmp-trap';
 import type { OidDictionary } from '@sonde/snmp/mib/oid-dictionary';
-import { isPrintable } from '@sonde/snmp/mib/display-hint';
-import type { Pdu, Varbind } from './snmp-message';
-import { PDU_TAG } from './snmp-message';
-import { TrapError } from './trap-error';
+import type { Pdu } from '@sonde/snmp/ber/snmp-message';
+import { varbindText, type Varbind } from '@sonde/snmp/session/varbind';
+import { PDU_TAG } from '@sonde/snmp/ber/snmp-message';
+import { SnmpWireError } from '@sonde/snmp/ber/snmp-wire-error';
 
 export const OID = {
   sysUpTime0: '1.3.6.1.2.1.1.3.0',
@@ -25,21 +25,6 @@ export interface TranslatedTrap {
   payload: SnmpTrapPayload;
   /** the address the device is looked up by */
   deviceAddress: string;
-}
-
-/**
- * Value as text: numbers and Counter64 in decimal, OIDs dotted, printable OCTET STRINGs as
- * text, anything else (and text that itself starts with "0x") as `0x` + hex, so the original
- * bytes are always recoverable.
- */
-export function varbindValueText(v: Varbind): string {
-  const value = v.value;
-  if (value === null) return '';
-  if (Buffer.isBuffer(value)) {
-    const text = value.toString('latin1');
-    return isPrintable(value) && !text.startsWith('0x') ? text : `0x${value.toString('hex')}`;
-  }
-  return String(value);
 }
 
 /**
@@ -74,7 +59,7 @@ export function translateTrap(pdu: Pdu, ctx: TrapContext, dict: OidDictionary): 
     const up = pdu.varbinds[0];
     const tv = pdu.varbinds[1];
     if (!up || up.oid !== OID.sysUpTime0 || !tv || tv.oid !== OID.snmpTrapOID0 || typeof tv.value !== 'string') {
-      throw new TrapError('malformed', 'missing-trap-oid', 'decode', 'notification without sysUpTime.0 and snmpTrapOID.0 as first varbinds');
+      throw new SnmpWireError('malformed', 'missing-trap-oid', 'decode', 'notification without sysUpTime.0 and snmpTrapOID.0 as first varbinds');
     }
     uptime = typeof up.value === 'number' ? up.value : undefined;
     trapOid = tv.value;
@@ -84,7 +69,7 @@ export function translateTrap(pdu: Pdu, ctx: TrapContext, dict: OidDictionary): 
   }
   const varbinds: TrapVarbind[] = list.map((v) => {
     const t = dict.translate(v.oid);
-    const out: TrapVarbind = { oid: v.oid, type: v.type, value: varbindValueText(v) };
+    const out: TrapVarbind = { oid: v.oid, type: v.type, value: varbindText(v) };
     if (t.node) out.name = t.name;
     const display = dict.formatValue(t.node, v.value);
     if (display !== undefined && display !== out.value) out.display = display;

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { Registry } from 'prom-client';
 import { loadOidDictionary } from '@sonde/snmp/mib/mib-loader';
 import { buildTrapReceiver } from '../src/build-trap-receiver';
-import { decodeMessage } from '../src/snmp-message';
+import { decodeMessage } from '@sonde/snmp/ber/snmp-message';
 import { trapReceiverConfigSchema } from '../src/trap-receiver.config';
 import { EventPublisher } from '@sonde/collector/event-publisher';
 import { TrapSockets } from '../src/trap-sockets';

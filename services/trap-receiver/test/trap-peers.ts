@@ -2,10 +2,16 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { AUTH_PROTOCOLS, PRIV_PROTOCOLS, type AuthProtocol, type PrivProtocol } from '@sonde/inventory/credentials/usm-protocols';
 
-/** Debian net-snmp 5.9 (scripts/peers.sh install snmp): the auth and priv protocols its tools offer. */
-export const NET_SNMP_AUTH = { md5: 'MD5', sha: 'SHA', sha224: 'SHA-224', sha256: 'SHA-256', sha384: 'SHA-384', sha512: 'SHA-512' } as const;
-export const NET_SNMP_PRIV = { des: 'DES', aes: 'AES', aes192b: 'AES-192', aes256b: 'AES-256' } as const;
+/**
+ * Debian net-snmp 5.9 (scripts/peers.sh install snmp): the auth and priv protocols its tools offer,
+ * from the one USM table (`netSnmpTool`).
+ */
+export const NET_SNMP_AUTH = Object.fromEntries(Object.entries(AUTH_PROTOCOLS).map(([k, v]) => [k, v.netSnmpTool])) as Record<AuthProtocol, string>;
+export const NET_SNMP_PRIV = Object.fromEntries(
+  Object.entries(PRIV_PROTOCOLS).flatMap(([k, v]) => (v.netSnmpTool === undefined ? [] : [[k, v.netSnmpTool]])),
+) as Record<PrivProtocol, string>;
 
 const stateDir = mkdtempSync(join(tmpdir(), 'sonde-snmptrap-'));
 

@@ -6,7 +6,7 @@ import { buildTrapReceiver } from '../src/build-trap-receiver';
 import { EventPublisher } from '@sonde/collector/event-publisher';
 import { trapReceiverConfigSchema } from '../src/trap-receiver.config';
 import { TrapSockets } from '../src/trap-sockets';
-import type { UsmUserConfig } from '../src/usm-security';
+import type { UsmUserConfig } from '@sonde/snmp/usm/usm-security';
 import { NET_SNMP_AUTH, NET_SNMP_PRIV, netSnmp } from './trap-peers';
 
 // Real peers: Debian's snmptrap / snmpinform. Run:
@@ -103,6 +103,13 @@ describe('trap-receiver with net-snmp snmptrap/snmpinform', () => {
         { oid: '1.3.6.1.2.1.2.2.1.8.3', name: 'IF-MIB::ifOperStatus.3', type: 'Integer', value: '2', display: 'down(2)' },
       ],
     });
+  });
+
+  it('varbind text follows the one printable rule: UTF-8 as text, hex-looking text apart from bytes', async () => {
+    const r = await netSnmp('snmptrap', ['-v', '2c', '-c', 'public', v4, '1', '1.3.6.1.4.1.8072.9996.1', '1.3.6.1.2.1.31.1.1.1.18.1', 's', 'Uplink zur Zentrale – Tür 3', '1.3.6.1.2.1.31.1.1.1.18.2', 's', '0x801', '1.3.6.1.2.1.31.1.1.1.18.3', 'x', '0801']);
+    expect(r.code).toBe(0);
+    await until(() => byTrap('1.3.6.1.4.1.8072.9996.1').length === 1, 'utf-8 trap');
+    expect(byTrap('1.3.6.1.4.1.8072.9996.1')[0]?.payload.varbinds.map((v) => v.value)).toEqual(['Uplink zur Zentrale – Tür 3', '0x3078383031', '0x0801']);
   });
 
   it('v2c over IPv6', async () => {

@@ -1,14 +1,14 @@
 import { z } from 'zod';
 import type { SecretRefSchema } from '../secret-ref';
+import { AUTH_PROTOCOL_NAMES, PRIV_PROTOCOL_NAMES, type AuthProtocol, type PrivProtocol } from './usm-protocols';
 
-/** RFC 3414 HMAC-MD5/SHA-96 and RFC 7860 HMAC-SHA-2. */
-export const USM_AUTH_PROTOCOLS = ['md5', 'sha', 'sha224', 'sha256', 'sha384', 'sha512'] as const;
-/** DES (RFC 3414), AES-128 (RFC 3826), AES-256 with Blumenthal or Reeder key extension. */
-export const USM_PRIV_PROTOCOLS = ['des', 'aes', 'aes256b', 'aes256r'] as const;
+/** The names of the one USM protocol table (usm-protocols.ts), so the schema accepts what Sonde speaks. */
+export const USM_AUTH_PROTOCOLS = AUTH_PROTOCOL_NAMES;
+export const USM_PRIV_PROTOCOLS = PRIV_PROTOCOL_NAMES;
 export const USM_SECURITY_LEVELS = ['noAuthNoPriv', 'authNoPriv', 'authPriv'] as const;
 
-export type UsmAuthProtocol = (typeof USM_AUTH_PROTOCOLS)[number];
-export type UsmPrivProtocol = (typeof USM_PRIV_PROTOCOLS)[number];
+export type UsmAuthProtocol = AuthProtocol;
+export type UsmPrivProtocol = PrivProtocol;
 export type UsmSecurityLevel = (typeof USM_SECURITY_LEVELS)[number];
 
 /** RFC 3414 §11.2: a password shorter than 8 characters must be rejected. */

@@ -132,8 +132,3 @@ export function formatIntegerWithHint(value: bigint | number, hint: string): str
   }
 }
 
-/** True when every byte is printable ASCII or common whitespace (net-snmp's test for quoting). */
-export function isPrintable(bytes: Uint8Array): boolean {
-  for (const b of bytes) if (!((b >= 0x20 && b < 0x7f) || b === 9 || b === 10 || b === 13)) return false;
-  return true;
-}

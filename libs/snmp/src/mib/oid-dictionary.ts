@@ -1,4 +1,5 @@
-import { formatIntegerWithHint, formatOctetsWithHint, hex, isPrintable } from './display-hint';
+import { printableText } from '../session/varbind';
+import { formatIntegerWithHint, formatOctetsWithHint, hex } from './display-hint';
 import type { MibDictionaryJson, MibNodeJson, MibNodeKind } from './mib-compiler';
 import { MibError } from './mib-error';
 
@@ -266,7 +267,7 @@ export class OidDictionary {
       const bytes = value instanceof Uint8Array ? value : Buffer.from(value);
       if (node?.type === 'BITS' && node.enums) return formatBits(bytes, node.enums);
       if (node?.displayHint) return formatOctetsWithHint(bytes, node.displayHint);
-      return isPrintable(bytes) ? Buffer.from(bytes).toString('latin1') : hex(bytes);
+      return printableText(bytes) ?? hex(bytes);
     }
     if (typeof value === 'string' && node?.type === 'OBJECT IDENTIFIER') {
       const t = this.translate(value);

@@ -47,6 +47,12 @@ describe('groupSamples', () => {
     expect(indexLabels(['ifIndex'], '12')).toEqual({ ifIndex: '12' });
   });
 
+  it('labelValue is the printable rule of trap varbinds: UTF-8 text, else 0x-hex', () => {
+    expect(labelValue(vb('OctetString', Buffer.from('Tür 3', 'utf8')))).toBe('Tür 3');
+    expect(labelValue(vb('OctetString', Buffer.from('0x801')))).not.toBe(labelValue(vb('OctetString', Buffer.from([0x08, 0x01]))));
+    expect(labelValue(vb('OctetString', Buffer.from([0x00, 0x1a, 0x2b, 0x3c, 0x4d, 0x5e])))).toBe('0x001a2b3c4d5e');
+  });
+
   it('labelValue renders any octets as text or hex without throwing', () => {
     fc.assert(fc.property(fc.uint8Array({ maxLength: 64 }), (bytes) => {
       const out = labelValue(vb('OctetString', Buffer.from(bytes)));

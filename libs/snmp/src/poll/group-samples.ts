@@ -1,6 +1,6 @@
 import type { MetricSample } from '@sonde/events/payloads/metric-sample';
 import { counterRate, type CounterReading, type NoRateReason } from '../counters/counter-rate';
-import type { Varbind } from '../session/varbind';
+import { varbindText, type Varbind } from '../session/varbind';
 import type { GroupReading, GroupRow } from './group-poller';
 import type { MetricGroup } from './metric-group';
 
@@ -103,12 +103,7 @@ export function indexLabels(names: readonly string[], index: string): Record<str
   return out;
 }
 
-/** DisplayString as text when printable, else hex (MAC addresses, binary strings). */
+/** A label's value by the one printable rule (session/varbind.ts): text, else `0x` + hex (MAC addresses, binary strings). */
 export function labelValue(vb: Varbind): string {
-  const v = vb.value;
-  if (Buffer.isBuffer(v)) {
-    for (const byte of v) if ((byte < 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d) || byte === 0x7f) return v.toString('hex');
-    return v.toString('utf8');
-  }
-  return v === null ? '' : String(v);
+  return varbindText(vb);
 }

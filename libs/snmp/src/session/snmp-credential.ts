@@ -18,10 +18,10 @@ export interface UsmCredential {
   version: 'v3';
   user: string;
   level: SecurityLevelName;
-  /** md5 | sha (sha1) | sha224 | sha256 | sha384 | sha512 — see usm-protocols.ts */
+  /** a name of AUTH_PROTOCOLS (libs/inventory credentials/usm-protocols.ts) */
   authProtocol?: string;
   authKey?: SecretValue;
-  /** des | aes (aes128) | aes256b (Blumenthal) | aes256r (Reeder) — see usm-protocols.ts */
+  /** a name of PRIV_PROTOCOLS (libs/inventory credentials/usm-protocols.ts) (net-snmp polls all but AES-192) */
   privProtocol?: string;
   privKey?: SecretValue;
   /** SNMPv3 contextName (RFC 3411 §3.3.1); empty by default. */

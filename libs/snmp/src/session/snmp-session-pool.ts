@@ -8,7 +8,7 @@ import { SharedUdpTransport, type SharedUdpTransportStats } from './shared-udp-t
 import { revealSecret, type SnmpTarget } from './snmp-credential';
 import { SnmpError } from './snmp-error';
 import { SnmpSession } from './snmp-session';
-import { toUsmUser } from './usm-protocols';
+import { toUsmUser } from './net-snmp-usm-user';
 
 export interface SnmpSessionPoolOptions {
   /** Real UDP sockets per address family shared by all sessions (0 = one socket per session, net-snmp's default). */

@@ -3,7 +3,8 @@ import { fromNetSnmpError } from './net-snmp-error';
 import type { RequestLimiter } from './request-limiter';
 import { securityLevelOf, type SecurityLevelName, type SnmpTarget, type SnmpVersionName } from './snmp-credential';
 import { SnmpError, isSnmpError, type SnmpErrorContext } from './snmp-error';
-import { toVarbind, type Varbind } from './varbind';
+import { toVarbind } from './net-snmp-varbind';
+import type { Varbind } from './varbind';
 
 export interface SnmpSessionStats {
   requests: number;

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { bytesToBigint, compareOids, oidInSubtree, toVarbind } from './varbind';
+import { toVarbind } from './net-snmp-varbind';
+import { bytesToBigint, compareOids, hexText, oidInSubtree, printableText, varbindText } from './varbind';
 
 describe('varbind', () => {
   it('property: Counter64 bytes decode to the big-endian value, at most 2^64 − 1', () => {
@@ -45,5 +46,34 @@ describe('varbind', () => {
     expect(toVarbind({ oid: '1.3', type: 65, value: 5 })).toEqual({ oid: '1.3', type: 'Counter32', value: 5 });
     expect(toVarbind({ oid: '1.3', type: 70, value: Buffer.from([1, 0]) })).toEqual({ oid: '1.3', type: 'Counter64', value: 256n });
     expect(toVarbind({ oid: '1.3', type: 99, value: null }).type).toBe('Opaque');
+  });
+});
+
+describe('the one printable rule (poll labels and trap varbinds)', () => {
+  const octets = (bytes: Uint8Array) => ({ value: Buffer.from(bytes) });
+
+  it('prints UTF-8 text as text and "0x801" apart from the bytes 08 01', () => {
+    expect(varbindText(octets(Buffer.from('Gi0/1 — uplink ü', 'utf8')))).toBe('Gi0/1 — uplink ü');
+    expect(varbindText(octets(Buffer.from('0x801')))).toBe('0x3078383031');
+    expect(varbindText(octets(Buffer.from([0x08, 0x01])))).toBe('0x0801');
+    expect(varbindText(octets(Buffer.from([0x00, 0x1a, 0x2b])))).toBe('0x001a2b');
+    expect(varbindText({ value: 42 })).toBe('42');
+    expect(varbindText({ value: 18446744073709551615n })).toBe('18446744073709551615');
+    expect(varbindText({ value: null })).toBe('');
+  });
+
+  it('fast-check: text or 0x-hex, always decodable back to the same bytes; different bytes never print alike', () => {
+    const back = (text: string) => (text.startsWith('0x') ? Buffer.from(text.slice(2), 'hex') : Buffer.from(text, 'utf8'));
+    const bytes = fc.oneof(fc.uint8Array({ maxLength: 48 }), fc.string({ unit: 'binary', maxLength: 24 }).map((s) => new Uint8Array(Buffer.from(s, 'utf8'))));
+    fc.assert(
+      fc.property(bytes, bytes, (a, b) => {
+        const ta = varbindText(octets(a));
+        expect(back(ta).equals(Buffer.from(a))).toBe(true);
+        if (!Buffer.from(a).equals(Buffer.from(b))) expect(ta).not.toBe(varbindText(octets(b)));
+        const text = printableText(a);
+        expect(text === undefined ? hexText(a) : text).toBe(ta);
+      }),
+      { numRuns: 5_000 },
+    );
   });
 });

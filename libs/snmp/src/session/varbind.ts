@@ -1,5 +1,3 @@
-import snmp from 'net-snmp';
-
 /** SMIv2 type names as RFC 2578 spells them (what `snmpwalk` prints, minus its upper-casing). */
 export type VarbindType =
   | 'Boolean'
@@ -20,6 +18,10 @@ export type VarbindType =
 
 export type VarbindValue = number | bigint | Buffer | string | boolean | null;
 
+/**
+ * The one varbind type of Sonde: what a poll's session returns (via net-snmp-varbind.ts) and what
+ * the BER decoder of received notifications produces (../ber/snmp-message.ts).
+ */
 export interface Varbind {
   oid: string;
   type: VarbindType;
@@ -27,35 +29,9 @@ export interface Varbind {
   value: VarbindValue;
 }
 
-const TYPE_NAMES: Readonly<Record<number, VarbindType>> = {
-  [snmp.ObjectType.Boolean as number]: 'Boolean',
-  [snmp.ObjectType.Integer as number]: 'Integer',
-  [snmp.ObjectType.BitString as number]: 'BitString',
-  [snmp.ObjectType.OctetString as number]: 'OctetString',
-  [snmp.ObjectType.Null as number]: 'Null',
-  [snmp.ObjectType.OID as number]: 'OID',
-  [snmp.ObjectType.IpAddress as number]: 'IpAddress',
-  [snmp.ObjectType.Counter as number]: 'Counter32',
-  [snmp.ObjectType.Gauge as number]: 'Gauge32',
-  [snmp.ObjectType.TimeTicks as number]: 'TimeTicks',
-  [snmp.ObjectType.Opaque as number]: 'Opaque',
-  [snmp.ObjectType.Counter64 as number]: 'Counter64',
-  [snmp.ObjectType.NoSuchObject as number]: 'NoSuchObject',
-  [snmp.ObjectType.NoSuchInstance as number]: 'NoSuchInstance',
-  [snmp.ObjectType.EndOfMibView as number]: 'EndOfMibView',
-};
-
 /** The three SNMPv2 exceptions (RFC 3416 §4.2.1): a varbind that carries no value. */
 export function isException(type: VarbindType): boolean {
   return type === 'NoSuchObject' || type === 'NoSuchInstance' || type === 'EndOfMibView';
-}
-
-/** net-snmp's raw varbind → ours. Counter64 arrives as a big-endian byte string. */
-export function toVarbind(raw: { oid: string; type: number; value: unknown }): Varbind {
-  const type = TYPE_NAMES[raw.type] ?? 'Opaque';
-  let value = raw.value as VarbindValue;
-  if (type === 'Counter64') value = bytesToBigint(raw.value);
-  return { oid: raw.oid, type, value };
 }
 
 export function bytesToBigint(value: unknown): bigint {
@@ -113,4 +89,43 @@ export function compareOids(a: string, b: string): number {
 
 export function oidInSubtree(base: string, oid: string): boolean {
   return oid.length > base.length && oid.startsWith(base) && oid.charCodeAt(base.length) === 46; // '.'
+}
+
+// ignoreBOM: a leading U+FEFF is kept as text, so the text encodes back to the same bytes
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+/** C0 controls but tab, LF, CR; DEL; C1 controls (U+0080–U+009F): not text an operator can read. */
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+
+/**
+ * The one "printable" rule for OCTET STRINGs (poll labels, trap varbinds, display fallback):
+ * valid UTF-8 without control characters (tab, LF, CR allowed) that does not itself begin with
+ * `0x` is text; anything else is undefined — the caller prints `0x` + hex. So text never reads
+ * like hex: the string "0x801" prints as `0x3078383031`, the bytes 08 01 as `0x0801`.
+ */
+export function printableText(bytes: Uint8Array): string | undefined {
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    return undefined;
+  }
+  if (CONTROL.test(text) || text.startsWith('0x')) return undefined;
+  return text;
+}
+
+/** `0x` + lower-case hex of the bytes. */
+export function hexText(bytes: Uint8Array): string {
+  return `0x${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex')}`;
+}
+
+/**
+ * A varbind value as text, the same everywhere: numbers and Counter64 in decimal, OIDs dotted,
+ * OCTET STRINGs by the printable rule (text, else `0x` + hex — the original bytes are always
+ * recoverable), exceptions and Null as ''.
+ */
+export function varbindText(vb: Pick<Varbind, 'value'>): string {
+  const v = vb.value;
+  if (v === null) return '';
+  if (v instanceof Uint8Array) return printableText(v) ?? hexText(v);
+  return String(v);
 }

@@ -1,4 +1,5 @@
-import { localizeKey, passwordToKey, privKey, encryptScopedPdu, decryptScopedPdu, PRIV_PROTOCOLS, type PrivProtocol } from './usm';
+import { localizeKey, passwordToKey, privKey, encryptScopedPdu, decryptScopedPdu } from './usm-crypto';
+import { PRIV_PROTOCOLS, type PrivProtocol } from '@sonde/inventory/credentials/usm-protocols';
 import { EngineTimeTracker } from './engine-time';
 
 describe('USM key localization (RFC 3414 A.3)', () => {

@@ -1,42 +1,17 @@
 import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { desCbc as desCbcMode } from '@sonde/snmp/crypto/des-cbc';
-import { TrapError } from './trap-error';
+import { desCbc as desCbcMode } from '../crypto/des-cbc';
+import { SnmpWireError } from '../ber/snmp-wire-error';
+import { AUTH_PROTOCOLS, PRIV_PROTOCOLS, type AuthProtocol, type PrivProtocol } from '@sonde/inventory/credentials/usm-protocols';
 
 function desCbc(decrypt: boolean, key: Buffer, iv: Buffer, data: Buffer): Buffer {
   return desCbcMode(decrypt ? 'decrypt' : 'encrypt', key, iv, data);
 }
 
-/** RFC 3414 (MD5, SHA-1: 96-bit MACs) and RFC 7860 (SHA-2 family). */
-export const AUTH_PROTOCOLS = {
-  md5: { hash: 'md5', keyLength: 16, macLength: 12 },
-  sha: { hash: 'sha1', keyLength: 20, macLength: 12 },
-  sha224: { hash: 'sha224', keyLength: 28, macLength: 16 },
-  sha256: { hash: 'sha256', keyLength: 32, macLength: 24 },
-  sha384: { hash: 'sha384', keyLength: 48, macLength: 32 },
-  sha512: { hash: 'sha512', keyLength: 64, macLength: 48 },
-} as const;
-export type AuthProtocol = keyof typeof AUTH_PROTOCOLS;
-
-/**
- * Privacy protocols keyed by config `type` (style rule 6). Key extension for keys longer than
- * the auth hash: Blumenthal (draft-blumenthal-aes-usm-04 §3.1.2.1, net-snmp's AES-192/AES-256)
- * or Reeder (draft-reeder-snmpv3-usm-3desede-00, Cisco's AES-256-C).
- */
-export const PRIV_PROTOCOLS = {
-  des: { cipher: 'des-cbc', keyLength: 8, extend: 'none' },
-  aes: { cipher: 'aes-128-cfb', keyLength: 16, extend: 'none' },
-  aes192b: { cipher: 'aes-192-cfb', keyLength: 24, extend: 'blumenthal' },
-  aes256b: { cipher: 'aes-256-cfb', keyLength: 32, extend: 'blumenthal' },
-  aes192r: { cipher: 'aes-192-cfb', keyLength: 24, extend: 'reeder' },
-  aes256r: { cipher: 'aes-256-cfb', keyLength: 32, extend: 'reeder' },
-} as const;
-export type PrivProtocol = keyof typeof PRIV_PROTOCOLS;
-
 /** RFC 3414 A.2: hash 1 MiB of the repeated password (Ku). Done once per password at config load. */
 export function passwordToKey(auth: AuthProtocol, password: string | Buffer): Buffer {
   const h = createHash(AUTH_PROTOCOLS[auth].hash);
   const pw = typeof password === 'string' ? Buffer.from(password, 'utf8') : password;
-  if (pw.length === 0) throw new TrapError('config', 'empty-password', 'security', 'a USM password must not be empty');
+  if (pw.length === 0) throw new SnmpWireError('config', 'empty-password', 'security', 'a USM password must not be empty');
   const chunk = Buffer.alloc(64 * 1024, pw);
   // 64 KiB chunks whose length is a multiple of the password's keep the repetition aligned
   const step = chunk.length - (chunk.length % pw.length);
@@ -94,9 +69,9 @@ function aesIv(boots: number, time: number, salt: Buffer): Buffer {
 
 /** RFC 3414 §8.3.2 (DES-CBC) / RFC 3826 §3.1.4 (AES-CFB). */
 export function decryptScopedPdu(priv: PrivProtocol, key: Buffer, salt: Buffer, boots: number, time: number, data: Buffer): Buffer {
-  if (salt.length !== 8) throw new TrapError('auth', 'decryption-error', 'security', 'msgPrivacyParameters must be 8 octets');
+  if (salt.length !== 8) throw new SnmpWireError('auth', 'decryption-error', 'security', 'msgPrivacyParameters must be 8 octets');
   if (priv === 'des') {
-    if (data.length % 8 !== 0 || data.length === 0) throw new TrapError('auth', 'decryption-error', 'security', 'DES ciphertext is not a multiple of 8');
+    if (data.length % 8 !== 0 || data.length === 0) throw new SnmpWireError('auth', 'decryption-error', 'security', 'DES ciphertext is not a multiple of 8');
     const iv = Buffer.alloc(8);
     for (let i = 0; i < 8; i++) iv[i] = (key[8 + i] ?? 0) ^ (salt[i] ?? 0);
     return desCbc(true, key.subarray(0, 8), iv, data);

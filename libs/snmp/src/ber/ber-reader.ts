@@ -1,4 +1,4 @@
-import { malformed } from './trap-error';
+import { malformed } from './snmp-wire-error';
 
 /** RFC 2578 §3.5: at most 128 sub-identifiers, each < 2^32. */
 export const MAX_OID_ARCS = 128;

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { berInt, berOctets, berOid, berSeq, tlv } from './ber-writer';
 import { decodeMessage, PDU_TAG } from './snmp-message';
-import { TrapError } from './trap-error';
+import { SnmpWireError } from './snmp-wire-error';
 
 function v2cTrap(varbinds: Buffer[]): Buffer {
   const pdu = tlv(PDU_TAG.trapV2, Buffer.concat([berInt(7), berInt(0), berInt(0), berSeq(...varbinds)]));
@@ -43,13 +43,13 @@ describe('SNMP message decoder', () => {
     );
   });
 
-  it('throws only TrapError on arbitrary bytes', () => {
+  it('throws only SnmpWireError on arbitrary bytes', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {
         try {
           decodeMessage(Buffer.from(bytes));
         } catch (err) {
-          if (!(err instanceof TrapError)) throw err;
+          if (!(err instanceof SnmpWireError)) throw err;
         }
       }),
       { numRuns: 20000 },

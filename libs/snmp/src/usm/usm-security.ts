@@ -1,10 +1,10 @@
 import type { Clock } from '@sonde/telemetry/clock';
-import { berInt, berOctets, berOid, berSeq, tlv } from './ber-writer';
+import { berInt, berOctets, berOid, berSeq, tlv } from '../ber/ber-writer';
 import { EngineTimeTracker, LocalEngine } from './engine-time';
-import { decodeScopedPdu, PDU_TAG, type ScopedPdu, type V3Message } from './snmp-message';
-import { TrapError } from './trap-error';
+import { decodeScopedPdu, PDU_TAG, type ScopedPdu, type V3Message } from '../ber/snmp-message';
+import { SnmpWireError } from '../ber/snmp-wire-error';
+import { AUTH_PROTOCOLS, type AuthProtocol, type PrivProtocol } from '@sonde/inventory/credentials/usm-protocols';
 import {
-  AUTH_PROTOCOLS,
   computeMac,
   decryptScopedPdu,
   encryptScopedPdu,
@@ -12,9 +12,7 @@ import {
   passwordToKey,
   privKey,
   verifyMac,
-  type AuthProtocol,
-  type PrivProtocol,
-} from './usm';
+} from './usm-crypto';
 
 /**
  * Sonde's own User-based Security Model for received notifications (RFC 3414 §3.2).
@@ -163,7 +161,7 @@ export class UsmSecurity {
       try {
         plain = decryptScopedPdu(user.priv, user.privKey, msg.privParams, msg.engineBoots, msg.engineTime, msg.data);
       } catch (err) {
-        if (err instanceof TrapError) throw err;
+        if (err instanceof SnmpWireError) throw err;
         throw drop('decryption-error', `cannot decrypt for user ${userName}`);
       }
     }
@@ -171,7 +169,7 @@ export class UsmSecurity {
     try {
       scoped = decodeScopedPdu(plain);
     } catch (err) {
-      if (user.priv && err instanceof TrapError) throw drop('decryption-error', `decrypted ScopedPDU is malformed: ${err.message}`);
+      if (user.priv && err instanceof SnmpWireError) throw drop('decryption-error', `decrypted ScopedPDU is malformed: ${err.message}`);
       throw err;
     }
     const accepted: UsmAccepted = { kind: 'accepted', scoped, user: userName, engineId: engineHex, level };
@@ -224,6 +222,6 @@ export class UsmSecurity {
   }
 }
 
-function drop(reason: string, message: string): TrapError {
-  return new TrapError('auth', reason, 'security', message);
+function drop(reason: string, message: string): SnmpWireError {
+  return new SnmpWireError('auth', reason, 'security', message);
 }

@@ -1,33 +1,23 @@
 import snmp from 'net-snmp';
 import { SnmpError } from './snmp-error';
 import { revealSecret, type UsmCredential } from './snmp-credential';
+import { AUTH_PROTOCOLS, PRIV_PROTOCOLS } from '@sonde/inventory/credentials/usm-protocols';
 
 /**
- * USM authentication protocols by config name (RFC 3414 MD5/SHA-1, RFC 7860 SHA-2 family).
- * A map keyed by config `type`, not a switch: adding one is one line.
+ * The USM table (libs/inventory credentials/usm-protocols.ts) in net-snmp's constants: the poller's sessions run on
+ * net-snmp, which has no AES-192 — a credential asking for it is refused here with its name.
  */
-export const AUTH_PROTOCOLS: Readonly<Record<string, number>> = {
-  md5: snmp.AuthProtocols.md5,
-  sha: snmp.AuthProtocols.sha,
-  sha1: snmp.AuthProtocols.sha,
-  sha224: snmp.AuthProtocols.sha224,
-  sha256: snmp.AuthProtocols.sha256,
-  sha384: snmp.AuthProtocols.sha384,
-  sha512: snmp.AuthProtocols.sha512,
-};
+function netSnmpAuth(name: string): number | undefined {
+  const entry = (AUTH_PROTOCOLS as Readonly<Record<string, { netSnmp: string }>>)[name];
+  return entry ? (snmp.AuthProtocols as unknown as Record<string, number>)[entry.netSnmp] : undefined;
+}
 
-/**
- * USM privacy protocols. AES-256 has two incompatible key-extension schemes when the auth
- * hash is shorter than the key: `aes256b` is draft-blumenthal-aes-usm-04 (Net-SNMP's
- * `AES256`), `aes256r` is draft-reeder-snmpv3-usm-3desede-00 (Cisco's, Net-SNMP's `AES256C`).
- */
-export const PRIV_PROTOCOLS: Readonly<Record<string, number>> = {
-  des: snmp.PrivProtocols.des,
-  aes: snmp.PrivProtocols.aes,
-  aes128: snmp.PrivProtocols.aes,
-  aes256b: snmp.PrivProtocols.aes256b,
-  aes256r: snmp.PrivProtocols.aes256r,
-};
+function netSnmpPriv(name: string): number | undefined {
+  const entry = (PRIV_PROTOCOLS as Readonly<Record<string, { netSnmp: string | undefined }>>)[name];
+  return entry?.netSnmp ? (snmp.PrivProtocols as unknown as Record<string, number>)[entry.netSnmp] : undefined;
+}
+
+const supportedPriv = () => Object.keys(PRIV_PROTOCOLS).filter((p) => netSnmpPriv(p) !== undefined);
 
 const LEVELS = {
   noAuthNoPriv: snmp.SecurityLevel.noAuthNoPriv,
@@ -40,7 +30,7 @@ export function toUsmUser(credential: UsmCredential, device: string): import('ne
   const level = LEVELS[credential.level];
   const user: import('net-snmp').UsmUser = { name: credential.user, level };
   if (credential.level === 'noAuthNoPriv') return user;
-  const auth = AUTH_PROTOCOLS[(credential.authProtocol ?? 'sha').toLowerCase()];
+  const auth = netSnmpAuth((credential.authProtocol ?? 'sha').toLowerCase());
   if (auth === undefined) {
     throw new SnmpError('bad-credential', `device ${device}: unknown SNMPv3 authProtocol '${credential.authProtocol}' (one of ${Object.keys(AUTH_PROTOCOLS).join(', ')})`, { device });
   }
@@ -52,9 +42,9 @@ export function toUsmUser(credential: UsmCredential, device: string): import('ne
   user.authProtocol = auth;
   user.authKey = authKey;
   if (credential.level === 'authNoPriv') return user;
-  const priv = PRIV_PROTOCOLS[(credential.privProtocol ?? 'aes').toLowerCase()];
+  const priv = netSnmpPriv((credential.privProtocol ?? 'aes').toLowerCase());
   if (priv === undefined) {
-    throw new SnmpError('bad-credential', `device ${device}: unknown SNMPv3 privProtocol '${credential.privProtocol}' (one of ${Object.keys(PRIV_PROTOCOLS).join(', ')})`, { device });
+    throw new SnmpError('bad-credential', `device ${device}: SNMPv3 privProtocol '${credential.privProtocol}' is not supported for polling (net-snmp: one of ${supportedPriv().join(', ')})`, { device });
   }
   const privKey = revealSecret(credential.privKey);
   if (privKey.length < 8) {

@@ -1,5 +1,6 @@
 import { BerReader, decodeInt32, decodeOid, decodeUnsigned64 } from './ber-reader';
-import { malformed } from './trap-error';
+import type { Varbind, VarbindType } from '../session/varbind';
+import { malformed } from './snmp-wire-error';
 
 /** PDU tags (RFC 3416 §3, RFC 1157 §4.1.6). */
 export const PDU_TAG = {
@@ -12,7 +13,7 @@ export const PDU_TAG = {
 } as const;
 
 /** Varbind value types on the wire (RFC 3416 §2.5, RFC 2578 §7.1) and their names in events. */
-export const VALUE_TYPES: Readonly<Record<number, string>> = {
+export const VALUE_TYPES: Readonly<Record<number, VarbindType>> = {
   0x02: 'Integer',
   0x04: 'OctetString',
   0x05: 'Null',
@@ -28,12 +29,7 @@ export const VALUE_TYPES: Readonly<Record<number, string>> = {
   0x82: 'EndOfMibView',
 };
 
-/** One varbind; `value` keeps the decoded form the dictionary formats (number, bigint, Buffer, string). */
-export interface Varbind {
-  oid: string;
-  type: string;
-  value: number | bigint | Buffer | string | null;
-}
+export type { Varbind };
 
 export interface Pdu {
   tag: number;
@@ -75,7 +71,7 @@ export interface V3Message {
 
 export const MAX_VARBINDS = 512;
 
-/** Reads the version and dispatches; throws TrapError('malformed') naming the failing field. */
+/** Reads the version and dispatches; throws SnmpWireError('malformed') naming the failing field. */
 export function decodeMessage(buf: Buffer): CommunityMessage | V3Message {
   const outer = new BerReader(buf).enter(0x30, 'message');
   const version = outer.readInteger('msgVersion');

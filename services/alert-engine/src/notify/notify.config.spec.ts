@@ -10,6 +10,7 @@ describe('alertEngine.notify config', () => {
   it('defaults to the log receiver (sonde up)', () => {
     const c = notifyConfigSchema.parse({});
     expect(c.route.receiver).toBe('log');
+    expect(c.route.group_by).toEqual(['alertname', 'device']);
     expect(c.receivers).toEqual([{ name: 'log', notifiers: [{ type: 'log' }] }]);
   });
 

@@ -111,7 +111,9 @@ export const notifyConfigSchema = z
     group: z.string().min(1).default('sonde-alert-notify'),
     /** Base URL of this engine's API, printed in notifications (`externalURL`). */
     externalURL: z.string().default('http://localhost:9093'),
-    route: routeConfigSchema.prefault({ receiver: 'log' }),
+    // Grouped by alert and device by default: an empty group_by (Alertmanager's default) would put every
+    // alert in one group, hence on one Kafka partition and one replica.
+    route: routeConfigSchema.prefault({ receiver: 'log', group_by: ['alertname', 'device'] }),
     receivers: z.array(receiverConfigSchema).default([{ name: 'log', notifiers: [{ type: 'log' }] }]),
     time_intervals: z.array(namedTimeIntervalSchema).default([]),
     maintenanceWindows: z.array(maintenanceWindowSchema).default([]),

@@ -99,6 +99,29 @@ export function dashboardEvents(now: number): SondeEvent[] {
       errors: {}, reachability: 'up',
     }, now - 30 * 60_000),
   );
+  // HOST-RESOURCES, the system group and poll status (Device and SNMP versions dashboards)
+  for (const [i, t] of [now - 4 * 60_000, now - 2 * 60_000].entries()) {
+    const g = (name: string, labels: Record<string, string>, value: number, unit = '', type: MetricSample['type'] = 'gauge'): MetricSample => ({ name, labels, value, unit, type });
+    events.push(
+      createEvent('snmp.metric', origin, router, { group: 'host-cpu', samples: [g('hrProcessorLoad', { hrDeviceIndex: '196608' }, 20 + 10 * i, '%')] }, t),
+      createEvent('snmp.metric', origin, router, {
+        group: 'host-storage',
+        samples: [g('hrStorageSize', { hrStorageIndex: '1', hrStorageDescr: 'Physical memory' }, 1000, 'By'), g('hrStorageUsed', { hrStorageIndex: '1', hrStorageDescr: 'Physical memory' }, 250, 'By')],
+      }, t),
+      createEvent('snmp.metric', origin, router, { group: 'system', samples: [g('sysUpTime', { sysName: 'router-1.lab', sysDescr: 'Cisco IOS XE', sysObjectID: '1.3.6.1.4.1.9.1.2068' }, 1000 + i, 's')] }, t),
+      createEvent('snmp.metric', origin, router, { group: 'snmp_poll', samples: [g('snmp_poll_reachable', { version: 'v2c', security_level: 'noAuthNoPriv', profile: 'cisco' }, 1, '', 'status')] }, t),
+      createEvent('snmp.metric', origin, sw, { group: 'snmp_poll', samples: [g('snmp_poll_reachable', { version: 'v3', security_level: 'authPriv', profile: 'default' }, 1, '', 'status')] }, t),
+    );
+  }
+  // alert transitions: a flapping series and an inhibited one (Alerts dashboard)
+  const alert = (transition: 'flapping-start' | 'inhibited' | 'resolved', device: DeviceRef, t: number) =>
+    createEvent('alert.state', origin, device, {
+      ruleId: 'if-down', ruleName: 'Interface down', state: transition === 'resolved' ? 'resolved' : 'firing', severity: 'warning',
+      fingerprint: `if-down-${device.id}`, since: t - 60_000, summary: `${device.id} eth1 down`, labels: { ifName: 'eth1' },
+      annotations: {}, startsAt: t - 60_000, inhibitedBy: transition === 'inhibited' ? ['device-down:router-1'] : [],
+      flapping: transition === 'flapping-start', transition, transitionId: `if-down-${device.id}:${t}`,
+    }, t);
+  events.push(alert('flapping-start', sw, now - 3 * 60_000), alert('inhibited', sw, now - 2 * 60_000), alert('resolved', sw, now - 60_000));
   return events;
 }
 

@@ -84,7 +84,6 @@ CREATE TABLE IF NOT EXISTS `sonde`.`snmp_trap`
     `pdu` LowCardinality(String),
     `trap_oid` LowCardinality(String),
     `trap_name` LowCardinality(String),
-    `uptime` Nullable(Float64),
     `source_address` LowCardinality(String),
     `source_port` UInt16,
     `agent_address` LowCardinality(String),
@@ -1114,3 +1113,7 @@ SELECT
 FROM `sonde`.`alert_state` AS e
 WHERE 1
 GROUP BY device_id, collector;
+
+-- migration 8: trap-uptime-seconds
+
+ALTER TABLE `sonde`.`snmp_trap` ADD COLUMN IF NOT EXISTS `uptime_seconds` Nullable(Float64);

@@ -87,6 +87,14 @@ describe('chDB event store', () => {
     }
   });
 
+  it('stores a trap\'s sysUpTime in seconds, in a column named for the unit (TimeTicks are 1/100 s)', async () => {
+    const trap = sampleEvents().find((e) => e.kind === 'snmp.trap');
+    if (!trap || trap.kind !== 'snmp.trap') throw new Error('sample trap missing');
+    await store.insert([trap]);
+    const [row] = await store.query<{ uptime_seconds: number }>(`SELECT uptime_seconds FROM ${DB}.snmp_trap WHERE id = {id:UUID}`, { id: trap.id });
+    expect(row?.uptime_seconds).toBe((trap.payload.uptime ?? 0) / 100);
+  });
+
   it('stores the same batch once when it is inserted twice with the same token', async () => {
     const now = Date.now();
     const batch = [...sampleEvents(now), ...sampleEvents(now + 1)];

@@ -20,6 +20,7 @@ export const snmpTrapPayloadSchema = z.object({
   trapOid: z.string().min(1),
   trapName: z.string().optional(),
   /** sysUpTime.0 of the sender, in hundredths of a second. */
+  /** sysUpTime.0 (v1: time-stamp) as sent: TimeTicks, hundredths of a second (RFC 2578 §7.1.8) */
   uptime: z.number().nonnegative().optional(),
   source: z.object({ address: z.string(), port: z.number().int() }),
   /** v1 agent-addr, or snmpTrapAddress.0 honoured from a trusted relay. */

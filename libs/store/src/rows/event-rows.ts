@@ -90,7 +90,8 @@ const MAPPERS: { [K in EventKind]: RowMapper<K> } = {
           pdu: p.pdu,
           trap_oid: p.trapOid,
           trap_name: p.trapName ?? '',
-          uptime: p.uptime ?? null,
+          // TimeTicks are hundredths of a second (RFC 2578 §7.1.8): the column is named for its unit
+          uptime_seconds: p.uptime === undefined ? null : p.uptime / 100,
           source_address: p.source.address,
           source_port: port(p.source.port),
           agent_address: p.agentAddress ?? '',

@@ -92,7 +92,9 @@ export const EVENT_TABLES: readonly EventTableSpec[] = [
       { name: 'pdu', type: LC },
       { name: 'trap_oid', type: LC },
       { name: 'trap_name', type: LC },
-      { name: 'uptime', type: 'Nullable(Float64)' },
+      // sysUpTime of the notification in seconds (the payload's `uptime` is TimeTicks, hundredths
+      // of a second, RFC 2578 §7.1.8); tables from before migration 8 also keep `uptime` (TimeTicks)
+      { name: 'uptime_seconds', type: 'Nullable(Float64)', addedIn: 8 },
       ...ENDPOINT('source'),
       { name: 'agent_address', type: LC },
       { name: 'relayed_by', type: LC },

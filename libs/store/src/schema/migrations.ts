@@ -23,4 +23,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 5, name: 'rollups-by-site-and-type', statements: metricRollupsV2Sql },
   { version: 6, name: 'icmp-rollups', statements: icmpRollupsSql },
   { version: 7, name: 'devices', statements: devicesSql },
+  { version: 8, name: 'trap-uptime-seconds', statements: addedColumnsSql(8) },
 ];

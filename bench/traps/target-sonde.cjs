@@ -68,7 +68,16 @@ async function kafkaBus() {
   const { Kafka, logLevel } = require('kafkajs');
   const admin = new Kafka({ brokers: config.kafka.brokers, clientId: 'bench-traps', logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
-  onTopic = async () => (await admin.fetchTopicOffsets(`${prefix}sonde.snmp.v1`)).reduce((n, p) => n + Number(p.high), 0);
+  let last = 0;
+  // a fresh topic may answer NOT_LEADER for a moment: keep the last count and ask again next time
+  onTopic = async () => {
+    try {
+      last = (await admin.fetchTopicOffsets(`${prefix}sonde.snmp.v1`)).reduce((n, p) => n + Number(p.high), 0);
+    } catch {
+      // retried at the next 'stats'
+    }
+    return last;
+  };
   return real;
 }
 const config = trapReceiverConfigSchema.parse({

@@ -33,14 +33,19 @@ export function transitionSequence(transitionId: string): number | null {
 /**
  * The alert a transition leaves behind, or null for what is never notified: `pending` (not yet
  * past `for:`) and `cancelled` (cleared before `for:`), as Alertmanager only ever sees firing
- * and resolved alerts.
+ * and resolved alerts. A flapping series (ADR 0003) sends exactly two: `flapping-start` is
+ * notified as firing (whatever the lifecycle state, which the evaluator keeps quiet while it
+ * flaps) and `flapping-stop` with the state it settled in, a pending one counting as resolved;
+ * the `flapping` annotation says `started` / `stopped`.
  */
 export function alertFromTransition(e: AlertTransitionEvent, externalURL: string): NotifyAlert | null {
   const p = e.payload;
-  if (p.state === 'pending' || p.transition === 'cancelled' || p.transition === 'pending') return null;
+  const flap = p.transition === 'flapping-start' ? 'started' : p.transition === 'flapping-stop' ? 'stopped' : undefined;
+  if (flap === undefined && (p.state === 'pending' || p.transition === 'cancelled' || p.transition === 'pending')) return null;
   const annotations = { ...(p.annotations ?? {}) };
   if (annotations.summary === undefined && p.summary !== '') annotations.summary = p.summary;
-  const status = p.state === 'resolved' ? 'resolved' : 'firing';
+  if (flap !== undefined) annotations.flapping = flap;
+  const status = flap === 'started' || p.state === 'firing' ? 'firing' : 'resolved';
   return {
     fingerprint: p.fingerprint,
     status,
@@ -52,7 +57,7 @@ export function alertFromTransition(e: AlertTransitionEvent, externalURL: string
     // Without a transition id (older producers) the event id is unique per transition too.
     transitionId: p.transitionId ?? `${p.fingerprint}:${e.id}`,
     inhibitedBy: p.inhibitedBy ?? [],
-    flapping: p.flapping ?? false,
+    flapping: flap === 'started' || (flap === undefined && (p.flapping ?? false)),
     updatedAt: e.ts,
   };
 }

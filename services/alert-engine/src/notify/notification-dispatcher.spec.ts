@@ -115,6 +115,7 @@ function setup(notify: Record<string, unknown> = {}, shared?: { state: MemorySta
 }
 
 const t0 = Date.UTC(2026, 11, 1, 10, 0, 0);
+const transition0 = (state: 'firing' | 'resolved', n: number) => transition('flap1', 1, state, t0, n);
 
 describe('NotificationDispatcher (fake clock, memory StateStore)', () => {
   it('groups 1 000 linkDown transitions from 20 devices into 20 notifications stating the count, after group_wait', async () => {
@@ -277,6 +278,22 @@ describe('NotificationDispatcher (fake clock, memory StateStore)', () => {
     await dispatcher.ingest([firing, resolved]); // crash before the offset commit: the batch comes again
     await scheduler.advance(60_000);
     expect(receiver.sent.map((n) => n.status)).toEqual(['firing', 'resolved']);
+  });
+
+  it('a flapping series sends one "flapping" and one "stopped flapping" notification, whatever its state', async () => {
+    const { scheduler, dispatcher, receiver } = setup({ route: { receiver: 'hook', group_by: ['...'], group_wait: '0s', group_interval: '10s' } });
+    const flap = (transition: 'flapping-start' | 'flapping-stop', state: 'pending' | 'resolved', n: number): AlertTransitionEvent => {
+      const e = transition0(state === 'pending' ? 'firing' : 'resolved', n);
+      return { ...e, payload: { ...e.payload, state, transition, flapping: transition === 'flapping-start' } };
+    };
+    await dispatcher.ingest([flap('flapping-start', 'pending', 1)]);
+    await scheduler.advance(10_000);
+    await dispatcher.ingest([flap('flapping-stop', 'pending', 2)]);
+    await scheduler.advance(20_000);
+    expect(receiver.sent.map((n) => [n.alerts[0]?.status, n.alerts[0]?.annotations.flapping])).toEqual([
+      ['firing', 'started'],
+      ['resolved', 'stopped'],
+    ]);
   });
 
   it('an alert silenced for its whole life is never notified, neither firing nor resolved', async () => {

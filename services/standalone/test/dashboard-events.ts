@@ -122,6 +122,30 @@ export function dashboardEvents(now: number): SondeEvent[] {
       flapping: transition === 'flapping-start', transition, transitionId: `if-down-${device.id}:${t}`,
     }, t);
   events.push(alert('flapping-start', sw, now - 3 * 60_000), alert('inhibited', sw, now - 2 * 60_000), alert('resolved', sw, now - 60_000));
+  // RMON (the rmon-collector's sample names; RMON dashboard)
+  const probeLabels = { etherStatsIndex: '1', ifIndex: '1', ifName: 'eth0', data_source: 'ifIndex.1', counter_bits: '64' };
+  const r = (name: string, value: number, labels: Record<string, string> = probeLabels, type: MetricSample['type'] = 'gauge', unit = ''): MetricSample => ({ name, labels, value, unit, type });
+  for (const [i, t] of [now - 4 * 60_000, now - 2 * 60_000].entries()) {
+    events.push(
+      createEvent('rmon.sample', origin, router, {
+        table: 'etherStats',
+        samples: [
+          r('rmon_utilization_pct', 10 + i, probeLabels, 'gauge', '%'), r('rmon_error_pct', 0.5, probeLabels, 'gauge', '%'),
+          r('etherStatsCRCAlignErrors_rate', 2, probeLabels, 'rate', '{packet}/s'), r('etherStatsFragments_rate', 1, probeLabels, 'rate', '{packet}/s'),
+          ...['64', '65-127', '128-255', '256-511', '512-1023', '1024-1518'].map((size) => r('rmon_size_pct', 100 / 6, { ...probeLabels, size }, 'gauge', '%')),
+        ],
+      }, t),
+      createEvent('rmon.sample', origin, router, { table: 'etherHistory', samples: [r('etherHistoryUtilization', 12, { historyIndex: '1', sampleIndex: String(7 + i), ifName: 'eth0' }, 'gauge', '%')] }, t - 30_000),
+    );
+  }
+  events.push(
+    createEvent('rmon.sample', origin, router, { table: 'etherHistoryLoss', samples: [r('etherHistoryBucketsLost', 3, { historyIndex: '1', first_sample_index: '2', last_sample_index: '4', reason: 'aged-out' })] }, now - 3 * 60_000),
+    createEvent('rmon.sample', origin, router, {
+      table: 'alarmTable',
+      samples: ['alarmValue', 'alarmRisingThreshold', 'alarmFallingThreshold'].map((name, k) => r(name, [120, 100, 10][k] ?? 0, { alarmIndex: '1', variable: '1.3.6.1.2.1.16.1.1.1.8.1', variable_name: 'etherStatsCRCAlignErrors.1', sample_type: 'delta' })),
+    }, now - 3 * 60_000),
+    createEvent('rmon.sample', origin, router, { table: 'logTable', samples: [r('logEntry', 1, { eventIndex: '1', logIndex: '5', description: 'CRC rising', event_description: 'errors rising' })] }, now - 3 * 60_000),
+  );
   return events;
 }
 

@@ -151,27 +151,32 @@ function allPanels(panels: readonly DashboardPanel[]): DashboardPanel[] {
   return panels.flatMap((p) => [p, ...allPanels(p.panels ?? [])]);
 }
 
-/** Each MergeTree read of an EXPLAIN indexes = 1 plan and the primary-key columns it filters on. */
+/**
+ * Each MergeTree read of an EXPLAIN indexes = 1 plan that reads parts, and the primary-key
+ * columns it filters on. A read whose filter is constant false (the range branch not taken:
+ * raw / 1 min / 1 h) reads no part and has no `Parts:` line; it is left out.
+ */
 function primaryKeyUse(plan: readonly string[]): { table: string; keys: string[] }[] {
-  const reads: { table: string; keys: string[] }[] = [];
-  let current: { table: string; keys: string[] } | undefined;
+  const reads: { table: string; keys: string[]; reads: boolean }[] = [];
+  let current: { table: string; keys: string[]; reads: boolean } | undefined;
   let inPrimaryKey = false;
   let inKeys = false;
   for (const line of plan) {
     const read = /ReadFromMergeTree \(([^)]+)\)/.exec(line);
     if (read?.[1]) {
-      current = { table: read[1], keys: [] };
+      current = { table: read[1], keys: [], reads: false };
       reads.push(current);
       inPrimaryKey = inKeys = false;
       continue;
     }
     const t = line.replace(/^[\s│├└─]+/u, '').trim(); // the plan is drawn as a tree
+    if (current && /^Parts: \d+ \| Granules: \d+/.test(t)) current.reads = true;
     if (t === 'PrimaryKey') inPrimaryKey = true;
     else if (inPrimaryKey && t === 'Keys:') inKeys = true;
     else if (inPrimaryKey && inKeys && /^[a-z_]+$/.test(t)) current?.keys.push(t);
     else if (inKeys) inPrimaryKey = inKeys = false;
   }
-  return reads;
+  return reads.filter((r) => r.reads).map(({ table, keys }) => ({ table, keys }));
 }
 
 /** Rows and text panels carry no query; every other panel does. */

@@ -19,7 +19,8 @@ import { Registry } from 'prom-client';
  * its build (services/<name>/dist/main.js), on real Kafka and Redis, the event-writer on chDB,
  * lab devices (libs/lab: SNMP agents on their own loopback addresses, trap and syslog emitters)
  * in front:
- *   - data from every collector (ICMP, SNMP polls, traps, syslog) reaches storage;
+ *   - data from every collector (ICMP, SNMP polls, RMON, traps, syslog) reaches storage;
+ *   - 2 rmon-collector replicas: each device's RMON probes polled by one of them;
  *   - 3 poller replicas: in steady state every device is polled by one replica, once per
  *     interval; one is SIGKILLed and every device is polled again (the failover time is printed);
  *   - the event-writer is SIGKILLed mid-stream and restarted: rows = events, no duplicates.
@@ -27,7 +28,8 @@ import { Registry } from 'prom-client';
  */
 const INTERVAL_MS = 2000;
 const SESSION_TIMEOUT_MS = 6000;
-const KINDS = ['icmp.probe', 'snmp.metric', 'snmp.trap', 'syslog.message'] as const;
+const KINDS = ['icmp.probe', 'snmp.metric', 'snmp.trap', 'syslog.message', 'rmon.sample'] as const;
+const FAMILIES = ['icmp', 'snmp', 'syslog', 'rmon'] as const;
 
 interface Proc {
   name: string;
@@ -50,6 +52,8 @@ const writerGroup = `e2e-writer-${randomUUID().slice(0, 8)}`;
 const seen = new Map<string, Map<string, number>>(KINDS.map((k) => [k, new Map()]));
 /** snmp_poll status events: device → collectors, since the last reset */
 let polls = new Map<string, string[]>();
+/** rmon.sample events: device → collectors, since the last reset */
+let rmonBy = new Map<string, string[]>();
 
 async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs: number): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -93,7 +97,7 @@ async function metric(p: Proc, name: string): Promise<number> {
 
 /** Committed-offset lag of a consumer group over the event topics. */
 async function lag(group: string): Promise<number> {
-  const topics = ['icmp', 'snmp', 'syslog'].map((f) => `${prefix}sonde.${f}.v1`);
+  const topics = FAMILIES.map((f) => `${prefix}sonde.${f}.v1`);
   const committed = await admin.fetchOffsets({ groupId: group, topics });
   let total = 0;
   for (const t of topics) {
@@ -128,7 +132,7 @@ beforeAll(async () => {
   admin = kafka.admin();
   await admin.connect();
   // the event topics exist before anyone subscribes (3 partitions: a small cluster's layout)
-  await admin.createTopics({ waitForLeaders: true, topics: ['icmp', 'snmp', 'syslog'].map((f) => ({ topic: `${prefix}sonde.${f}.v1`, numPartitions: 3 })) });
+  await admin.createTopics({ waitForLeaders: true, topics: FAMILIES.map((f) => ({ topic: `${prefix}sonde.${f}.v1`, numPartitions: 3 })) });
 
   const trapPort = await freeUdpPort();
   const syslogPort = await freeUdpPort();
@@ -148,19 +152,23 @@ beforeAll(async () => {
   bus = await createEventBus(busConfigSchema.parse(busFor('test')), { metrics: new BusMetrics(new Registry()) });
   sub = await bus.subscribe({
     group: testGroup,
-    families: ['icmp', 'snmp', 'syslog'],
+    families: [...FAMILIES],
     maxBatchWaitMs: 100,
     handler: async (batch) => {
       for (const e of batch.events) {
-        seen.get(e.kind)?.set(e.id, e.kind === 'snmp.metric' ? e.payload.samples.length : 1);
+        seen.get(e.kind)?.set(e.id, e.kind === 'snmp.metric' || e.kind === 'rmon.sample' ? e.payload.samples.length : 1);
+        if (e.kind === 'rmon.sample') rmonBy.set(e.device.id, [...(rmonBy.get(e.device.id) ?? []), e.collector]);
         if (e.kind === 'snmp.metric' && e.payload.group === 'snmp_poll') polls.set(e.device.id, [...(polls.get(e.device.id) ?? []), e.collector]);
       }
     },
   });
 
-  start('writer-1', 'event-writer', { ...core, bus: busFor('writer'), store: { type: 'chdb', chdb: { path: path.join(dir, 'chdb') } }, eventWriter: { group: writerGroup, families: ['icmp', 'snmp', 'syslog'], maxBatchEvents: 200, maxBatchWaitMs: 200 } });
+  start('writer-1', 'event-writer', { ...core, bus: busFor('writer'), store: { type: 'chdb', chdb: { path: path.join(dir, 'chdb') } }, eventWriter: { group: writerGroup, families: [...FAMILIES], maxBatchEvents: 200, maxBatchWaitMs: 200 } });
   for (const n of [1, 2, 3]) {
     start(`poller-${n}`, 'snmp-poller', { ...core, bus: busFor(`poller-${n}`), state: { type: 'redis', redis: { url: redisUrl, keyPrefix: `${prefix}:` } }, snmpPoller: { intervalMs: INTERVAL_MS, jitter: 0, timeoutMs: 500, retries: 1 } });
+  }
+  for (const n of [1, 2]) {
+    start(`rmon-${n}`, 'rmon-collector', { ...core, bus: busFor(`rmon-${n}`), state: { type: 'redis', redis: { url: redisUrl, keyPrefix: `${prefix}:` } }, rmonCollector: { intervalMs: INTERVAL_MS, timeoutMs: 500, retries: 1 } });
   }
   start('prober-1', 'icmp-prober', { ...core, bus: busFor('prober'), icmpProber: { cycleIntervalMs: INTERVAL_MS, probesPerCycle: 2, probeSpacingMs: 100, timeoutMs: 400 } });
   start('traps-1', 'trap-receiver', { ...core, bus: busFor('traps'), trapReceiver: { listen: [{ address: '127.0.0.1', port: trapPort }], communities: ['lab'] } });
@@ -176,8 +184,23 @@ afterAll(async () => {
   await admin?.disconnect();
 });
 
-it('every collector\'s data reaches the bus: ICMP, SNMP polls, traps, syslog', async () => {
+it('every collector\'s data reaches the bus: ICMP, SNMP polls, RMON, traps, syslog', async () => {
   await until('an event of every kind from the lab', () => (KINDS.every((k) => (seen.get(k)?.size ?? 0) > 0) ? true : undefined), 60_000);
+});
+
+it('2 rmon-collectors (sharded like the pollers): each device\'s RMON tables polled by one replica', async () => {
+  const rmon = procs.filter((p) => p.name.startsWith('rmon-'));
+  await until('the rmon-collectors to share the devices', async () => {
+    const owned = await Promise.all(rmon.map((p) => metric(p, 'sonde_rmon_collector_owned_targets')));
+    return owned.reduce((a, b) => a + b, 0) === lab.devices.length ? true : undefined;
+  }, 60_000);
+  rmonBy = new Map();
+  await until('a round of RMON polls', () => (lab.devices.every((d) => (rmonBy.get(d.id) ?? []).length >= 1) ? true : undefined), 30_000);
+  rmonBy = new Map();
+  await until('two rounds of RMON polls', () => (lab.devices.every((d) => (rmonBy.get(d.id) ?? []).length >= 2) ? true : undefined), 30_000);
+  for (const d of lab.devices) expect({ device: d.id, collectors: [...new Set(rmonBy.get(d.id))] }).toEqual({ device: d.id, collectors: [expect.any(String)] });
+  const per = rmon.map((p) => [...rmonBy.values()].filter((c) => c.includes(p.name)).length);
+  process.stdout.write(`e2e rmon: ${lab.devices.length} devices over 2 rmon-collectors ${JSON.stringify(per)}\n`);
 });
 
 it('3 pollers: each device polled by one replica once per interval; a SIGKILLed replica\'s devices polled again', async () => {
@@ -239,9 +262,12 @@ it('event-writer SIGKILLed mid-stream and restarted: rows = events, no duplicate
       const [r] = await store.query<{ rows: string; ids: string }>(`SELECT count() AS rows, uniqExact(id) AS ids FROM ${table}`);
       expect({ table, rows: Number(r?.rows), ids: Number(r?.ids) }).toEqual({ table, rows: seen.get(kind)!.size, ids: seen.get(kind)!.size });
     }
+    for (const [kind, table] of [['snmp.metric', 'snmp_metric'], ['rmon.sample', 'rmon_sample']] as const) {
+      const samples = [...seen.get(kind)!.values()].reduce((a, b) => a + b, 0);
+      const [m] = await store.query<{ rows: string; keys: string; ids: string }>(`SELECT count() AS rows, uniqExact(id, sample_index) AS keys, uniqExact(id) AS ids FROM ${table}`);
+      expect({ table, rows: Number(m?.rows), keys: Number(m?.keys), ids: Number(m?.ids) }).toEqual({ table, rows: samples, keys: samples, ids: seen.get(kind)!.size });
+    }
     const samples = [...seen.get('snmp.metric')!.values()].reduce((a, b) => a + b, 0);
-    const [m] = await store.query<{ rows: string; keys: string; ids: string }>('SELECT count() AS rows, uniqExact(id, sample_index) AS keys, uniqExact(id) AS ids FROM snmp_metric');
-    expect({ rows: Number(m?.rows), keys: Number(m?.keys), ids: Number(m?.ids) }).toEqual({ rows: samples, keys: samples, ids: seen.get('snmp.metric')!.size });
     process.stdout.write(`e2e storage: ${KINDS.map((k) => `${k}=${seen.get(k)!.size}`).join(' ')} events, ${samples} metric samples — all stored once after a writer SIGKILL\n`);
   } finally {
     await store.close();

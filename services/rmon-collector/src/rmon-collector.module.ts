@@ -5,6 +5,7 @@ import type { TargetAssignment } from '@sonde/bus/target-assignment';
 import { TARGET_ASSIGNMENT } from '@sonde/bus/target-assignment.tokens';
 import type { Inventory } from '@sonde/inventory/inventory';
 import { SONDE_INVENTORY } from '@sonde/inventory/inventory.tokens';
+import { parsePublishedDevice } from '@sonde/inventory/published-device';
 import { pollTargets } from '@sonde/snmp/poll/poll-targets';
 import type { StateStore } from '@sonde/state/state-store';
 import { STATE_STORE } from '@sonde/state/state.tokens';
@@ -35,13 +36,27 @@ class RmonCollectorLifecycle implements OnApplicationBootstrap, OnModuleDestroy 
   onApplicationBootstrap(): void {
     if (!this.config.enabled) return;
     const log = this.logger.child({ component: 'rmon-collector' });
-    const targets = pollTargets(this.inventory, this.config, (device, message) => log.error({ device }, `not polled: ${message}`), () => undefined);
-    this.collector.setTargets(targets);
+    // The site's devices: the config file's, or what `sonde inventory apply` published to the
+    // partitions this replica owns (TargetAssignment.devices); re-read on every change.
+    const invalid = (device: string, message: string) => log.error({ device }, `not polled: ${message}`);
+    const devicesAt = () =>
+      this.assignment
+        ? this.assignment.devices(this.inventory.devicesAt(), (raw, id) => {
+            const r = parsePublishedDevice(raw, this.inventory.site);
+            if ('problem' in r) invalid(id, r.problem);
+            return 'device' in r ? r.device : undefined;
+          })
+        : this.inventory.devicesAt();
+    const targets = () => pollTargets({ devicesAt, snmpCredential: (d) => this.inventory.snmpCredential(d) }, this.config, invalid, () => undefined);
+    this.collector.setTargets(targets());
     this.collector.start();
     this.health.register('rmon-collector', async () => ({ ok: true, detail: `${this.collector.targetCount} of ${this.collector.siteTargetCount} probes owned` }));
     this.assignment
       ?.start(() => {
-        const { gained, lost } = this.collector.reassign();
+        const before = new Set(this.collector.ownedDeviceIds);
+        this.collector.setTargets(targets());
+        const gained = this.collector.ownedDeviceIds.filter((id) => !before.delete(id));
+        const lost = [...before];
         log.info({ owned: this.collector.targetCount, site: this.collector.siteTargetCount, gained, lost }, 'rmon probes reassigned');
       })
       .catch((err: unknown) => log.error({ err }, 'target assignment failed: polling the probes of the last assignment'));

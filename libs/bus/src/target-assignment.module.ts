@@ -24,6 +24,16 @@ class TargetAssignmentShutdown implements OnApplicationShutdown {
 @Global()
 @Module({})
 export class TargetAssignmentModule {
+  /** One given instance for every service of the process (`sonde up`: a MemoryTargetAssignment it feeds). */
+  static forInstance(assignment: TargetAssignment): DynamicModule {
+    return {
+      module: TargetAssignmentModule,
+      global: true,
+      providers: [{ provide: TARGET_ASSIGNMENT, useValue: assignment }, TargetAssignmentShutdown],
+      exports: [TARGET_ASSIGNMENT],
+    };
+  }
+
   static forRoot(config: BusConfigInput | BusConfig, identity: TargetAssignmentIdentity): DynamicModule {
     const parsed = busConfigSchema.parse(config);
     return {

@@ -1,4 +1,6 @@
 import { Inject, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { TargetAssignment } from '@sonde/bus/target-assignment';
+import { TargetAssignmentModule } from '@sonde/bus/target-assignment.module';
 import { EVENT_BUS, BusModule } from '@sonde/bus/bus.module';
 import type { EventBus } from '@sonde/bus/event-bus';
 import { NOTIFICATION_FEED } from '@sonde/alert-engine/notify/notify.module';
@@ -32,6 +34,8 @@ export interface StandaloneOptions {
   logDestination?: DestinationStream;
   /** Services to leave out (e.g. the ICMP prober without CAP_NET_RAW). */
   disabled?: readonly string[];
+  /** The one target assignment of the process: `sonde up` feeds it the devices of a changed config file. */
+  targetAssignment?: TargetAssignment;
 }
 
 /** `sonde up`: every service over one set of embedded adapters, plus the loopback API. */
@@ -56,6 +60,7 @@ export class StandaloneModule {
         StoreModule.forRoot(config.store),
         StateModule.forRoot(config.state),
         ClickHouseHttpModule.forRoot(config.clickhouseHttp, config.store),
+        ...(options.targetAssignment ? [TargetAssignmentModule.forInstance(options.targetAssignment)] : []),
         ...services,
       ],
       controllers: [LocalApiController],

@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, unwatchFile, watchFile } from 'node:fs';
+import { MemoryTargetAssignment } from '@sonde/bus/memory/memory-target-assignment';
 import path from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import { ListenError } from '@sonde/events/listen-error';
@@ -73,9 +74,11 @@ export async function runUp(options: UpOptions): Promise<void> {
 
   const logFile = path.join(dataDir, 'sonde.log');
   const logDestination = pino.destination({ dest: logFile, mkdir: true, sync: false });
+  // One target assignment for every collector of the process: a changed config file hands it the new device list.
+  const targetAssignment = new MemoryTargetAssignment();
   let app: NestExpressApplication;
   try {
-    app = await NestFactory.create<NestExpressApplication>(StandaloneModule.forRoot(config, { logDestination, disabled }), { bufferLogs: true });
+    app = await NestFactory.create<NestExpressApplication>(StandaloneModule.forRoot(config, { logDestination, disabled, targetAssignment }), { bufferLogs: true });
   } catch (err) {
     await lab?.close();
     throw err;
@@ -126,11 +129,38 @@ export async function runUp(options: UpOptions): Promise<void> {
   };
   const timer = setInterval(() => void draw(), tty ? 1000 : 5000);
 
+  // The config file is watched: a valid change reaches the pollers, probers and rmon-collector at
+  // once (devices added, removed, their settings); an invalid one changes nothing and says why.
+  // Other sections (ports, adapters) still need a restart.
+  const configFile = options.config;
+  let devicesJson = JSON.stringify(config.devices);
+  if (configFile) {
+    watchFile(configFile, { interval: 500 }, (curr, prev) => {
+      if (curr.mtimeMs === prev.mtimeMs && curr.size === prev.size) return;
+      let next: UpConfig;
+      try {
+        next = loadUpConfig({ file: configFile, dataDir, ...(lab ? { overlay: labOverlay(lab) } : {}) });
+      } catch (err) {
+        const why = err instanceof ConfigError ? err.message : (err as Error).message;
+        logger.warn({ file: configFile, err: why }, 'config file changed but is invalid: nothing changed');
+        process.stdout.write(`sonde up: ${configFile} changed but is invalid — nothing changed:\n${why}\n`);
+        return;
+      }
+      const json = JSON.stringify(next.devices);
+      if (json === devicesJson) return;
+      devicesJson = json;
+      targetAssignment.replaceDevices(next.devices);
+      logger.info({ file: configFile, devices: next.devices.length }, 'config file changed: device list applied');
+      process.stdout.write(`sonde up: ${configFile} changed — ${next.devices.length} device(s) applied\n`);
+    });
+  }
+
   let stopping = false;
   const stop = async (why: string) => {
     if (stopping) return;
     stopping = true;
     clearInterval(timer);
+    if (configFile) unwatchFile(configFile);
     logger.info({ why }, 'sonde up stopping');
     process.stdout.write(`\nsonde up: stopping (${why})…\n`);
     removeInstanceFile(dataDir);

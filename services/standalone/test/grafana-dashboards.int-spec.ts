@@ -252,6 +252,16 @@ describe('Grafana dashboards (deploy/grafana)', () => {
       expect(firing.map((r) => [r.rule_name, r.device_id, r.last_state])).toEqual([['Device down', 'router-1', 'firing']]);
     });
 
+    it('Overview: top talkers are the mean octet rate × 8 of the samples, in and out', async () => {
+      const rates = events.flatMap((e) => (e.kind === 'snmp.metric' && e.device.id === 'router-1' ? e.payload.samples : []))
+        .filter((m) => m.labels.ifName === 'eth0' && (m.name === 'ifHCInOctets_rate' || m.name === 'ifHCOutOctets_rate'))
+        .map((m) => m.value);
+      const rows = await panelQuery('Sonde — Overview', 'Top talkers (bit/s, all devices)');
+      const eth0 = rows.find((r) => r.device_id === 'router-1' && r.interface === 'eth0');
+      expect(Number(eth0?.avg_bits_per_s)).toBeCloseTo((8 * rates.reduce((a, b) => a + b, 0)) / rates.length, 9);
+      expect(Number(eth0?.peak_bits_per_s)).toBe(8 * Math.max(...rates));
+    });
+
     it('Interfaces: octet rates become bit/s per interface and direction, raw and from the 1 min rollup', async () => {
       const raw = await panelQuery('Devices — interfaces', 'Traffic (bit/s) — raw samples');
       expect(valuesOf(raw, 'series', 'bits_per_s', 'eth0 in')).toEqual([8000, 16000, 24000]);

@@ -4,7 +4,7 @@ import { parsePublishedDevice } from './published-device';
 describe('parsePublishedDevice (records of sonde.targets.<site>)', () => {
   it('parses a published entry, sets the site, ignores other services\' device sections', () => {
     expect(parsePublishedDevice({ id: 'r1', address: '10.0.0.1', tags: ['core'], snmp: { version: 'v2c', port: 161, credential: 'lab' }, rmon: { tables: ['etherStats'] } }, 'par1')).toEqual({
-      device: { id: 'r1', address: '10.0.0.1', site: 'par1', tags: ['core'], snmp: { version: 'v2c', port: 161, credential: 'lab' } },
+      device: { id: 'r1', address: '10.0.0.1', site: 'par1', tags: ['core'], parents: [], snmp: { version: 'v2c', port: 161, credential: 'lab' } },
     });
   });
 

@@ -68,6 +68,12 @@ export class AlertEvaluator {
   private inhibitorsChanged = true;
   private lastInhibitorKey = '';
   private readonly touched = new Set<AlertSeries>();
+  /** Firing series that mute others (topology rules, inhibit_rules sources), kept as they change. */
+  private readonly inhibiting = new Set<AlertSeries>();
+  /** Per device: rule id + series labels → series, so an observation finds its series without hashing. */
+  private readonly index = new WeakMap<DeviceAlertState, Map<string, AlertSeries>>();
+  /** Per device: live series per rule id — an inactive observation of a rule without series costs nothing. */
+  private readonly live = new WeakMap<DeviceAlertState, Map<string, number>>();
   /** Transitions of this call, built at flush so a series born muted carries its inhibitedBy. */
   private queued: QueuedTransition[] = [];
   private readonly bornThisCall = new Set<AlertSeries>();
@@ -87,26 +93,57 @@ export class AlertEvaluator {
   setRules(rules: RuleSet, now: number): AlertStateEvent[] {
     this.rules = rules;
     for (const state of this.devices.values()) {
-      for (const [fp, s] of Object.entries(state.series)) {
+      for (const s of Object.values(state.series)) {
         if (rules.byId.has(s.ruleId)) continue;
         if (s.state === 'firing') {
           const rule = this.lookupRemoved(s);
           s.state = 'inactive';
           this.emit(state, s, rule, 'resolved', now);
         }
-        delete state.series[fp];
+        this.dropSeries(state, s);
         this.dirty.add(state.device.id);
       }
     }
+    this.rebuildInhibiting();
     this.inhibitorsChanged = true;
     return this.flush();
+  }
+
+  private liveOf(state: DeviceAlertState): Map<string, number> {
+    let live = this.live.get(state);
+    if (!live) {
+      live = new Map();
+      for (const s of Object.values(state.series)) live.set(s.ruleId, (live.get(s.ruleId) ?? 0) + 1);
+      this.live.set(state, live);
+    }
+    return live;
+  }
+
+  private dropSeries(state: DeviceAlertState, s: AlertSeries): void {
+    if (state.series[s.fingerprint] !== s) return;
+    delete state.series[s.fingerprint];
+    const live = this.liveOf(state);
+    live.set(s.ruleId, (live.get(s.ruleId) ?? 1) - 1);
+  }
+
+  private rebuildInhibiting(): void {
+    this.inhibiting.clear();
+    for (const state of this.devices.values()) for (const s of Object.values(state.series)) this.trackInhibiting(s);
+  }
+
+  private trackInhibiting(s: AlertSeries): void {
+    const rule = this.rules.byId.get(s.ruleId);
+    if (s.state === 'firing' && rule && (rule.config.inhibits || this.rules.inhibitRules.some((ir) => matchesAll(ir.source, s.labels)))) this.inhibiting.add(s);
+    else this.inhibiting.delete(s);
   }
 
   /** Takes over a device from a checkpoint (partition assigned, restart). Memory wins only if newer. */
   restore(state: DeviceAlertState): void {
     const current = this.devices.get(state.device.id);
     if (current && current.rev >= state.rev) return;
+    if (current) for (const s of Object.values(current.series)) this.inhibiting.delete(s);
     this.devices.set(state.device.id, state);
+    for (const s of Object.values(state.series)) this.trackInhibiting(s);
     this.inhibitorsChanged = true;
   }
 
@@ -116,6 +153,7 @@ export class AlertEvaluator {
       this.devices.delete(id);
       this.dirty.delete(id);
     }
+    this.rebuildInhibiting();
     this.inhibitorsChanged = true;
   }
 
@@ -190,22 +228,17 @@ export class AlertEvaluator {
   /** Firing alerts of this evaluator that mute others: the consumer shares them with the other replicas. */
   localInhibitors(): Inhibitor[] {
     const out: Inhibitor[] = [];
-    for (const state of this.devices.values()) {
-      for (const s of Object.values(state.series)) {
-        if (s.state !== 'firing') continue;
-        const rule = this.rules.byId.get(s.ruleId);
-        if (!rule) continue;
-        const topology = rule.config.inhibits;
-        const explicit = this.rules.inhibitRules.some((ir) => matchesAll(ir.source, s.labels));
-        if (!topology && !explicit) continue;
-        out.push({
-          fingerprint: s.fingerprint,
-          device: state.device.id,
-          ruleId: s.ruleId,
-          labels: s.labels,
-          ...(topology ? { sameDevice: topology.sameDevice, children: topology.children } : {}),
-        });
-      }
+    for (const s of this.inhibiting) {
+      const rule = this.rules.byId.get(s.ruleId);
+      if (!rule || s.state !== 'firing') continue;
+      const topology = rule.config.inhibits;
+      out.push({
+        fingerprint: s.fingerprint,
+        device: s.labels.device ?? '',
+        ruleId: s.ruleId,
+        labels: s.labels,
+        ...(topology ? { sameDevice: topology.sameDevice, children: topology.children } : {}),
+      });
     }
     return out;
   }
@@ -240,7 +273,7 @@ export class AlertEvaluator {
     if (!observe) return;
     try {
       if (!rule.selects(event, tags)) return;
-      observe(event, (o) => this.observe(state, rule, o, event.ts, event.kind));
+      observe(event, (o) => this.observe(state, rule, o, event.ts, event.kind), (this.liveOf(state).get(rule.id) ?? 0) > 0);
     } catch (err) {
       this.options.onRuleError(rule, event.device.id, err);
     }
@@ -260,13 +293,29 @@ export class AlertEvaluator {
     let s = state.series[fp];
     if (!s) {
       s = { fingerprint: fp, ruleId: rule.id, labels, kind, state: 'inactive', active: false, startsAt: 0, since: 0, lastActiveAt: 0, streak: 0, seq: 0, history: [], flapping: false, inhibitedBy: [], hits: [] };
+      const live = this.liveOf(state);
       state.series[fp] = s;
+      live.set(rule.id, (live.get(rule.id) ?? 0) + 1);
     }
     return s;
   }
 
   private observe(state: DeviceAlertState, rule: CompiledRule, o: Observation, now: number, kind: SeriesKind): void {
-    const s = this.seriesFor(state, rule, o.labels, kind);
+    let index = this.index.get(state);
+    if (!index) {
+      index = new Map();
+      this.index.set(state, index);
+    }
+    let key = rule.id;
+    for (const name in o.labels) key += `\u0001${name}\u0000${o.labels[name]}`;
+    let s = index.get(key);
+    if (s && state.series[s.fingerprint] !== s) s = undefined;
+    if (!s) {
+      // nothing to track: the condition does not hold for a series that does not exist
+      if (!o.active) return;
+      s = this.seriesFor(state, rule, o.labels, kind);
+      index.set(key, s);
+    }
     const b = rule.behaviour;
     let active = o.active;
     let value = o.value;
@@ -286,6 +335,11 @@ export class AlertEvaluator {
     this.touched.add(s);
     if (b.flappable) this.recordFlap(state, s, rule, active, now);
     this.apply(state, s, rule, active, now);
+    // a quiet series (inactive, no state changes left in its history) is forgotten
+    if (s.state === 'inactive' && !s.flapping && s.streak === 0 && s.hits.length === 0 && state.series[s.fingerprint] === s && percentStateChange(s.history) === 0) {
+      this.dropSeries(state, s);
+      index.delete(key);
+    }
   }
 
   private recordFlap(state: DeviceAlertState, s: AlertSeries, rule: CompiledRule, active: boolean, now: number): void {
@@ -328,10 +382,11 @@ export class AlertEvaluator {
     s.state = t === 'pending' ? 'pending' : t === 'firing' ? 'firing' : 'inactive';
     s.since = now;
     if (t === 'resolved' || t === 'cancelled') s.inhibitedBy = [];
+    this.trackInhibiting(s);
     this.dirty.add(state.device.id);
     this.touched.add(s);
     this.emit(state, s, rule, t, now);
-    if (s.state === 'inactive' && !s.flapping && s.hits.length === 0 && percentStateChange(s.history) === 0) delete state.series[s.fingerprint];
+    if (s.state === 'inactive' && !s.flapping && s.hits.length === 0 && percentStateChange(s.history) === 0) this.dropSeries(state, s);
   }
 
   private tickSeries(state: DeviceAlertState, s: AlertSeries, rule: CompiledRule, now: number): void {
@@ -344,7 +399,7 @@ export class AlertEvaluator {
         s.value = s.hits.length;
         this.apply(state, s, rule, s.hits.length > b.window.count, now);
       }
-      if (s.state === 'inactive' && s.hits.length === 0) delete state.series[s.fingerprint];
+      if (s.state === 'inactive' && s.hits.length === 0) this.dropSeries(state, s);
       return;
     }
     if (b.resolveAfterMs !== undefined) {
@@ -378,7 +433,7 @@ export class AlertEvaluator {
     const s = this.seriesFor(state, rule, {}, kind);
     s.value = Math.round(silentMs / 1000);
     if (s.state === 'inactive' && silentMs < rule.forMs) {
-      delete state.series[s.fingerprint];
+      this.dropSeries(state, s);
       return;
     }
     this.apply(state, s, rule, silentMs >= rule.forMs, now, 0);
@@ -401,7 +456,7 @@ export class AlertEvaluator {
       const s = this.seriesFor(state, rule, extra, 'none');
       s.value = Math.round(silentMs / 1000);
       if (s.state === 'inactive' && silentMs < rule.forMs) {
-        delete state.series[s.fingerprint];
+        this.dropSeries(state, s);
         continue;
       }
       this.apply(state, s, rule, silentMs >= rule.forMs, now, 0);

@@ -22,8 +22,11 @@ export interface RuleBehaviour {
   kinds: readonly EventKind[];
   /** Sample names a threshold/state rule reads (index for snmp.metric; undefined = any). */
   metrics?: readonly string[];
-  /** Turns one selected event into observations. */
-  observe?(event: SondeEvent, out: ObservationSink): void;
+  /**
+   * Turns one selected event into observations. `tracked` is false when the device has no series
+   * of this rule: then an observation whose condition does not hold changes nothing and may be skipped.
+   */
+  observe?(event: SondeEvent, out: ObservationSink, tracked: boolean): void;
   /** Observations feed flap detection (threshold, state): the condition is re-checked each cycle. */
   flappable: boolean;
   /** Event alerts have no clearing event: they clear this long after the last match. */

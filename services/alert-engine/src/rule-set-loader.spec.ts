@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import fc from 'fast-check';
 import YAML from 'yaml';
 import { AlertRuleError } from './alert-rule-error';
@@ -100,6 +102,19 @@ describe('loadRuleSet', () => {
         expect(b({ payload })).toBe(expected);
       }),
     );
+  });
+});
+
+describe('the README', () => {
+  it('shows only rules that load (every ```yaml block with alertEngine rules)', () => {
+    const readme = readFileSync(path.join(__dirname, '../README.md'), 'utf8');
+    const blocks = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => YAML.parse(m[1] ?? '') as { alertEngine?: { rules?: unknown[]; inhibit_rules?: unknown[] } });
+    const withRules = blocks.filter((b) => (b?.alertEngine?.rules?.length ?? 0) + (b?.alertEngine?.inhibit_rules?.length ?? 0) > 0);
+    expect(withRules.length).toBeGreaterThanOrEqual(6);
+    for (const b of withRules) {
+      const set = loadRuleSet({ rules: b.alertEngine?.rules ?? [], inhibitRules: b.alertEngine?.inhibit_rules ?? [], ruleFiles: [], defaultRules: false }, { cel });
+      expect(set.rules.length + set.inhibitRules.length).toBeGreaterThan(0);
+    }
   });
 });
 

@@ -17,6 +17,34 @@ function labelKey(labels: Record<string, string>): string {
   return key;
 }
 
+const rowCache = new WeakMap<readonly MetricSample[], SampleRow[]>();
+const nameCache = new WeakMap<readonly MetricSample[], Map<string, MetricSample[]>>();
+
+/** sampleRows, computed once per event however many rules read the rows. */
+export function cachedRows(samples: readonly MetricSample[]): SampleRow[] {
+  let rows = rowCache.get(samples);
+  if (!rows) {
+    rows = sampleRows(samples);
+    rowCache.set(samples, rows);
+  }
+  return rows;
+}
+
+/** The samples of one name, indexed once per event (threshold rules read only their metric). */
+export function samplesNamed(samples: readonly MetricSample[], name: string): readonly MetricSample[] {
+  let byName = nameCache.get(samples);
+  if (!byName) {
+    byName = new Map();
+    for (const s of samples) {
+      const list = byName.get(s.name);
+      if (list) list.push(s);
+      else byName.set(s.name, [s]);
+    }
+    nameCache.set(samples, byName);
+  }
+  return byName.get(name) ?? [];
+}
+
 export function sampleRows(samples: readonly MetricSample[]): SampleRow[] {
   const byObject = new Map<Record<string, string>, SampleRow>();
   const byKey = new Map<string, SampleRow>();

@@ -1,5 +1,5 @@
 import type { RuleBehaviourFactory } from '../compiled-rule';
-import { sampleRows, seriesLabels } from './sample-rows';
+import { cachedRows, samplesNamed, seriesLabels } from './sample-rows';
 
 /** IF-MIB ifOperStatus/ifAdminStatus values (RFC 2863 §6): up(1), down(2), lowerLayerDown(7). */
 const IF_UP = 1;
@@ -27,13 +27,14 @@ export const stateRule: RuleBehaviourFactory<'state'> = (rule) => {
         kinds: ['snmp.metric'],
         metrics: ['ifOperStatus'],
         flappable: true,
-        observe(event, out) {
+        observe(event, out, tracked) {
           if (event.kind !== 'snmp.metric') return;
-          for (const row of sampleRows(event.payload.samples)) {
+          for (const row of cachedRows(event.payload.samples)) {
             const oper = row.values.ifOperStatus;
             const admin = row.values.ifAdminStatus;
             if (oper === undefined || admin === undefined) continue;
-            out({ labels: seriesLabels(row.labels, rule.by ?? ['ifIndex', 'ifName']), active: admin === IF_UP && OPER_DOWN.has(oper), value: oper });
+            const active = admin === IF_UP && OPER_DOWN.has(oper);
+            if (active || tracked) out({ labels: seriesLabels(row.labels, rule.by ?? ['ifIndex', 'ifName']), active, value: oper });
           }
         },
       };
@@ -47,8 +48,8 @@ export const stateRule: RuleBehaviourFactory<'state'> = (rule) => {
         streak: rule.cycles,
         observe(event, out) {
           if (event.kind !== 'snmp.metric') return;
-          for (const s of event.payload.samples) {
-            if (s.name === 'snmp_poll_reachable') out({ labels: seriesLabels({}, rule.by ?? []), active: s.value === 0, value: s.value });
+          for (const s of samplesNamed(event.payload.samples, 'snmp_poll_reachable')) {
+            out({ labels: seriesLabels({}, rule.by ?? []), active: s.value === 0, value: s.value });
           }
         },
       };

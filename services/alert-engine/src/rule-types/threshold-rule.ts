@@ -2,7 +2,7 @@ import { AlertRuleError } from '../alert-rule-error';
 import type { RuleBehaviourFactory } from '../compiled-rule';
 import { compileFieldMatcher } from '../field-matcher';
 import { COMPARE } from './compare';
-import { sampleRows, seriesLabels } from './sample-rows';
+import { cachedRows, samplesNamed, seriesLabels } from './sample-rows';
 
 /** icmp.probe fields a threshold can read (numbers of the payload). */
 const ICMP_FIELDS = new Set(['lossPct', 'rttMinMs', 'rttAvgMs', 'rttMaxMs', 'rttStddevMs', 'sent', 'received']);
@@ -26,25 +26,29 @@ export const thresholdRule: RuleBehaviourFactory<'threshold'> = (rule, cel, path
       kinds: ['icmp.probe'],
       flappable: true,
       threshold,
-      observe(event, out) {
+      observe(event, out, tracked) {
         if (event.kind !== 'icmp.probe') return;
         const v = (event.payload as unknown as Record<string, number | null>)[field];
         if (typeof v !== 'number') return;
-        out({ labels: {}, active: compare(v, threshold), value: v });
+        const active = compare(v, threshold);
+        if (active || tracked) out({ labels: {}, active, value: v });
       },
     };
   }
 
   if (rule.expr) {
     const program = cel.compile(rule.expr, `${path}.expr`);
+    // the samples the expression reads: a row without one of them is not this rule's row (skip it
+    // before evaluating: a CEL "no such key" error per row costs more than the whole rule)
+    const reads = [...new Set([...rule.expr.matchAll(/\bsamples\.([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1] as string))];
     return {
       kinds: [rule.kind],
       flappable: true,
       threshold,
-      observe(event, out) {
+      observe(event, out, tracked) {
         if (event.kind !== 'snmp.metric' && event.kind !== 'rmon.sample') return;
-        for (const row of sampleRows(event.payload.samples)) {
-          if (!labelsMatch(row.labels)) continue;
+        for (const row of cachedRows(event.payload.samples)) {
+          if (!reads.every((name) => row.values[name] !== undefined) || !labelsMatch(row.labels)) continue;
           let v: unknown;
           try {
             v = program({ samples: row.values, labels: row.labels });
@@ -54,7 +58,8 @@ export const thresholdRule: RuleBehaviourFactory<'threshold'> = (rule, cel, path
           }
           const n = typeof v === 'bigint' ? Number(v) : v;
           if (typeof n !== 'number' || !Number.isFinite(n)) continue;
-          out({ labels: seriesLabels(row.labels, rule.by), active: compare(n, threshold), value: n });
+          const active = compare(n, threshold);
+          if (active || tracked) out({ labels: seriesLabels(row.labels, rule.by), active, value: n });
         }
       },
     };
@@ -66,11 +71,12 @@ export const thresholdRule: RuleBehaviourFactory<'threshold'> = (rule, cel, path
     metrics: [name],
     flappable: true,
     threshold,
-    observe(event, out) {
+    observe(event, out, tracked) {
       if (event.kind !== 'snmp.metric' && event.kind !== 'rmon.sample') return;
-      for (const s of event.payload.samples) {
-        if (s.name !== name || !labelsMatch(s.labels)) continue;
-        out({ labels: seriesLabels(s.labels, rule.by), active: compare(s.value, threshold), value: s.value });
+      for (const s of samplesNamed(event.payload.samples, name)) {
+        const active = compare(s.value, threshold);
+        if ((!active && !tracked) || !labelsMatch(s.labels)) continue;
+        out({ labels: seriesLabels(s.labels, rule.by), active, value: s.value });
       }
     },
   };

@@ -80,7 +80,7 @@ describe('IcmpProberService sharding (TargetAssignment.owns)', () => {
     svc.refreshTargets();
     svc.refreshTargets();
     const dropped = await registry.getSingleMetric('sonde_icmp_dropped_total')?.get();
-    expect(dropped?.values.find((v) => v.labels.reason === 'address-not-ip')?.value).toBe(1);
+    expect(dropped?.values.find((v) => v.labels.detail === 'address-not-ip')?.value).toBe(1);
     expect(warnings.filter((w) => w.includes('hostname'))).toHaveLength(1);
     await svc.stop();
   });

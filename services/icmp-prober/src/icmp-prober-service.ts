@@ -1,5 +1,6 @@
+import { EventPublisher } from '@sonde/collector/event-publisher';
 import type { EventOrigin } from '@sonde/events/create-event';
-import type { SondeEvent } from '@sonde/events/sonde-event';
+import type { EventBus } from '@sonde/bus/event-bus';
 import { IcmpProber, type CycleResult, type IcmpTransport } from './icmp-prober';
 import type { IcmpProberConfig } from './icmp-prober.config';
 import type { IcmpProberMetrics } from './icmp-prober.metrics';
@@ -8,9 +9,7 @@ import { probeEvents } from './probe-event';
 import { probeTarget, type ProbeTarget } from './probe-target';
 
 /** The part of the EventBus port (libs/bus/src/event-bus.ts) the prober uses. */
-export interface EventPublisher {
-  publish(events: readonly SondeEvent[]): Promise<void>;
-}
+export type ProbeEventSink = Pick<EventBus, 'publish'>;
 
 /** The part of the inventory the prober reads: this site's devices and their addresses. */
 export interface DeviceSource {
@@ -24,7 +23,7 @@ export interface ProberLog {
 }
 
 export interface IcmpProberServiceDeps {
-  bus: EventPublisher;
+  bus: ProbeEventSink;
   inventory: DeviceSource;
   metrics: IcmpProberMetrics;
   log: ProberLog;
@@ -51,10 +50,8 @@ const FLUSH_EVERY_MS = 200;
 export class IcmpProberService {
   private transport: IcmpTransport | null = null;
   private prober: IcmpProber | null = null;
-  private pending: SondeEvent[] = [];
-  private publishing: Promise<void> | null = null;
-  private flushTimer: NodeJS.Timeout | null = null;
-  private lastPublishError = 0;
+  /** libs/collector's publisher: batches, one publish in flight, bounded, drops counted. */
+  private readonly publisher: EventPublisher;
   private siteTargets = 0;
   private readonly reportedSkipped = new Set<string>();
   private ownedTargets = 0;
@@ -62,7 +59,9 @@ export class IcmpProberService {
   constructor(
     private readonly config: IcmpProberConfig,
     private readonly deps: IcmpProberServiceDeps,
-  ) {}
+  ) {
+    this.publisher = new EventPublisher(deps.bus, deps.metrics, { maxEvents: 1000, maxWaitMs: FLUSH_EVERY_MS, maxPendingEvents: MAX_PENDING_EVENTS }, deps.log);
+  }
 
   /** Opens the sockets and starts probing. Throws IcmpProberError (code `auth`) without CAP_NET_RAW. */
   start(): { targets: number; unavailableFamilies: number[] } {
@@ -80,7 +79,6 @@ export class IcmpProberService {
     const targets = this.resolveTargets();
     this.prober.setTargets(targets);
     this.prober.start();
-    this.flushTimer = setInterval(() => void this.flush(), FLUSH_EVERY_MS);
     return { targets: targets.length, unavailableFamilies: unavailable.map((u) => u.family) };
   }
 
@@ -105,15 +103,13 @@ export class IcmpProberService {
   }
 
   get pendingEvents(): number {
-    return this.pending.length;
+    return this.publisher.pendingEvents;
   }
 
   /** Stops probing, publishes what was measured, closes the sockets. */
   async stop(): Promise<void> {
     this.prober?.stop();
-    if (this.flushTimer) clearInterval(this.flushTimer);
-    this.flushTimer = null;
-    await this.flush();
+    await this.publisher.drain();
     this.transport?.close();
     this.transport = null;
   }
@@ -136,7 +132,7 @@ export class IcmpProberService {
     const fresh = skipped.filter((id) => !this.reportedSkipped.has(id));
     if (fresh.length > 0) {
       for (const id of fresh) this.reportedSkipped.add(id);
-      this.deps.metrics.dropped.inc({ reason: 'address-not-ip', stage: 'targets' }, fresh.length);
+      this.deps.metrics.dropped('unavailable', 'schedule', fresh.length, 'address-not-ip');
       this.deps.log.warn({ devices: fresh.slice(0, 20), count: fresh.length }, 'icmp-prober: devices whose address is a hostname are not probed (no DNS on the probe path)');
     }
     const all = [...byAddress.values()];
@@ -148,38 +144,6 @@ export class IcmpProberService {
   }
 
   private enqueue(result: CycleResult): void {
-    const events = probeEvents(result, this.deps.origin);
-    if (this.pending.length + events.length > MAX_PENDING_EVENTS) {
-      this.deps.metrics.dropped.inc({ reason: 'bus-backlog-full', stage: 'publish' }, events.length);
-      return;
-    }
-    for (const e of events) this.pending.push(e);
-  }
-
-  private async flush(): Promise<void> {
-    if (this.publishing) return this.publishing;
-    if (this.pending.length === 0) return;
-    const batch = this.pending;
-    this.pending = [];
-    this.publishing = this.deps.bus
-      .publish(batch)
-      .then(
-        () => {
-          this.deps.metrics.published.inc(batch.length);
-        },
-        (err: unknown) => {
-          // The bus rejects only when even its spool is full: these events are lost; say so once a minute.
-          this.deps.metrics.dropped.inc({ reason: 'bus-rejected', stage: 'publish' }, batch.length);
-          const now = Date.now();
-          if (now - this.lastPublishError > 60_000) {
-            this.lastPublishError = now;
-            this.deps.log.warn({ err: err instanceof Error ? err.message : String(err), events: batch.length }, 'icmp-prober: bus rejected events');
-          }
-        },
-      )
-      .finally(() => {
-        this.publishing = null;
-      });
-    return this.publishing;
+    for (const e of probeEvents(result, this.deps.origin)) this.publisher.enqueue(e);
   }
 }

@@ -11,7 +11,7 @@ import type { Registry } from 'prom-client';
 import { ICMP_PROBER_CONFIG, IcmpProberListener } from './icmp-prober.listener';
 import { icmpProberConfigSchema, type IcmpProberConfig } from './icmp-prober.config';
 import { IcmpProberMetrics } from './icmp-prober.metrics';
-import { IcmpProberService, type EventPublisher } from './icmp-prober-service';
+import { IcmpProberService, type ProbeEventSink } from './icmp-prober-service';
 
 /** ADR 0001 token of libs/bus's BusModule. */
 const EVENT_BUS = 'EVENT_BUS';
@@ -36,7 +36,7 @@ export class IcmpProberModule {
             // without TargetAssignmentModule (`sonde up`): one process probes every target
             { token: TARGET_ASSIGNMENT, optional: true },
           ],
-          useFactory: (bus: EventPublisher, inventory: Inventory, registry: Registry, logger: Logger, identity: TelemetryIdentity, assignment?: TargetAssignment) =>
+          useFactory: (bus: ProbeEventSink, inventory: Inventory, registry: Registry, logger: Logger, identity: TelemetryIdentity, assignment?: TargetAssignment) =>
             new IcmpProberService(parsed, {
               ...(assignment ? { owns: (deviceId: string) => assignment.owns(deviceId) } : {}),
               bus,

@@ -104,7 +104,12 @@ describe('IcmpProber engine (simulated network)', () => {
     expect(byTarget('10.0.0.6')[0]).toMatchObject({ sent: 4, received: 4 });
     const text = await registry.metrics();
     expect(text).toContain('sonde_icmp_probe_timeouts_total{family="4"} 4');
-    expect(text).toContain('sonde_icmp_dropped_total{reason="late-or-duplicate",stage="match"} 4');
+    expect(text).toContain('sonde_icmp_dropped_total{reason="unexpected",stage="match",detail="late-or-duplicate"} 4');
+    // the collector vocabulary on packets of our probes: received = parsed + dropped{decode, match}
+    const one = (name: string) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(text)?.[1] ?? NaN);
+    const droppedPackets = [...text.matchAll(/^sonde_icmp_dropped_total\{[^}]*stage="(?:decode|match)"[^}]*\} (\d+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
+    expect(one('sonde_icmp_parsed_total')).toBeGreaterThanOrEqual(byTarget('10.0.0.2')[0]!.received + byTarget('10.0.0.4')[0]!.errors['unreachable:1']! + byTarget('10.0.0.6')[0]!.received);
+    expect(one('sonde_icmp_received_total')).toBe(one('sonde_icmp_parsed_total') + droppedPackets);
     expect(text).toContain('sonde_icmp_errors_received_total{family="4",error="unreachable:1"} 4');
   });
 

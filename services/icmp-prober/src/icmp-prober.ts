@@ -154,7 +154,7 @@ export class IcmpProber {
     const wanted = new Map<string, ProbeTarget>();
     for (const t of targets) {
       if (this.unavailable.has(t.family)) {
-        this.metrics.dropped.inc({ reason: `ipv${t.family}-socket-unavailable`, stage: 'schedule' });
+        this.metrics.dropped('unavailable', 'schedule', 1, `ipv${t.family}-socket-unavailable`);
         continue;
       }
       wanted.set(t.address, t);
@@ -282,7 +282,7 @@ export class IcmpProber {
       if (probe.done) return;
       if (error) {
         const key = SEND_ERROR_KEYS[error.message] ?? 'send-failed';
-        if (key === 'send-failed') this.metrics.dropped.inc({ reason: 'send-failed', stage: 'send' });
+        if (key === 'send-failed') this.metrics.dropped('unavailable', 'send', 1, 'send-failed');
         this.resolve(probe, null, key);
         return;
       }
@@ -329,32 +329,38 @@ export class IcmpProber {
     const msg: IcmpMessage = family === 4 ? decodeIcmp4(bytes) : decodeIcmp6(bytes, source);
     switch (msg.kind) {
       case 'echo-reply': {
-        if (msg.identifier !== this.identifier || msg.stamp === null) return; // another pinger's traffic
+        if (msg.identifier !== this.identifier || msg.stamp === null) return; // another pinger's traffic: not our unit
+        this.metrics.received();
         const probe = this.pending.get(msg.sequence);
         if (!probe || probe.token !== msg.stamp.token) {
-          this.metrics.dropped.inc({ reason: 'late-or-duplicate', stage: 'match' });
+          this.metrics.dropped('unexpected', 'match', 1, 'late-or-duplicate');
           return;
         }
         if (msg.source !== probe.state.target.address) {
-          this.metrics.dropped.inc({ reason: 'reply-from-other-address', stage: 'match' });
+          this.metrics.dropped('unexpected', 'match', 1, 'reply-from-other-address');
           return;
         }
-        this.metrics.received.inc({ family: family === 4 ? '4' : '6' });
+        this.metrics.parsed();
+        this.metrics.replies.inc({ family: family === 4 ? '4' : '6' });
         this.resolve(probe, Math.max(0, at - probe.sentAtMs), null);
         break;
       }
       case 'error': {
         if (msg.quoted.identifier !== this.identifier) return;
+        this.metrics.received();
         const probe = this.pending.get(msg.quoted.sequence);
         if (!probe || probe.state.target.address !== msg.quoted.destination) {
-          this.metrics.dropped.inc({ reason: 'late-or-duplicate', stage: 'match' });
+          this.metrics.dropped('unexpected', 'match', 1, 'late-or-duplicate');
           return;
         }
+        this.metrics.parsed();
         this.resolve(probe, null, msg.error);
         break;
       }
       case 'malformed':
-        this.metrics.dropped.inc({ reason: 'malformed', stage: 'decode' });
+        // cannot be attributed, so counted as ours: received and dropped
+        this.metrics.received();
+        this.metrics.dropped('malformed', 'decode');
         break;
       case 'other':
         break;

@@ -97,6 +97,18 @@ describe('EventPublisher', () => {
     expect(accepted.map(message)).toEqual([1, 2]);
   });
 
+  it('offer: awaited once, a refusal counted as bus-rejected and reported, never retried', async () => {
+    const registry = new Registry();
+    const bus = new RefusingBus(1);
+    const p = new EventPublisher(bus, metrics(registry), { maxEvents: 5, maxWaitMs: 1, maxPendingEvents: 10 }, quiet);
+    expect(await p.offer([event(1), event(2)])).toBe(false);
+    expect(await p.offer([event(3)])).toBe(true);
+    expect(bus.calls).toBe(2);
+    expect(bus.accepted.map(message)).toEqual([3]);
+    expect(await counter(registry, 'sonde_test_dropped_total', { reason: 'bus-rejected' })).toBe(2);
+    expect(await counter(registry, 'sonde_test_published_total')).toBe(1);
+  });
+
   it('shutdown with a bus that keeps refusing: awaited retries give up and count the loss', async () => {
     const registry = new Registry();
     const p = new EventPublisher(new RefusingBus(1e9), metrics(registry), { maxEvents: 5, maxWaitMs: 1, maxPendingEvents: 10 }, quiet);

@@ -29,7 +29,11 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  *   accepted the events, retrying with backoff while it refuses; the caller keeps its input paused
  *   meanwhile (backpressure). Rejects only after `abandonRetries()` (shutdown), counting `shutdown`.
  *
- * Every event handed to either mode is counted exactly once: `published`, or `dropped{stage=publish}`.
+ * - `offer` — awaited once (a poll cycle): resolves true once the bus accepted the events, false
+ *   when it refused them (counted `bus-rejected`); no retry — the caller's next cycle is the retry,
+ *   and awaiting it keeps a slow bus from being polled into (the scheduler skips, and counts).
+ *
+ * Every event handed to any mode is counted exactly once: `published`, or `dropped{stage=publish}`.
  */
 export class EventPublisher {
   private queue: SondeEvent[] = [];
@@ -88,6 +92,20 @@ export class EventPublisher {
         }
         await sleep(delay);
       }
+    }
+  }
+
+  /** Publishes once and awaits the bus (poll cycles): true when accepted, false (counted) when refused. */
+  async offer(events: readonly SondeEvent[]): Promise<boolean> {
+    if (events.length === 0) return true;
+    try {
+      await this.bus.publish(events);
+      this.counts.published(events.length);
+      return true;
+    } catch (err) {
+      this.counts.dropped('bus-rejected', 'publish', events.length);
+      this.failed(err, events.length, 'dropped');
+      return false;
     }
   }
 

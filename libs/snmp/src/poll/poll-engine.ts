@@ -1,3 +1,4 @@
+import { EventPublisher } from '@sonde/collector/event-publisher';
 import { createEvent, type EventOrigin } from '@sonde/events/create-event';
 import type { MetricSample } from '@sonde/events/payloads/metric-sample';
 import type { DeviceRef, SondeEvent } from '@sonde/events/sonde-event';
@@ -108,8 +109,19 @@ export class PollEngine {
   private started = false;
   readonly totals = { cycles: 0, skipped: 0, late: 0, varbinds: 0, events: 0, publishErrors: 0 };
 
+  /** libs/collector's publisher, awaited once per cycle (`offer`): refusals counted, no retry. */
+  private readonly publisher: EventPublisher;
+
   constructor(private readonly deps: PollEngineDeps) {
     const c = deps.config;
+    const m = deps.metrics;
+    this.publisher = new EventPublisher(
+      deps.bus,
+      { published: (n) => m?.published.inc(n), dropped: (reason, stage, n = 1) => m?.dropped.inc({ reason, stage }, n) },
+      { maxEvents: c.maxSamplesPerEvent, maxWaitMs: 0, maxPendingEvents: 1 },
+      // refusals reach the caller's rate-limited log through onError, per device
+      { warn: () => undefined },
+    );
     this.pool = new SnmpSessionPool({
       sharedSockets: c.sockets.shared,
       recvBufferBytes: c.sockets.recvBufferBytes,
@@ -229,14 +241,10 @@ export class PollEngine {
     }
     const first = status.errors[0];
     if (first) this.deps.onError?.(target.device.id, first.reason, first.message);
-    try {
-      await this.deps.bus.publish(events);
-      this.totals.events += events.length;
-      m?.published.inc(events.length);
-    } catch (err) {
+    if (await this.publisher.offer(events)) this.totals.events += events.length;
+    else {
       this.totals.publishErrors++;
-      m?.dropped.inc({ reason: 'bus-full', stage: 'publish' }, events.length);
-      this.deps.onError?.(target.device.id, 'publish', (err as Error).message);
+      this.deps.onError?.(target.device.id, 'publish', 'the bus refused the events of this cycle');
     }
     return outcome;
   }

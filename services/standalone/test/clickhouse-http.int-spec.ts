@@ -52,7 +52,7 @@ describe('ClickHouse HTTP interface through clickhouse-go/v2 (Grafana plugin opt
   it('pings and decodes Native results of every column shape the schema has', async () => {
     const out = await runClickhouseGo(probe, { addr: server.addr, database: DB }, [
       { id: 'metric', sql: `SELECT ts, device_id, name, labels, value FROM snmp_metric ORDER BY ts` },
-      { id: 'trap', sql: `SELECT id, trap_name, uptime, varbinds.oid, security_level, received_at FROM snmp_trap ORDER BY ts` },
+      { id: 'trap', sql: `SELECT id, trap_name, uptime_seconds, varbinds.oid, security_level, received_at FROM snmp_trap ORDER BY ts` },
       { id: 'agg', sql: `SELECT device_id, count() AS n, avg(value) AS mean, max(ts) AS last FROM snmp_metric GROUP BY device_id` },
       { id: 'empty', sql: `SELECT * FROM icmp_probe WHERE device_id = 'nobody'` },
       { id: 'hello', sql: 'SELECT displayName(), version(), revision(), timezone()' },
@@ -66,7 +66,7 @@ describe('ClickHouse HTTP interface through clickhouse-go/v2 (Grafana plugin opt
     expect(metric.rows).toEqual(metricEvents.map((e) => [e.ts, 'router-1', 'ifHCInOctets_rate', { ifName: 'eth0', ifIndex: '1' }, e.kind === 'snmp.metric' ? e.payload.samples[0]!.value : 0]));
     const traps = byId.get('trap')!;
     expect(traps.rows).toHaveLength(3);
-    expect(traps.rows[0]?.slice(1, 5)).toEqual(['IF-MIB::linkDown', 102, ['1.3.6.1.2.1.2.2.1.1.3'], 'authPriv']);
+    expect(traps.rows[0]?.slice(1, 5)).toEqual(['IF-MIB::linkDown', 1.02, ['1.3.6.1.2.1.2.2.1.1.3'], 'authPriv']);
     expect(byId.get('agg')?.rows).toEqual([['router-1', '3', 200, Math.max(...metricEvents.map((e) => e.ts))]]);
     expect(byId.get('empty')?.rows).toEqual([]);
   });

@@ -92,6 +92,7 @@ describe('sonde up (the built CLI, embedded adapters, lab devices)', () => {
         '  interfaces: 2',
         '  traps: { perMinute: 120 }',
         '  syslog: { perMinute: 240 }',
+        '  outages: { enabled: false }',
         'snmpPoller:',
         '  intervalMs: 5000',
         // the one alert.state counted below is the published one (sonde-up-alerts.int-spec.ts covers the engine)

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import YAML from 'yaml';
@@ -139,5 +140,28 @@ describe('RuleReloader', () => {
     expect(await reloader.reload('test')).toEqual({ ok: true, rules: 2, sources: ['site.yaml'] });
     expect(applied.map((s) => s.rules.length)).toEqual([2]);
     expect(results.map((r) => r.ok)).toEqual([false, true]);
+  });
+
+  it('reloads when a watched rule file is replaced on disk (as editors and ConfigMaps do)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'sonde-rules-watch-'));
+    const file = path.join(dir, 'site.yaml');
+    writeFileSync(file, 'rules: [ { id: a, type: state, state: icmp-unreachable } ]\n');
+    const applied: number[] = [];
+    const reloader = new RuleReloader({
+      config: alertEngineConfigSchema.parse({ defaultRules: false, ruleFiles: [file] }),
+      apply: async (rules) => void applied.push(rules.rules.length),
+      onResult: () => undefined,
+    });
+    reloader.initial();
+    reloader.watchFiles();
+    try {
+      writeFileSync(`${file}.tmp`, 'rules: [ { id: a, type: state, state: icmp-unreachable }, { id: b, type: state, state: interface-down } ]\n');
+      renameSync(`${file}.tmp`, file);
+      const deadline = Date.now() + 10_000;
+      while (!applied.includes(2) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(applied).toContain(2);
+    } finally {
+      reloader.close();
+    }
   });
 });

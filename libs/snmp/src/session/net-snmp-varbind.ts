@@ -28,3 +28,40 @@ export function toVarbind(raw: { oid: string; type: number; value: unknown }): V
   return { oid: raw.oid, type, value };
 }
 
+
+/** The types a SET may carry (RFC 3416 §4.2.5: exceptions and Null are not values to write). */
+export type SetVarbindType = Exclude<VarbindType, 'NoSuchObject' | 'NoSuchInstance' | 'EndOfMibView' | 'Null' | 'Boolean' | 'BitString'>;
+
+/** A varbind to write: Integer/Counter32/Gauge32/TimeTicks a number, Counter64 a bigint, OctetString/Opaque a Buffer or string, OID/IpAddress dotted text. */
+export interface SetVarbind {
+  oid: string;
+  type: SetVarbindType;
+  value: number | bigint | Buffer | string;
+}
+
+const TYPE_CODES: Readonly<Record<SetVarbindType, number>> = {
+  Integer: snmp.ObjectType.Integer as number,
+  OctetString: snmp.ObjectType.OctetString as number,
+  OID: snmp.ObjectType.OID as number,
+  IpAddress: snmp.ObjectType.IpAddress as number,
+  Counter32: snmp.ObjectType.Counter as number,
+  Gauge32: snmp.ObjectType.Gauge as number,
+  TimeTicks: snmp.ObjectType.TimeTicks as number,
+  Opaque: snmp.ObjectType.Opaque as number,
+  Counter64: snmp.ObjectType.Counter64 as number,
+};
+
+/** Ours → net-snmp's raw varbind for a SET. Counter64 goes out as net-snmp's big-endian bytes. */
+export function toRawSetVarbind(vb: SetVarbind): { oid: string; type: number; value: unknown } {
+  let value: unknown = vb.value;
+  if (vb.type === 'Counter64') {
+    let n = BigInt(vb.value as bigint | number);
+    const bytes: number[] = [];
+    do {
+      bytes.unshift(Number(n & 0xffn));
+      n >>= 8n;
+    } while (n > 0n);
+    value = Buffer.from(bytes);
+  }
+  return { oid: vb.oid, type: TYPE_CODES[vb.type], value };
+}

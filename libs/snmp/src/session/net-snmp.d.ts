@@ -44,6 +44,7 @@ declare module 'net-snmp' {
     get(oids: string[], cb: ResponseCb): Session;
     getNext(oids: string[], cb: ResponseCb): Session;
     getBulk(oids: string[], nonRepeaters: number, maxRepetitions: number, cb: BulkResponseCb): Session;
+    set(varbinds: RawVarbind[], cb: ResponseCb): Session;
     close(): Session;
     /** Set after engine discovery (RFC 3414 §4); cleared by us to force rediscovery. */
     msgSecurityParameters?: unknown;

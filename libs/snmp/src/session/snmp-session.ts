@@ -3,7 +3,7 @@ import { fromNetSnmpError } from './net-snmp-error';
 import type { RequestLimiter } from './request-limiter';
 import { securityLevelOf, type SecurityLevelName, type SnmpTarget, type SnmpVersionName } from './snmp-credential';
 import { SnmpError, isSnmpError, type SnmpErrorContext } from './snmp-error';
-import { toVarbind } from './net-snmp-varbind';
+import { toRawSetVarbind, toVarbind, type SetVarbind } from './net-snmp-varbind';
 import type { Varbind } from './varbind';
 
 export interface SnmpSessionStats {
@@ -75,6 +75,18 @@ export class SnmpSession {
     return this.request('GETBULK', oids[0], (cb) => this.raw.getBulk(oids, nonRepeaters, maxRepetitions, cb)).then((cols) =>
       (cols as Array<RawVarbind | RawVarbind[]>).map((c) => (Array.isArray(c) ? c.map(toVarbind) : [toVarbind(c)])),
     );
+  }
+
+  /**
+   * SET (RFC 3416 §4.2.5): all varbinds in one PDU, applied by the agent as a whole or not at
+   * all. An agent's refusal (wrongValue, inconsistentValue, noCreation, …) is a SnmpError
+   * `agent-error` (`no-such-name` in SNMPv1) naming the device, the failing OID and the
+   * error-status. The v3 resync retry is safe here: a notInTimeWindow/unknownEngineID report
+   * is sent instead of processing the PDU (RFC 3414 §3.2 step 7), so nothing was applied.
+   */
+  set(varbinds: readonly SetVarbind[]): Promise<Varbind[]> {
+    const raw = varbinds.map(toRawSetVarbind);
+    return this.request('SET', varbinds[0]?.oid, (cb) => this.raw.set(raw, cb)).then((vbs) => (vbs as RawVarbind[]).map(toVarbind));
   }
 
   close(): void {

@@ -203,6 +203,11 @@ export class PollEngine {
     return this.all.length;
   }
 
+  /** The targets this replica polls (owned), in inventory order. */
+  get ownedTargets(): readonly PollTarget[] {
+    return this.targets;
+  }
+
   /** Device ids this replica polls, in inventory order. */
   get ownedDeviceIds(): string[] {
     return this.targets.map((t) => t.device.id);

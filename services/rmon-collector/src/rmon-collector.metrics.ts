@@ -24,6 +24,7 @@ export class RmonCollectorMetrics {
   readonly bucketsLost: Counter;
   readonly logEntries: Counter;
   readonly logEntriesLost: Counter;
+  readonly probeRows: Counter<'table' | 'action'>;
 
   constructor(registry: Registry, sources: RmonMetricSources) {
     const registers = [registry];
@@ -39,6 +40,7 @@ export class RmonCollectorMetrics {
     this.errors = new Counter({ name: `${p}errors_total`, help: 'Poll errors by reason (timeout, wrong-digest, malformed-response, …)', labelNames: ['reason'], registers });
     this.ratesWithheld = new Counter({ name: `${p}rates_withheld_total`, help: 'Counter readings that produced no rate: first, restart, reset, gap, absurd, time', labelNames: ['reason'], registers });
     this.duration = new Histogram({ name: `${p}poll_duration_seconds`, help: 'Duration of a probe poll cycle', buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60], registers });
+    this.probeRows = new Counter({ name: `${p}probe_rows_total`, help: 'Probe configuration: control rows created, removed, failed (set invalid again) or left without a free index, by table', labelNames: ['table', 'action'], registers });
     this.bucketsPublished = new Counter({ name: `${p}history_buckets_published_total`, help: 'etherHistory buckets published (each once)', registers });
     this.bucketsLost = new Counter({ name: `${p}history_buckets_lost_total`, help: 'etherHistory buckets that aged out on the probe before they were read', registers });
     this.logEntries = new Counter({ name: `${p}log_entries_total`, help: 'logTable entries published (each once)', registers });

@@ -50,6 +50,9 @@ class RmonCollectorLifecycle implements OnApplicationBootstrap, OnModuleDestroy 
     const targets = () => pollTargets({ devicesAt, snmpCredential: (d) => this.inventory.snmpCredential(d) }, this.config, invalid, () => undefined);
     this.collector.setTargets(targets());
     this.collector.start();
+    this.collector.startProbeConfig((r) => {
+      if (r.created.length > 0 || r.removed.length > 0) log.info({ device: r.device, created: r.created, removed: r.removed }, 'probe rows reconciled');
+    });
     this.health.register('rmon-collector', async () => ({ ok: true, detail: `${this.collector.targetCount} of ${this.collector.siteTargetCount} probes owned` }));
     this.assignment
       ?.start(() => {

@@ -5,6 +5,8 @@ import type { GroupSelector, ResolvedProfile } from '@sonde/snmp/poll/device-pol
 import { PollEngine } from '@sonde/snmp/poll/poll-engine';
 import type { RmonCollectorConfig } from './rmon-collector.config';
 import type { RmonCollectorMetrics } from './rmon-collector.metrics';
+import { ProbeConfigSchedule } from './probe-config-schedule';
+import { ProbeConfigurator, probeSessionOf, type ReconcileResult } from './probe-configurator';
 import { rmonProbeGroups } from './rmon-tables';
 import { RmonSampler, type ProbeSupport } from './rmon-sampler';
 
@@ -44,8 +46,10 @@ class FixedGroups implements GroupSelector {
  */
 export class RmonCollector extends PollEngine {
   readonly sampler: RmonSampler;
+  private probeConfig: ProbeConfigSchedule | undefined;
 
-  constructor(deps: RmonCollectorDeps) {
+  constructor(private readonly rmonDeps: RmonCollectorDeps) {
+    const deps = rmonDeps;
     const sampler = new RmonSampler(deps.state, (_device, counts) => {
       const m = deps.metrics;
       if (!m) return;
@@ -64,6 +68,41 @@ export class RmonCollector extends PollEngine {
       onForget: (id) => sampler.forget(id),
     });
     this.sampler = sampler;
+  }
+
+  /**
+   * Probe configuration (rmonCollector.probeConfig, off by default): reconciles the RMON
+   * control rows of the owned probes now and every interval. `onResult` sees every pass per probe.
+   */
+  startProbeConfig(onResult: (r: ReconcileResult) => void = () => undefined): void {
+    const { config, metrics, onError } = this.rmonDeps;
+    if (!config.probeConfig.enabled || this.probeConfig) return;
+    const walk = { maxRepetitions: config.maxRepetitions, varbindBudget: config.bulkVarbindBudget, maxVarbinds: config.maxVarbindsPerWalk };
+    this.probeConfig = new ProbeConfigSchedule({
+      configurator: new ProbeConfigurator(config.probeConfig),
+      targets: () => this.ownedTargets,
+      session: async (t) => probeSessionOf(await this.pool.session(t.snmp), walk),
+      intervalMs: config.probeConfig.intervalMs ?? config.intervalMs,
+      onError: (device, message) => onError?.(device, 'probe-config', `probe configuration of ${device}: ${message}`),
+      onResult: (r) => {
+        for (const c of r.created) metrics?.probeRows.inc({ table: c.table, action: 'created' });
+        for (const c of r.removed) metrics?.probeRows.inc({ table: c.table, action: 'removed' });
+        for (const c of r.noIndex) metrics?.probeRows.inc({ table: c.table, action: 'no-index' });
+        for (const f of r.failed) {
+          metrics?.probeRows.inc({ table: f.table, action: 'failed' });
+          onError?.(r.device, 'probe-config', `probe configuration of ${r.device}: ${f.describe} (${f.table} row ${f.index}) failed and was set invalid: ${f.message}`);
+        }
+        for (const u of r.unreadable) onError?.(r.device, 'probe-config', `probe configuration of ${r.device}: ${u.table} table unreadable, not changed: ${u.message}`);
+        onResult(r);
+      },
+    });
+    this.probeConfig.start();
+  }
+
+  override async stop(): Promise<void> {
+    await this.probeConfig?.stop();
+    this.probeConfig = undefined;
+    await super.stop();
   }
 
   /** Probes by the RMON groups they offer, for `sonde status` and the probes gauge. */

@@ -3,7 +3,9 @@ import { DEFAULT_WALK_OPTIONS } from '@sonde/snmp/walk/table-walk';
 import { rmonSnmpdBinary, runSnmpTool, startSnmpd, type SnmpdPeer } from '@sonde/testing/snmpd-peer';
 import { ProbeConfigurator, probeSessionOf, type ProbeSession } from '../src/probe-configurator';
 import { rmonCollectorConfigSchema, type ProbeConfig } from '../src/rmon-collector.config';
-import { target } from './rmon-fixture';
+import { RmonCollector } from '../src/rmon-collector';
+import type { ReconcileResult } from '../src/probe-configurator';
+import { RecordingBus, target, testConfig } from './rmon-fixture';
 
 /**
  * Probe configuration against net-snmp's own RMON agent (agent/mibgroup/Rmon, built from
@@ -121,5 +123,33 @@ describe('ProbeConfigurator against net-snmp RMON', () => {
     expect([column(`${HIST}.7`), column(`${STATS}.21`)].map((c) => [...c])).toEqual(before);
     // and the agent is still answering
     expect(tool('snmpget', 'public', '1.3.6.1.2.1.1.3.0')).toMatch(/Timeticks/);
+  });
+
+  it('the collector reconciles its probes at start and every interval (rmonCollector.probeConfig)', async () => {
+    const config = testConfig({
+      probeConfig: { enabled: true, owner: 'sonde-sched', intervalMs: 1000, tables: ['etherStats', 'event'], devices: [{ device: 'rmon-probe', etherStats: [{ ifIndex: 2 }] }] },
+    });
+    const results: ReconcileResult[] = [];
+    const c = new RmonCollector({ config, bus: new RecordingBus(), origin: { site: 'lab', collector: 'test' } });
+    c.setTargets([target('rmon-probe', '127.0.0.1', agent.port, RW)]);
+    const passes = async (n: number) => {
+      for (let i = 0; i < 200 && results.length < n; i++) await new Promise((r) => setTimeout(r, 50));
+    };
+    try {
+      c.startProbeConfig((r) => results.push(r));
+      await passes(2);
+      expect(results[0]!.created.map((x) => x.table)).toEqual(['etherStats']);
+      // the second pass (one interval later) finds the row and changes nothing
+      expect(results[1]).toMatchObject({ created: [], removed: [], failed: [] });
+      const owned = ownedBy(`${STATS}.20`, 'sonde-sched');
+      expect(owned).toHaveLength(1);
+      expect(column(`${STATS}.2`).get(owned[0]!)).toBe(`${IF_INDEX}.2`);
+    } finally {
+      await c.stop();
+    }
+    // clean up with a configurator that wants nothing for this owner
+    const none = rmonCollectorConfigSchema.parse({ probeConfig: { enabled: true, owner: 'sonde-sched', tables: ['etherStats'] } }).probeConfig;
+    await new ProbeConfigurator(none).reconcile('rmon-probe', session);
+    expect(ownedBy(`${STATS}.20`, 'sonde-sched')).toEqual([]);
   });
 });

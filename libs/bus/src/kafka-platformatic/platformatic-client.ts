@@ -172,6 +172,16 @@ export class GroupOffsets {
       const broker = (await this.admin.metadata({ topics: [] })).brokers.get(node);
       if (!broker) throw new Error(`coordinator ${node} of group ${this.consumer.groupId} is not in the cluster metadata`);
       const conn = new Connection(this.clientId);
+      // a broker that dies under an open connection emits 'error' on it (ECONNRESET): without a
+      // listener that is an uncaught exception. Forget the connection; the next call reconnects
+      // and the commit or fetch that was on it fails and is retried by its caller.
+      conn.on('error', () => {
+        if (this.connecting === connecting) {
+          this.connecting = null;
+          this.connNode = null;
+        }
+        void conn.close().catch(() => undefined);
+      });
       try {
         await conn.connect(broker.host, broker.port);
       } catch (err) {

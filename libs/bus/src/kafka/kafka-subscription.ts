@@ -28,6 +28,9 @@ interface PartitionState {
   nextOffset: number;
 }
 
+const FIRST_RESTART_DELAY_MS = 500;
+const MAX_RESTART_DELAY_MS = 10_000;
+
 /**
  * One consumer-group member. Offsets are committed manually and only after the handler
  * resolved; batches are cut deterministically (offset-batch.ts) so a redelivered batch has
@@ -42,6 +45,8 @@ export class KafkaSubscription implements Subscription {
   private readonly maxBatchEvents: number;
   private readonly labels: { adapter: string; group: string };
   private readonly warn: RateLimitedLog;
+  private restartTimer: NodeJS.Timeout | null = null;
+  private restartDelayMs = FIRST_RESTART_DELAY_MS;
 
   constructor(
     kafka: Kafka,
@@ -69,16 +74,21 @@ export class KafkaSubscription implements Subscription {
       retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 5_000 },
     });
     // a new generation may have moved partitions: forget what was buffered, reload commits
-    this.consumer.on(this.consumer.events.GROUP_JOIN, () => this.states.clear());
-    this.consumer.on(this.consumer.events.CRASH, (e) =>
-      this.warn.log('crash', 'crash', { group: options.group, err: String(e.payload.error) }, 'kafka consumer crashed; kafkajs restarts it'),
-    );
+    this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
+      this.states.clear();
+      this.restartDelayMs = FIRST_RESTART_DELAY_MS;
+    });
+    this.consumer.on(this.consumer.events.CRASH, (e) => this.onCrash(e.payload.error, e.payload.restart));
   }
 
   async start(): Promise<void> {
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: this.topics, fromBeginning: true });
-    await this.consumer.run({
+    await this.run();
+  }
+
+  private run(): Promise<void> {
+    return this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.busConfig.kafka.consumer.partitionsConsumedConcurrently,
@@ -86,9 +96,38 @@ export class KafkaSubscription implements Subscription {
     });
   }
 
+  /**
+   * kafkajs restarts a crashed consumer only after a retriable error. A non-retriable one
+   * leaves it stopped for good — the group member is gone and nothing is consumed again —
+   * and the commonest is KafkaJSGroupCoordinatorNotFound: a broker that just started (or
+   * moved __consumer_offsets) answers COORDINATOR_NOT_AVAILABLE for longer than the
+   * client's retries. A subscription lives as long as its process, so it rejoins itself,
+   * with backoff, until closed.
+   */
+  private onCrash(error: Error, restartedByKafkajs: boolean): void {
+    if (restartedByKafkajs || this.closing) {
+      this.warn.log('crash', 'crash', { group: this.options.group, err: String(error) }, 'kafka consumer crashed; kafkajs restarts it');
+      return;
+    }
+    const delay = Math.min(this.restartDelayMs, MAX_RESTART_DELAY_MS);
+    this.restartDelayMs = delay * 2;
+    this.warn.log('crash', 'crash', { group: this.options.group, err: String(error), retryInMs: delay }, 'kafka consumer stopped on a non-retriable error; rejoining the group');
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = null;
+      if (this.closing) return;
+      this.consumer
+        .connect()
+        .then(() => this.run())
+        // a failed connect crashes nothing (no CRASH event): try again later
+        .catch((err: unknown) => this.onCrash(err as Error, false));
+    }, delay);
+  }
+
   /** Stops after the batch in flight completed and was committed. */
   close(): Promise<void> {
     this.closing = true;
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.restartTimer = null;
     this.closed ??= this.consumer.disconnect().finally(this.onClosed);
     return this.closed;
   }

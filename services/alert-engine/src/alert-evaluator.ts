@@ -63,6 +63,7 @@ export class AlertEvaluator {
   private readonly devices = new Map<string, DeviceAlertState>();
   /** Site or site/collector → last event time (collector silence). */
   private readonly collectors = new Map<string, { site: string; lastSeen: number }>();
+  private lastCollector: { site: string; collector: string; siteKey: string; key: string; siteEntry: { site: string; lastSeen: number }; entry: { site: string; lastSeen: number } } | undefined;
   private readonly dirty = new Set<string>();
   private remoteInhibitors: readonly Inhibitor[] = [];
   private inhibitorsChanged = true;
@@ -204,7 +205,8 @@ export class AlertEvaluator {
       const rules = this.rules.byKind.get(event.kind);
       if (!rules || rules.length === 0) continue;
       const tags = this.options.tagsOf(event.device.id);
-      for (const rule of rules) this.runRule(rule, event, state, tags);
+      const live = this.liveOf(state);
+      for (const rule of rules) this.runRule(rule, event, state, tags, live);
     }
     this.applyInhibition(events.length > 0 ? (events[events.length - 1] as SondeEvent).ts : 0);
     return this.flush();
@@ -261,19 +263,34 @@ export class AlertEvaluator {
   }
 
   private seeCollector(event: SondeEvent): void {
-    for (const key of [event.site, `${event.site}/${event.collector}`]) {
-      const c = this.collectors.get(key);
-      if (c) c.lastSeen = Math.max(c.lastSeen, event.ts);
-      else this.collectors.set(key, { site: event.site, lastSeen: event.ts });
+    // consecutive events mostly come from one collector: reuse its two entries (no key strings)
+    const last = this.lastCollector;
+    if (last && last.site === event.site && last.collector === event.collector && this.collectors.get(last.siteKey) === last.siteEntry && this.collectors.get(last.key) === last.entry) {
+      last.siteEntry.lastSeen = Math.max(last.siteEntry.lastSeen, event.ts);
+      last.entry.lastSeen = Math.max(last.entry.lastSeen, event.ts);
+      return;
     }
+    const entries: { site: string; lastSeen: number }[] = [];
+    const keys = [event.site, `${event.site}/${event.collector}`];
+    for (const key of keys) {
+      let c = this.collectors.get(key);
+      if (c) c.lastSeen = Math.max(c.lastSeen, event.ts);
+      else this.collectors.set(key, (c = { site: event.site, lastSeen: event.ts }));
+      entries.push(c);
+    }
+    this.lastCollector = { site: event.site, collector: event.collector, siteKey: keys[0] as string, key: keys[1] as string, siteEntry: entries[0] as { site: string; lastSeen: number }, entry: entries[1] as { site: string; lastSeen: number } };
   }
 
-  private runRule(rule: CompiledRule, event: SondeEvent, state: DeviceAlertState, tags: readonly string[]): void {
-    const observe = rule.behaviour.observe;
+  private runRule(rule: CompiledRule, event: SondeEvent, state: DeviceAlertState, tags: readonly string[], live: Map<string, number>): void {
+    const b = rule.behaviour;
+    const observe = b.observe;
     if (!observe) return;
     try {
+      const tracked = (live.get(rule.id) ?? 0) > 0;
+      // cheap type-specific test first: a rule that would observe nothing builds no CEL activation
+      if (b.mayObserve && !b.mayObserve(event, tracked)) return;
       if (!rule.selects(event, tags)) return;
-      observe(event, (o) => this.observe(state, rule, o, event.ts, event.kind), (this.liveOf(state).get(rule.id) ?? 0) > 0);
+      observe(event, (o) => this.observe(state, rule, o, event.ts, event.kind), tracked);
     } catch (err) {
       this.options.onRuleError(rule, event.device.id, err);
     }
@@ -430,6 +447,8 @@ export class AlertEvaluator {
     }
     const last = state.lastSeen[kind] ?? Math.max(state.firstSeen, this.options.startedAt);
     const silentMs = now - last;
+    // no series of this rule on the device and not silent long enough: nothing to create (and drop)
+    if (silentMs < rule.forMs && (this.liveOf(state).get(rule.id) ?? 0) === 0) return;
     const s = this.seriesFor(state, rule, {}, kind);
     s.value = Math.round(silentMs / 1000);
     if (s.state === 'inactive' && silentMs < rule.forMs) {

@@ -27,6 +27,12 @@ export interface RuleBehaviour {
    * of this rule: then an observation whose condition does not hold changes nothing and may be skipped.
    */
   observe?(event: SondeEvent, out: ObservationSink, tracked: boolean): void;
+  /**
+   * A cheap test run before `match`/`condition`: false when `observe` would emit nothing for this
+   * event (wrong trap name, value on the quiet side of the threshold with no series), so the rule
+   * costs no CEL activation. It decides nothing `observe` does not decide again.
+   */
+  mayObserve?(event: SondeEvent, tracked: boolean): boolean;
   /** Observations feed flap detection (threshold, state): the condition is re-checked each cycle. */
   flappable: boolean;
   /** Event alerts have no clearing event: they clear this long after the last match. */

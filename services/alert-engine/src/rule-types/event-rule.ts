@@ -5,12 +5,13 @@ import type { SondeEvent } from '@sonde/events/sonde-event';
 import { compileSyslogSelector, compileTrapSelector, syslogLabels, trapLabels } from './event-selectors';
 
 /** The trap/syslog part shared by `event` and `window` rules: which kind, and the matching observe. */
-export function eventObserver(rule: RuleOfType<'event'> | RuleOfType<'window'>, path: string): Pick<RuleBehaviour, 'kinds' | 'observe'> {
+export function eventObserver(rule: RuleOfType<'event'> | RuleOfType<'window'>, path: string): Pick<RuleBehaviour, 'kinds' | 'observe' | 'mayObserve'> {
   if (rule.trap && rule.syslog) throw new AlertRuleError(`${path}: a rule matches traps or syslog messages, not both`, { path });
   if (rule.trap) {
     const selects = compileTrapSelector(rule.trap, `${path}.trap`);
     return {
       kinds: ['snmp.trap'],
+      mayObserve: (event) => event.kind === 'snmp.trap' && selects(event.payload),
       observe(event: SondeEvent, out: ObservationSink) {
         if (event.kind === 'snmp.trap' && selects(event.payload)) out({ labels: trapLabels(event.payload, rule.by), active: true });
       },
@@ -20,6 +21,7 @@ export function eventObserver(rule: RuleOfType<'event'> | RuleOfType<'window'>, 
     const selects = compileSyslogSelector(rule.syslog, `${path}.syslog`);
     return {
       kinds: ['syslog.message'],
+      mayObserve: (event) => event.kind === 'syslog.message' && selects(event.payload),
       observe(event: SondeEvent, out: ObservationSink) {
         if (event.kind === 'syslog.message' && selects(event.payload)) out({ labels: syslogLabels(event.payload, rule.by), active: true, value: event.payload.severity });
       },

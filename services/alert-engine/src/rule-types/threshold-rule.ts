@@ -26,6 +26,11 @@ export const thresholdRule: RuleBehaviourFactory<'threshold'> = (rule, cel, path
       kinds: ['icmp.probe'],
       flappable: true,
       threshold,
+      mayObserve(event, tracked) {
+        if (event.kind !== 'icmp.probe') return false;
+        const v = (event.payload as unknown as Record<string, number | null>)[field];
+        return typeof v === 'number' && (tracked || compare(v, threshold));
+      },
       observe(event, out, tracked) {
         if (event.kind !== 'icmp.probe') return;
         const v = (event.payload as unknown as Record<string, number | null>)[field];

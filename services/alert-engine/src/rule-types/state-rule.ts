@@ -27,6 +27,7 @@ export const stateRule: RuleBehaviourFactory<'state'> = (rule) => {
         kinds: ['snmp.metric'],
         metrics: ['ifOperStatus'],
         flappable: true,
+        mayObserve: (event) => event.kind === 'snmp.metric' && samplesNamed(event.payload.samples, 'ifOperStatus').length > 0,
         observe(event, out, tracked) {
           if (event.kind !== 'snmp.metric') return;
           for (const row of cachedRows(event.payload.samples)) {
@@ -46,6 +47,7 @@ export const stateRule: RuleBehaviourFactory<'state'> = (rule) => {
         threshold: rule.cycles,
         // consecutive failed cycles are counted by the series (its streak); active once it reaches `cycles`
         streak: rule.cycles,
+        mayObserve: (event) => event.kind === 'snmp.metric' && samplesNamed(event.payload.samples, 'snmp_poll_reachable').length > 0,
         observe(event, out) {
           if (event.kind !== 'snmp.metric') return;
           for (const s of samplesNamed(event.payload.samples, 'snmp_poll_reachable')) {

@@ -76,6 +76,8 @@ export const thresholdRule: RuleBehaviourFactory<'threshold'> = (rule, cel, path
     metrics: [name],
     flappable: true,
     threshold,
+    // an event without a sample of the metric (a CPU or poll-status event for an interface rule) is skipped before `match`
+    mayObserve: (event) => (event.kind === 'snmp.metric' || event.kind === 'rmon.sample') && samplesNamed(event.payload.samples, name).length > 0,
     observe(event, out, tracked) {
       if (event.kind !== 'snmp.metric' && event.kind !== 'rmon.sample') return;
       for (const s of samplesNamed(event.payload.samples, name)) {

@@ -59,11 +59,13 @@ async function query(sql: string): Promise<Record<string, unknown>[]> {
 }
 
 /** Resolves a dashboard's variables in order, as Grafana does: each query variable from its own SQL. */
-async function resolveVariables(dashboard: Dashboard): Promise<Map<string, string[]>> {
+async function resolveVariables(dashboard: Dashboard, chosen: ReadonlyMap<string, string[]> = new Map()): Promise<Map<string, string[]>> {
   const variables = new Map<string, string[]>();
   for (const v of dashboard.templating.list) {
-    if (v.type === 'constant' && v.name === 'database') variables.set(v.name, [DB]);
-    else if (v.type === 'constant' || v.type === 'custom') {
+    const pick = chosen.get(v.name);
+    if (pick) variables.set(v.name, pick); // a value the user picked or typed
+    else if (v.type === 'constant' && v.name === 'database') variables.set(v.name, [DB]);
+    else if (v.type === 'constant' || v.type === 'custom' || v.type === 'textbox') {
       const current = v.current?.value ?? variableSql(v);
       variables.set(v.name, Array.isArray(current) ? current : [current]);
     } else if (v.type === 'query') {
@@ -77,6 +79,8 @@ async function resolveVariables(dashboard: Dashboard): Promise<Map<string, strin
   }
   return variables;
 }
+
+const pick = (v?: { type: string; multi?: boolean; includeAll?: boolean }): Record<string, unknown> => ({ type: v?.type, multi: v?.multi, includeAll: v?.includeAll });
 
 describe('Grafana dashboards (deploy/grafana)', () => {
   it('puts every panel of a ClickHouse dashboard on the provisioned ClickHouse data source, with SQL', () => {
@@ -151,6 +155,9 @@ describe('Grafana dashboards (deploy/grafana)', () => {
     expect(() => expandGrafanaSql('SELECT $nope', ctx)).toThrow('unknown template variable $nope');
     expect(() => expandGrafanaSql('SELECT $__timeFilterz(ts)', ctx)).toThrow('$__timeFilterz');
     expect(() => expandGrafanaSql('d IN (${device})', ctx)).toThrow('needs a format');
+    // the Syslog & traps search box: a typed quote is doubled (sqlstring), an empty box stays a string
+    expect(expandGrafanaSql('position(m, ${search:sqlstring})', { ...ctx, variables: new Map([['search', ["it's"]]]) })).toBe("position(m, 'it''s')");
+    expect(expandGrafanaSql('position(m, ${search:sqlstring})', { ...ctx, variables: new Map([['search', ['']]]) })).toBe("position(m, '')");
   });
 
   describe.each(clickhouseDashboards.map((d) => [d.dashboard.title, d.dashboard] as const))('%s', (_title, dashboard) => {
@@ -227,12 +234,12 @@ describe('Grafana dashboards (deploy/grafana)', () => {
 
   describe('values a user would read', () => {
     // The fixtures' cycles are 60 s apart: with a 60 s interval each falls in its own bucket.
-    const panelQuery = async (title: string, panelTitle: string): Promise<Record<string, unknown>[]> => {
+    const panelQuery = async (title: string, panelTitle: string, chosen?: ReadonlyMap<string, string[]>): Promise<Record<string, unknown>[]> => {
       const dashboard = dashboards.find((d) => d.dashboard.title === title)?.dashboard;
       const panel = dashboard && allPanels(dashboard.panels).find((p) => p.title === panelTitle);
       const rawSql = panel?.targets?.[0]?.rawSql;
       if (!dashboard || !rawSql) throw new Error(`no panel "${panelTitle}" in "${title}"`);
-      return query(expandGrafanaSql(rawSql, { ...range, variables: await resolveVariables(dashboard) }));
+      return query(expandGrafanaSql(rawSql, { ...range, variables: await resolveVariables(dashboard, chosen) }));
     };
     const valuesOf = (rows: Record<string, unknown>[], key: string, value: string, where: unknown): number[] =>
       rows.filter((r) => r[key] === where).map((r) => Number(r[value])).sort((a, b) => a - b);
@@ -294,6 +301,47 @@ describe('Grafana dashboards (deploy/grafana)', () => {
       expect(traps.map((r) => [r.trap, Number(r.traps)])).toEqual([['IF-MIB::linkUp', 3], ['IF-MIB::linkDown', 1]]);
       const latest = await panelQuery('Syslog & traps', 'Latest traps');
       expect(latest[0]?.varbind_list).toBe('IF-MIB::ifIndex.2 = 2');
+    });
+
+    it('Syslog & traps: the facility, mnemonic, trap-name and search variables list the stored values and filter every panel', async () => {
+      const board = dashboards.find((d) => d.dashboard.uid === 'sonde-syslog-traps')?.dashboard;
+      for (const name of ['facility', 'mnemonic', 'trap']) {
+        expect({ name, ...pick(board?.templating.list.find((v) => v.name === name)) }).toEqual({ name, type: 'query', multi: true, includeAll: true });
+      }
+      const all = await resolveVariables(board!);
+      const syslog = events.flatMap((e) => (e.kind === 'syslog.message' ? [e.payload] : []));
+      const trapsOf = events.flatMap((e) => (e.kind === 'snmp.trap' ? [e.payload.trapName ?? e.payload.trapOid] : []));
+      expect(all.get('trap')).toEqual([...new Set(trapsOf)].sort());
+      expect(all.get('mnemonic')).toEqual([...new Set(syslog.map((p) => p.fields.mnemonic ?? '(none)'))].sort());
+      expect(all.get('facility')?.length).toBe(new Set(syslog.map((p) => p.facility)).size);
+      expect(all.get('search')).toEqual(['']);
+
+      // one trap name: only that trap's rows, in the tables and in the rate
+      for (const trap of all.get('trap') ?? []) {
+        const chosen = new Map([['trap', [trap]]]);
+        const latest = await panelQuery('Syslog & traps', 'Latest traps', chosen);
+        expect({ trap, rows: latest.length, others: latest.filter((r) => r.trap !== trap).length }).toEqual({ trap, rows: trapsOf.filter((t) => t === trap).length, others: 0 });
+        const rate = await panelQuery('Syslog & traps', 'Traps/s by name', chosen);
+        expect([...new Set(rate.map((r) => r.trap))]).toEqual([trap]);
+      }
+      // one mnemonic: only that mnemonic's messages
+      const mnemonic = (all.get('mnemonic') ?? []).find((m) => m !== '(none)') ?? '';
+      const withIt = await panelQuery('Syslog & traps', 'Latest syslog messages', new Map([['mnemonic', [mnemonic]]]));
+      expect(withIt.map((r) => r.mnemonic)).toEqual(syslog.filter((p) => p.fields.mnemonic === mnemonic).map(() => mnemonic));
+      expect(withIt.length).toBeGreaterThan(0);
+      // one facility: the by-facility table holds that facility alone
+      const facilities = await panelQuery('Syslog & traps', 'Messages by facility and severity', new Map([['facility', ['auth']]]));
+      expect([...new Set(facilities.map((r) => r.facility_name))]).toEqual(['auth']);
+      // free text, with a quote (the sqlstring format escapes it): messages, then varbinds
+      const typed = "for user 'admin'";
+      const found = await panelQuery('Syslog & traps', 'Latest syslog messages', new Map([['search', [typed.toUpperCase()]]]));
+      expect(found.map((r) => String(r.message)).sort()).toEqual(syslog.filter((p) => p.message.includes(typed)).map((p) => p.message).sort());
+      expect(found.length).toBeGreaterThan(0);
+      const byVarbind = await panelQuery('Syslog & traps', 'Latest traps', new Map([['search', ['DOWN(2)']]]));
+      const shown = (v: { oid: string; name?: string; value: string; display?: string }): string => [v.oid, v.name, v.value, v.display].join(' ').toLowerCase();
+      expect(byVarbind.map((r) => r.trap)).toEqual(events.flatMap((e) => (e.kind === 'snmp.trap' && e.payload.varbinds.some((v) => shown(v).includes('down(2)')) ? [e.payload.trapName] : [])));
+      expect(byVarbind.length).toBeGreaterThan(0);
+      expect(await panelQuery('Syslog & traps', 'Latest syslog messages', new Map([['search', ['no message says this']]]))).toEqual([]);
     });
   });
 });

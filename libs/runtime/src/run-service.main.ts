@@ -22,6 +22,12 @@ export interface ServiceDefinition<S extends SectionSchemas> {
   sections: S;
   /** The adapter modules it needs (BusModule, StoreModule, …) and its own module. */
   imports(config: SondeConfig<WithTelemetry<S>>): DynamicModule[];
+  /**
+   * A boot failure the service knows how to explain (e.g. the icmp-prober without CAP_NET_RAW):
+   * the one line to print and the exit code. Anything it does not claim is printed as
+   * "cannot start" with exit 1 (a ListenError: exit 3).
+   */
+  explainBootFailure?(err: unknown): { message: string; exitCode: number } | undefined;
 }
 
 @Module({})
@@ -80,11 +86,13 @@ export async function runService<S extends SectionSchemas>(
     // A process that cannot do its job stops at once, in one line (naming the config path for a
     // socket); the stack goes to the log, not to the operator's terminal.
     const message = err instanceof Error ? err.message : String(err);
-    process.stderr.write(`${definition.service}: ${err instanceof ListenError ? message : `cannot start: ${message}`}\n`);
+    const explained = definition.explainBootFailure?.(err);
+    if (explained) process.stderr.write(`${explained.message}\n`);
+    else process.stderr.write(`${definition.service}: ${err instanceof ListenError ? message : `cannot start: ${message}`}\n`);
     logger.fatal({ err, ...(err instanceof ListenError ? { configPath: err.configPath } : {}) }, message);
     logger.flush();
     await closeWithin(app, 5000);
-    process.exit(err instanceof ListenError ? EXIT_CODES.cannotListen : EXIT_CODES.failure);
+    process.exit(explained?.exitCode ?? (err instanceof ListenError ? EXIT_CODES.cannotListen : EXIT_CODES.failure));
   }
   logger.info({ url: await app.getUrl() }, `${definition.service} started`);
   // Our own signal handling rather than Nest's enableShutdownHooks, which re-raises the signal

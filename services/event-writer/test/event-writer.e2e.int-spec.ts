@@ -132,7 +132,18 @@ describe.each(MEMBERSHIPS)('event-writer end to end on real Kafka ($name)', (mem
     const admin = kafka.admin();
     await admin.connect();
     const topics = ['sonde.icmp.v1', 'sonde.snmp.v1', 'sonde.syslog.v1'].map((t) => prefix + t);
-    await admin.createTopics({ topics: topics.map((topic) => ({ topic, numPartitions: 3 })), waitForLeaders: true });
+    await admin.createTopics({ topics: topics.map((topic) => ({ topic, numPartitions: 3 })) });
+    // a loaded broker may answer metadata for a just-created topic with UNKNOWN_TOPIC_OR_PARTITION
+    // for a while (kafkajs' waitForLeaders retries only LEADER_NOT_AVAILABLE): wait until every
+    // partition has a leader
+    await until('the topics to have leaders', async () => {
+      try {
+        const meta = await admin.fetchTopicMetadata({ topics });
+        return meta.topics.length === topics.length && meta.topics.every((t) => t.partitions.length === 3 && t.partitions.every((p) => p.leader >= 0));
+      } catch {
+        return false;
+      }
+    });
 
     // Publish everything first: the writer then has a backlog to be killed in the middle of.
     const origin = { site: 'e2e', collector: 'e2e-test' };

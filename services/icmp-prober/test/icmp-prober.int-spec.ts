@@ -166,13 +166,14 @@ describe('icmp-prober on a real network (namespaces + veth)', () => {
     const fpBound = binomialInterval(fp.sent, LOSS, ALPHA);
     expect(fp.sent - fp.received).toBeGreaterThanOrEqual(fpBound.lo);
     expect(fp.sent - fp.received).toBeLessThanOrEqual(fpBound.hi);
-    // RTT: never below the added delay; the mean within 10 ms above it and within 5 ms (10 % of
-    // the delay) of fping's mean. The delay comes from a userspace responder (no netem here),
-    // which shares 2 cores with the rest of the suite: 2 ms was seen to flake under load.
+    // RTT: never below the added delay, and the mean within 5 ms (10 % of the delay) of fping's
+    // mean over the same path. The delay comes from a userspace responder (no netem here), which
+    // shares 2 cores with the rest of the suite, so the absolute excess over the delay depends on
+    // load (60.6 ms for 50 ms was seen in a loaded CI run); the peer on the same path is the
+    // reference, not a fixed bound.
     const mins = cyclesOf(addr).map((r) => r.rttMinMs!);
     expect(Math.min(...mins)).toBeGreaterThanOrEqual(DELAY_MS);
     const ours = meanRtt(addr)!;
-    expect(ours).toBeLessThan(DELAY_MS + 10);
     expect(Math.abs(ours - fp.avg!)).toBeLessThan(5);
     // With 20 % loss every cycle still gets replies: loss is reported, reachability stays up.
     expect(cyclesOf(addr).every((r) => r.reachability === 'up')).toBe(true);

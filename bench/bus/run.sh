@@ -35,7 +35,7 @@ node --disable-warning=ExperimentalWarning --disable-warning=MODULE_TYPELESS_PAC
   echo "idempotent producer, time until the last is acknowledged. Consume: a new group from the earliest"
   echo "offset, timed from the first batch (group join excluded) to the last event. The Sonde Kafka bus"
   echo "also JSON-decodes every event (records carrying the Sonde producer header get an envelope check"
-  echo "instead of zod, ADR 0003) and commits once per batch (completion + next intent, libs/bus/README.md);"
+  echo "instead of zod, ADR 0005) and commits once per batch (completion + next intent, libs/bus/README.md);"
   echo "the raw clients only count bytes and get pre-encoded values. kcat rows include process start;"
   echo "the Java tools report their own clock. The memory bus row is publish rate / end-to-end rate in one"
   echo "process. **Contended machine**: 2 cores shared with 7 other jobs (load average $(cut -d' ' -f1 /proc/loadavg) at the end"

@@ -84,7 +84,9 @@ async function started(p: Proc): Promise<string> {
   p.url = await until(`${p.name} to start`, () => {
     if (p.child.exitCode !== null) throw new Error(`${p.name} exited ${p.child.exitCode}:\n${p.out()}`);
     return /"url":"([^"]+)"[^\n]*started/.exec(p.out())?.[1]?.replace('[::1]', '127.0.0.1');
-  }, 90_000);
+    // a hang guard, not a speed check: ten processes boot at once on 2 cores (the writer runs the
+    // chDB migrations first); 90 s was exceeded once in a loaded full run
+  }, 240_000);
   return p.url;
 }
 

@@ -115,7 +115,7 @@ describe('event codec', () => {
   });
 });
 
-describe('decodeTrustedEvent (records from a Sonde producer, ADR 0003)', () => {
+describe('decodeTrustedEvent (records from a Sonde producer, ADR 0005)', () => {
   it('gives back every kind as encoded, like the validating decoder', () => {
     for (const e of sampleEvents) expect(decodeTrustedEvent(encodeEvent(e))).toEqual(decodeEvent(encodeEvent(e)));
   });

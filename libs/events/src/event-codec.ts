@@ -8,7 +8,7 @@ import { EVENT_SCHEMA_VERSION, sondeEventSchema, type SondeEvent } from './sonde
  * a record carrying it is trusted by the consumer: JSON-decoded and envelope-checked
  * (decodeTrustedEvent), not zod-validated field by field, which costs as much as JSON.parse
  * itself (bench/bus/RESULTS.md). Records without it (kcat, another writer, a replayed
- * export) are validated in full (decodeEvent). ADR 0003.
+ * export) are validated in full (decodeEvent). ADR 0005.
  */
 export const TRUSTED_EVENT_HEADER = 'sonde-v';
 export const TRUSTED_EVENT_HEADER_VALUE = String(EVENT_SCHEMA_VERSION);

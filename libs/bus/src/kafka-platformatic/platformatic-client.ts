@@ -91,7 +91,7 @@ export class PlatformaticSender implements RecordSender {
   }
 }
 
-/** Every record the publisher sends was encoded from a typed event (event-codec.ts, ADR 0003). */
+/** Every record the publisher sends was encoded from a typed event (event-codec.ts, ADR 0005). */
 const TRUSTED_HEADERS = new Map([[TRUSTED_EVENT_HEADER, TRUSTED_EVENT_HEADER_VALUE]]);
 
 /** Producer-state errors: a new producer fixes them, the records are fine. */

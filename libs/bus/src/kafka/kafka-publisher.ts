@@ -549,7 +549,7 @@ export class KafkajsSender implements RecordSender {
   }
 }
 
-/** Every record the publisher sends was encoded from a typed event (event-codec.ts, ADR 0003). */
+/** Every record the publisher sends was encoded from a typed event (event-codec.ts, ADR 0005). */
 const TRUSTED_HEADERS: Record<string, string> = Object.freeze({ [TRUSTED_EVENT_HEADER]: TRUSTED_EVENT_HEADER_VALUE }) as Record<string, string>;
 
 /** Producer-state errors: a new producer fixes them, the records are fine. */

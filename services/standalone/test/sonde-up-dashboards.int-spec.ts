@@ -88,7 +88,7 @@ describe('dashboards on lab data through `sonde up` (clickhouse-go over HTTP)', 
       const ctx = { from, to, intervalS: 60, variables: vars };
       for (const v of d.templating.list) {
         if (v.type === 'constant') vars.set(v.name, ['sonde']);
-        else if (v.type === 'custom') {
+        else if (v.type === 'custom' || v.type === 'textbox') {
           const current = v.current?.value ?? variableSql(v);
           vars.set(v.name, Array.isArray(current) ? current : [current]);
         } else if (v.type === 'query') {

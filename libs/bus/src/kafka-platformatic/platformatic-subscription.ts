@@ -34,6 +34,8 @@ interface PartitionState {
   highWatermark: number;
   buffer: Buffered[];
   nextOffset: number;
+  /** A commit of `start` failed (coordinator away): retried before the next cut. */
+  commitPending?: boolean;
 }
 
 type Msg = Message<Buffer, Buffer, Buffer, Buffer>;
@@ -244,10 +246,13 @@ export class PlatformaticSubscription implements Subscription {
     try {
       return await this.handleOne(key, state);
     } catch (err) {
-      // a failed commit (rebalance, coordinator moved): forget the partition; the stream
-      // refetches it from the committed offset and the intent makes the batch the same
-      this.warn.log(`commit:${key}`, `commit:${key}`, { group: this.options.group, key, err: String(err) }, 'kafka commit failed; partition reloaded');
-      if (this.states.get(key) === state) this.states.delete(key);
+      // a failed commit (broker or coordinator away): keep what is buffered and commit again
+      // before the next cut. Dropping the state lost messages: the stream does not refetch
+      // from the committed offset without a group join (a rebalance clears the states itself),
+      // so the buffered range became a hole and the partition waited forever
+      // (kafka-spool.int-spec, broker outage on this client).
+      this.warn.log(`commit:${key}`, `commit:${key}`, { group: this.options.group, key, err: String(err) }, 'kafka commit failed; retrying');
+      state.commitPending = true;
       await new Promise((r) => setTimeout(r, 200));
       return false;
     }
@@ -257,6 +262,12 @@ export class PlatformaticSubscription implements Subscription {
   private async handleOne(key: string, state: PartitionState): Promise<boolean> {
     state.start ??= state.buffer[0]?.offset ?? null;
     if (state.start === null) return false;
+    if (state.commitPending) {
+      // intentLast is null here (it is set only after a commit succeeded): completing what was
+      // delivered, or re-stating nothing, is the same commit of `start`
+      await this.offsets.commit(state.topic, state.partition, state.start, null);
+      state.commitPending = false;
+    }
     const cut = cutOffsetBatch(state.buffer, state.start, state.intentLast, this.maxBatchEvents, state.highWatermark);
     if (!cut) return false;
     if (state.intentLast === null) {

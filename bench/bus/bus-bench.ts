@@ -9,6 +9,7 @@ import { BusMetrics } from '@sonde/bus/bus.metrics';
 import { MemoryEventBus } from '@sonde/bus/memory/memory-event-bus';
 import { KafkaEventBus } from '@sonde/bus/kafka/kafka-event-bus';
 import { PlatformaticEventBus } from '@sonde/bus/kafka-platformatic/platformatic-event-bus';
+import { createTopicsWithLeaders } from '@sonde/bus/kafka/topic-leaders';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { Consumer, Producer, ProduceAcks } from '@platformatic/kafka';
 import { Registry } from 'prom-client';
@@ -99,7 +100,7 @@ async function rawKafkajs() {
   const kafka = new Kafka({ brokers, clientId: 'bench', logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: PARTITIONS }], waitForLeaders: true });
+  await createTopicsWithLeaders(admin, [{ topic, numPartitions: PARTITIONS }]);
   await admin.disconnect();
   const msgs = values();
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 5, createPartitioner: Partitioners.DefaultPartitioner });
@@ -128,7 +129,7 @@ async function rawPlatformatic() {
   const kafka = new Kafka({ brokers, clientId: 'bench', logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: PARTITIONS }], waitForLeaders: true });
+  await createTopicsWithLeaders(admin, [{ topic, numPartitions: PARTITIONS }]);
   await admin.disconnect();
   const msgs = values().map((m) => ({ topic, key: Buffer.from(m.key), value: m.value }));
   const producer = new Producer({ clientId: 'bench', bootstrapBrokers: brokers, idempotent: true, acks: ProduceAcks.ALL });
@@ -155,7 +156,7 @@ async function createTopic(topic: string): Promise<void> {
   const kafka = new Kafka({ brokers, clientId: 'bench', logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: PARTITIONS }], waitForLeaders: true });
+  await createTopicsWithLeaders(admin, [{ topic, numPartitions: PARTITIONS }]);
   await admin.disconnect();
 }
 

@@ -9,6 +9,7 @@ import { busConfigSchema } from '@sonde/bus/bus.config';
 import { BusMetrics } from '@sonde/bus/bus.metrics';
 import { createEventBus } from '@sonde/bus/create-event-bus';
 import type { EventBus, Subscription } from '@sonde/bus/event-bus';
+import { createTopicsWithLeaders } from '@sonde/bus/kafka/topic-leaders';
 import { Lab } from '@sonde/lab/lab';
 import { createEventStore } from '@sonde/store/clickhouse/create-event-store';
 import { REPO_ROOT, realService } from '@sonde/testing/real-services';
@@ -134,7 +135,7 @@ beforeAll(async () => {
   admin = kafka.admin();
   await admin.connect();
   // the event topics exist before anyone subscribes (3 partitions: a small cluster's layout)
-  await admin.createTopics({ waitForLeaders: true, topics: FAMILIES.map((f) => ({ topic: `${prefix}sonde.${f}.v1`, numPartitions: 3 })) });
+  await createTopicsWithLeaders(admin, FAMILIES.map((f) => ({ topic: `${prefix}sonde.${f}.v1`, numPartitions: 3 })));
 
   const trapPort = await freeUdpPort();
   const syslogPort = await freeUdpPort();

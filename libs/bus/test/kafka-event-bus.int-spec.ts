@@ -6,6 +6,7 @@ import { Registry } from 'prom-client';
 import { BatchLog, metricEvents, seqOf, waitFor } from '../src/event-bus.contract';
 import type { EventBatch } from '../src/event-bus';
 import { kafkaBrokers, kafkaBusConfig, kafkaClients, newKafkaBus, uniquePrefix, type KafkaClient } from './kafka-fixture';
+import { createTopicsWithLeaders } from '../src/kafka/topic-leaders';
 
 /** Both adapters' subscriptions have this crash-test hook. */
 interface KafkaSubscription {
@@ -186,7 +187,7 @@ describe.each(kafkaClients)('KafkaEventBus on the real broker (client %s)', (cli
     const kafka = new Kafka({ brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
     const admin = kafka.admin();
     await admin.connect();
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 2, configEntries: [{ name: 'max.message.bytes', value: '100000' }] }] });
+    await createTopicsWithLeaders(admin, [{ topic, numPartitions: 2, configEntries: [{ name: 'max.message.bytes', value: '100000' }] }]);
     await admin.disconnect();
     const registry = new Registry();
     const bus = await newKafkaBus(kafkaBusConfig(prefix, { client }), registry);

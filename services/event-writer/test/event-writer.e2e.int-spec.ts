@@ -9,6 +9,7 @@ import { topicFor } from '@sonde/events/event-kind';
 import type { SondeEvent } from '@sonde/events/sonde-event';
 import { createEventStore } from '@sonde/store/clickhouse/create-event-store';
 import { REPO_ROOT, realService } from '@sonde/testing/real-services';
+import { createTopicsWithLeaders } from '@sonde/bus/kafka/topic-leaders';
 
 /**
  * design.md §4 / issue 2: the event-writer is SIGKILLed mid-stream and restarted; the rows
@@ -132,18 +133,7 @@ describe.each(MEMBERSHIPS)('event-writer end to end on real Kafka ($name)', (mem
     const admin = kafka.admin();
     await admin.connect();
     const topics = ['sonde.icmp.v1', 'sonde.snmp.v1', 'sonde.syslog.v1'].map((t) => prefix + t);
-    await admin.createTopics({ topics: topics.map((topic) => ({ topic, numPartitions: 3 })) });
-    // a loaded broker may answer metadata for a just-created topic with UNKNOWN_TOPIC_OR_PARTITION
-    // for a while (kafkajs' waitForLeaders retries only LEADER_NOT_AVAILABLE): wait until every
-    // partition has a leader
-    await until('the topics to have leaders', async () => {
-      try {
-        const meta = await admin.fetchTopicMetadata({ topics });
-        return meta.topics.length === topics.length && meta.topics.every((t) => t.partitions.length === 3 && t.partitions.every((p) => p.leader >= 0));
-      } catch {
-        return false;
-      }
-    });
+    await createTopicsWithLeaders(admin, topics.map((topic) => ({ topic, numPartitions: 3 })));
 
     // Publish everything first: the writer then has a backlog to be killed in the middle of.
     const origin = { site: 'e2e', collector: 'e2e-test' };

@@ -8,6 +8,7 @@ import { kafkajsLogCreator } from './kafkajs-logger';
 import { KafkaPublisher, KafkajsSender, smallestLimit } from './kafka-publisher';
 import { SpoolingKafkaBus, topicOfFamily, type KafkaBusDeps } from './spooling-kafka-bus';
 import { KafkaSubscription } from './kafka-subscription';
+import { createTopicsWithLeaders } from './topic-leaders';
 
 export type KafkaEventBusDeps = KafkaBusDeps;
 
@@ -77,10 +78,7 @@ class TopicCreator {
       const existing = new Set(await this.admin.listTopics());
       const missing = EVENT_FAMILIES.map((f) => topicOfFamily(this.config, f)).filter((t) => !existing.has(t));
       if (missing.length) {
-        await this.admin.createTopics({
-          waitForLeaders: true,
-          topics: missing.map((topic) => ({ topic, numPartitions: k.partitions, replicationFactor: k.replicationFactor })),
-        });
+        await createTopicsWithLeaders(this.admin, missing.map((topic) => ({ topic, numPartitions: k.partitions, replicationFactor: k.replicationFactor })));
         this.logger.info({ topics: missing, partitions: k.partitions }, 'created kafka topics');
       }
     })().catch((err: unknown) => {

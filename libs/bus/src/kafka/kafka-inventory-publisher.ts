@@ -4,6 +4,7 @@ import type { BusConfig } from '../bus.config';
 import { INVENTORY_MARKER_KEY, type InventoryMarker } from '../published-targets';
 import { partitionOf } from '../target-assignment';
 import { kafkajsLogCreator } from './kafkajs-logger';
+import { createTopicsWithLeaders } from './topic-leaders';
 import { silentBusLogger } from '../bus-logger';
 
 export interface InventoryPublication {
@@ -61,7 +62,7 @@ export async function publishInventory(
 
 async function ensureTopic(admin: Admin, topic: string, partitions: number, replicationFactor: number): Promise<number> {
   if (!(await admin.listTopics()).includes(topic)) {
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: partitions, replicationFactor, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] }] });
+    await createTopicsWithLeaders(admin, [{ topic, numPartitions: partitions, replicationFactor, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] }]);
   }
   const meta = await admin.fetchTopicMetadata({ topics: [topic] });
   const count = meta.topics[0]?.partitions.length ?? 0;

@@ -4,6 +4,7 @@ import { silentBusLogger, type BusLogger } from '../bus-logger';
 import { PublishedTargets, type TargetRecord } from '../published-targets';
 import { partitionOf, type TargetAssignment, type TargetAssignmentDeps, type TargetAssignmentIdentity } from '../target-assignment';
 import { kafkajsLogCreator } from './kafkajs-logger';
+import { createTopicsWithLeaders } from './topic-leaders';
 
 /**
  * Target sharding by Kafka consumer group (design.md §5): the replicas of `service` at `site`
@@ -148,10 +149,7 @@ export class KafkaTargetAssignment implements TargetAssignment {
     const k = this.config.kafka;
     if (!(await admin.listTopics()).includes(this.topic)) {
       // false = it already exists (another replica created it meanwhile): fine
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: [{ topic: this.topic, numPartitions: k.targets.partitions, replicationFactor: k.replicationFactor, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] }],
-      });
+      await createTopicsWithLeaders(admin, [{ topic: this.topic, numPartitions: k.targets.partitions, replicationFactor: k.replicationFactor, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] }]);
     }
     const meta = await admin.fetchTopicMetadata({ topics: [this.topic] });
     const count = meta.topics[0]?.partitions.length ?? 0;

@@ -3,7 +3,7 @@ import { createEvent } from '@sonde/events/create-event';
 import type { SondeEvent } from '@sonde/events/sonde-event';
 import { Kafka, logLevel } from 'kafkajs';
 import { Registry } from 'prom-client';
-import { BatchLog, metricEvents, seqOf, waitFor } from '../src/event-bus.contract';
+import { BatchLog, metricEvents, seqOf, syslogEvent, waitFor } from '../src/event-bus.contract';
 import type { EventBatch } from '../src/event-bus';
 import { kafkaBrokers, kafkaBusConfig, kafkaClients, newKafkaBus, uniquePrefix, type KafkaClient } from './kafka-fixture';
 import { createTopicsWithLeaders } from '../src/kafka/topic-leaders';
@@ -152,6 +152,50 @@ describe.each(kafkaClients)('KafkaEventBus on the real broker (client %s)', (cli
     await a.close();
     await two.close();
     await one.close();
+  });
+
+  it('gives a device\'s events of every family to one group member (co-partitioned assignment: the alert engine keeps one state per device)', async () => {
+    const prefix = uniquePrefix(`${client}-copart`);
+    const group = `${prefix}alerts`;
+    const one = await newKafkaBus(kafkaBusConfig(prefix, { client, partitions: 3 }));
+    const two = await newKafkaBus(kafkaBusConfig(prefix, { client, partitions: 3 }));
+    type Seen = { member: number; device: string; family: string; round: number };
+    const seen: Seen[] = [];
+    const roundOf = (e: SondeEvent) => (e.kind === 'syslog.message' ? Number(e.payload.message.split(' ')[1]) : seqOf(e));
+    const handler = (member: number) => async (batch: EventBatch) => {
+      for (const e of batch.events) seen.push({ member, device: e.device.id, family: e.kind.split('.')[0] as string, round: roundOf(e) });
+    };
+    const families = ['snmp', 'syslog'] as const;
+    const a = await one.subscribe({ group, families: [...families], maxBatchEvents: 100, handler: handler(1) });
+    const b = await two.subscribe({ group, families: [...families], maxBatchEvents: 100, handler: handler(2) });
+    try {
+      const devices = Array.from({ length: 12 }, (_, i) => `router-${i}`);
+      let round = 0;
+      const publishRound = async () => {
+        await one.publish(devices.flatMap((d) => [...metricEvents('copart', d, 1, round), syslogEvent('copart', d, `round ${round}`)]));
+        round++;
+      };
+      // until both members consume (the group has settled with both in it)
+      while (!(seen.some((s) => s.member === 1) && seen.some((s) => s.member === 2)) && round < 600) {
+        await publishRound();
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      const settled = round;
+      for (let i = 0; i < 5; i++) await publishRound();
+      const counted = () => seen.filter((s) => s.round >= settled);
+      await waitFor('the rounds after the group settled', () => new Set(counted().map((s) => `${s.device}/${s.family}/${s.round}`)).size >= 5 * devices.length * families.length, 120_000);
+      const membersOf = new Map<string, Set<number>>();
+      for (const s of counted()) membersOf.set(s.device, (membersOf.get(s.device) ?? new Set()).add(s.member));
+      const split = [...membersOf].filter(([, m]) => m.size > 1).map(([d]) => d);
+      expect(split).toEqual([]);
+      // both members did get devices (the plan is balanced, not "everything to one")
+      expect(new Set(counted().map((s) => s.member))).toEqual(new Set([1, 2]));
+    } finally {
+      await a.close();
+      await b.close();
+      await two.close();
+      await one.close();
+    }
   });
 
   it('counts and skips messages that do not decode, and commits past them', async () => {

@@ -8,6 +8,7 @@ import type { BusMetrics } from '../bus.metrics';
 import { deliverBatch } from '../deliver-batch';
 import type { EventBatch, SubscribeOptions, Subscription } from '../event-bus';
 import { batchToken, cutOffsetBatch, formatBatchIntent, parseBatchIntent } from '../kafka/offset-batch';
+import { coPartitionedAssigner } from './co-partitioned-assigner';
 import { baseOptions, GroupOffsets } from './platformatic-client';
 
 interface Buffered {
@@ -90,6 +91,8 @@ export class PlatformaticSubscription implements Subscription {
       minBytes: c.minBytes,
       maxBytes: c.maxBytesPerPartition,
       maxWaitTime: options.maxBatchWaitMs ?? c.maxBatchWaitMs,
+      // a device's events of every family to one member (co-partitioned-assignment.ts)
+      partitionAssigner: coPartitionedAssigner,
     });
     this.offsets = new GroupOffsets(this.consumer, admin, busConfig.kafka.clientId);
     // a new generation may have moved partitions: forget what was buffered, reload commits

@@ -7,6 +7,7 @@ import type { BusLogger } from '../bus-logger';
 import type { BusMetrics } from '../bus.metrics';
 import { deliverBatch } from '../deliver-batch';
 import type { EventBatch, SubscribeOptions, Subscription } from '../event-bus';
+import { busPartitionAssigners } from './co-partitioned-assigner';
 import { batchToken, cutOffsetBatch, formatBatchIntent, parseBatchIntent } from './offset-batch';
 
 interface Buffered {
@@ -72,6 +73,8 @@ export class KafkaSubscription implements Subscription {
       maxWaitTimeInMs: options.maxBatchWaitMs ?? c.maxBatchWaitMs,
       allowAutoTopicCreation: false,
       retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 5_000 },
+      // a device's events of every family to one member (co-partitioned-assignment.ts)
+      partitionAssigners: busPartitionAssigners,
     });
     // a new generation may have moved partitions: forget what was buffered, reload commits
     this.consumer.on(this.consumer.events.GROUP_JOIN, () => {

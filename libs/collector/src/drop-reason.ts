@@ -25,6 +25,8 @@ export const DROP_REASONS = [
   'unexpected',
   /** could not be sent or scheduled (ICMP send error, socket family unavailable, no IP address) */
   'unavailable',
+  /** part of a read that failed or was cut short (a walk that timed out or passed its varbind bound): not published */
+  'incomplete',
   /** the publisher's bounded queue was full (the bus is slower than the input) */
   'bus-full',
   /** the bus refused the events (its spool is full, or it is closed) */

@@ -1,8 +1,5 @@
-import type { EventBus } from '@sonde/bus/event-bus';
-import type { EventOrigin } from '@sonde/events/create-event';
-import type { CounterStateBackend } from '@sonde/snmp/counters/counter-cache';
 import type { GroupSelector, ResolvedProfile } from '@sonde/snmp/poll/device-poller';
-import { PollEngine } from '@sonde/snmp/poll/poll-engine';
+import { PollEngine, type PollServiceDeps } from '@sonde/snmp/poll/poll-engine';
 import type { RmonCollectorConfig } from './rmon-collector.config';
 import type { RmonCollectorMetrics } from './rmon-collector.metrics';
 import { ProbeConfigSchedule } from './probe-config-schedule';
@@ -10,18 +7,8 @@ import { ProbeConfigurator, probeSessionOf, type ReconcileResult } from './probe
 import { rmonProbeGroups } from './rmon-tables';
 import { RmonSampler, type ProbeSupport } from './rmon-sampler';
 
-export interface RmonCollectorDeps {
-  config: RmonCollectorConfig;
-  bus: Pick<EventBus, 'publish'>;
-  origin: EventOrigin;
-  /** Counter readings and the last history/log indexes per probe (Redis / memory). */
-  state?: CounterStateBackend;
-  metrics?: RmonCollectorMetrics;
-  onError?: (device: string, reason: string, message: string) => void;
-  now?: () => number;
-  /** TargetAssignment.owns: the same sharding as the snmp-poller (design.md §5). */
-  owns?: (deviceId: string) => boolean;
-}
+/** The collector's config section and metrics, and the engine's seams; `state` also keeps the last history/log indexes per probe. */
+export type RmonCollectorDeps = PollServiceDeps<RmonCollectorConfig, RmonCollectorMetrics>;
 
 /** The status group: `rmon_poll_*` samples of every cycle (reachable, duration, errors…). */
 export const RMON_STATUS_GROUP = 'rmon_poll';

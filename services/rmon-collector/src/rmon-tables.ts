@@ -7,17 +7,30 @@ import type { RmonGroupName } from './rmon-collector.config';
  * OIDs: RMON-MIB (RFC 2819 §5), HC-RMON-MIB (RFC 3273 §5), RMON2-MIB (RFC 4502), IF-MIB (RFC 2863).
  */
 
+/**
+ * The columns whose values are text or OIDs (OwnerString, DisplayString, DataSource, BITS):
+ * `label` objects, so the engine takes any printable value there and counts a non-number in
+ * every other column as malformed (libs/snmp/src/poll/varbind-counts.ts).
+ */
+const TEXT_COLUMNS: ReadonlySet<string> = new Set([
+  'ifName', 'ifAlias', 'etherStatsDataSource', 'etherStatsOwner', 'historyControlDataSource', 'historyControlOwner',
+  'alarmVariable', 'alarmOwner', 'eventDescription', 'eventCommunity', 'eventOwner', 'logDescription',
+  'probeCapabilities', 'protocolDirDescr',
+]);
+
+const column = (oid: string, name: string) => ({ oid, name, ...(TEXT_COLUMNS.has(name) ? { type: 'label' } : {}) });
+
 const table = (name: string, entry: string, columns: readonly string[], index: string[] = ['index']): MetricGroup =>
   metricGroupSchema.parse({
     name,
-    table: { index, columns: columns.map((c, i) => ({ oid: `${entry}.${i + 1}`, name: c })) },
+    table: { index, columns: columns.map((c, i) => column(`${entry}.${i + 1}`, c)) },
   });
 
 /** A table whose columns are not numbered 1…n (only some are read). */
 const sparse = (name: string, entry: string, columns: Record<number, string>): MetricGroup =>
   metricGroupSchema.parse({
     name,
-    table: { index: ['index'], columns: Object.entries(columns).map(([sub, c]) => ({ oid: `${entry}.${sub}`, name: c })) },
+    table: { index: ['index'], columns: Object.entries(columns).map(([sub, c]) => column(`${entry}.${sub}`, c)) },
   });
 
 export const ETHER_STATS_COLUMNS = [
@@ -70,7 +83,7 @@ export const RMON_TABLES = {
   ]),
   event: table('event', '1.3.6.1.2.1.16.9.1.1', ['eventIndex', 'eventDescription', 'eventType', 'eventCommunity', 'eventLastTimeSent', 'eventOwner', 'eventStatus']),
   log: table('log', '1.3.6.1.2.1.16.9.2.1', ['logEventIndex', 'logIndex', 'logTime', 'logDescription'], ['eventIndex', 'logIndex']),
-  probeCapabilities: metricGroupSchema.parse({ name: 'probeCapabilities', scalars: [{ oid: '1.3.6.1.2.1.16.19.1.0', name: 'probeCapabilities' }] }),
+  probeCapabilities: metricGroupSchema.parse({ name: 'probeCapabilities', scalars: [column('1.3.6.1.2.1.16.19.1.0', 'probeCapabilities')] }),
   protocolDir: sparse('protocolDir', '1.3.6.1.2.1.16.11.2.1', { 3: 'protocolDirLocalIndex', 4: 'protocolDirDescr' }),
   protocolDistStats: sparse('protocolDistStats', '1.3.6.1.2.1.16.12.2.1', { 1: 'protocolDistStatsPkts', 2: 'protocolDistStatsOctets' }),
   nlHost: sparse('nlHost', '1.3.6.1.2.1.16.14.2.1', { 3: 'nlHostInPkts', 4: 'nlHostOutPkts', 5: 'nlHostInOctets', 6: 'nlHostOutOctets' }),

@@ -1,7 +1,4 @@
-import type { EventBus } from '@sonde/bus/event-bus';
-import type { EventOrigin } from '@sonde/events/create-event';
-import type { CounterStateBackend } from '@sonde/snmp/counters/counter-cache';
-import { PollEngine } from '@sonde/snmp/poll/poll-engine';
+import { PollEngine, type PollServiceDeps } from '@sonde/snmp/poll/poll-engine';
 import { ProfileSelector } from './profile-selector';
 import type { SnmpPollerMetrics } from './snmp-poller.metrics';
 import type { SnmpPollerConfig } from './snmp-poller.config';
@@ -9,23 +6,8 @@ import { VersionAccounting, type VersionSummary } from './version-accounting';
 
 export type { Reassignment } from '@sonde/snmp/poll/poll-engine';
 
-export interface SnmpPollerDeps {
-  config: SnmpPollerConfig;
-  bus: Pick<EventBus, 'publish'>;
-  origin: EventOrigin;
-  /** The state store (Redis / memory): last counter readings survive a poller restart. */
-  state?: CounterStateBackend;
-  metrics?: SnmpPollerMetrics;
-  /** Rate-limited by the caller (RateLimitedLog): one line per device per interval. */
-  onError?: (device: string, reason: string, message: string) => void;
-  /** Clock for sample timestamps (tests and the lab share a fake one); default Date.now. */
-  now?: () => number;
-  /**
-   * Whether this replica polls the device (TargetAssignment.owns, design.md §5); default: every
-   * device. Asked again for every target on `reassign()`.
-   */
-  owns?: (deviceId: string) => boolean;
-}
+/** The poller's config section and metrics, and the engine's seams (bus, state, ownership…). */
+export type SnmpPollerDeps = PollServiceDeps<SnmpPollerConfig, SnmpPollerMetrics>;
 
 /** The status group name: `snmp_poll_*` samples of every cycle go in one event under it. */
 export const POLL_STATUS_GROUP = 'snmp_poll';

@@ -3,12 +3,14 @@ import type { NoRateReason } from '../counters/counter-rate';
 import type { CounterCache } from '../counters/counter-cache';
 import type { SnmpTarget } from '../session/snmp-credential';
 import { SnmpError } from '../session/snmp-error';
+import { isException } from '../session/varbind';
 import type { SnmpSessionPool } from '../session/snmp-session-pool';
-import { expireDowngrades, type WalkCapabilities, type WalkOptions } from '../walk/table-walk';
+import { expireDowngrades, varbindsReadBefore, type WalkCapabilities, type WalkOptions } from '../walk/table-walk';
 import type { DeviceRef } from '@sonde/events/sonde-event';
 import { pollGroup, type GroupReading } from './group-poller';
 import { groupSamples, type SampleContext } from './group-samples';
 import type { MetricGroup } from './metric-group';
+import { addDropped, dropVarbinds, type VarbindDropReason } from './varbind-counts';
 
 /** The groups to read from one agent, under a profile name (published as the `profile` label). */
 export interface ResolvedProfile {
@@ -44,7 +46,10 @@ export interface PollStatus {
   responseMs?: number;
   durationMs: number;
   requests: number;
+  /** Values received this cycle (varbind-counts.ts): each one `parsed` or `dropped` once. */
   varbinds: number;
+  parsed: number;
+  dropped: Partial<Record<VarbindDropReason, number>>;
   timeouts: number;
   errors: SnmpError[];
   missing: number;
@@ -118,6 +123,8 @@ export class DevicePoller {
       durationMs: 0,
       requests: 0,
       varbinds: 0,
+      parsed: 0,
+      dropped: {},
       timeouts: 0,
       errors: [],
       missing: 0,
@@ -152,7 +159,12 @@ export class DevicePoller {
       status.reachable = true;
       if (up?.type === 'TimeTicks' && typeof up.value === 'number') sysUpTime = up.value;
       if (oid?.type === 'OID' && typeof oid.value === 'string') sysObjectId = oid.value;
-      status.varbinds += 2;
+      for (const [vb, used] of [[up, sysUpTime !== undefined], [oid, sysObjectId !== undefined]] as const) {
+        if (!vb) continue;
+        status.varbinds++;
+        if (used) status.parsed++;
+        else dropVarbinds(status, isException(vb.type) ? 'unsupported' : 'malformed');
+      }
     } catch (err) {
       // v1 agents without sysObjectID answer noSuchName; anything else means unreachable
       fail(err);
@@ -186,6 +198,8 @@ export class DevicePoller {
         const reading = await pollGroup(session, group, walk);
         status.requests += reading.requests;
         status.varbinds += reading.varbinds;
+        status.parsed += reading.parsed;
+        addDropped(status, reading.dropped);
         status.missing += reading.missing;
         if (reading.fallback) status.bulkFallback = caps.bulkBrokenReason ?? reading.fallback;
         if (this.options.sampler) readings.push(reading);
@@ -196,6 +210,9 @@ export class DevicePoller {
         }
       } catch (err) {
         fail(err);
+        const lost = varbindsReadBefore(err);
+        status.varbinds += lost;
+        dropVarbinds(status, 'incomplete', lost);
         // a device that stopped answering would cost timeout × retries for every further group
         if (err instanceof SnmpError && err.code === 'timeout') break;
       }

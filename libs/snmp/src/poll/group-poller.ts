@@ -1,8 +1,9 @@
 import { SnmpError, isSnmpError } from '../session/snmp-error';
 import type { SnmpSession } from '../session/snmp-session';
 import { isException, type Varbind } from '../session/varbind';
-import { walkColumns, type WalkOptions } from '../walk/table-walk';
+import { varbindsReadBefore, walkColumns, type WalkOptions } from '../walk/table-walk';
 import type { MetricGroup, MetricObject } from './metric-group';
+import { acceptsValue, dropVarbinds, type VarbindDropReason } from './varbind-counts';
 
 export interface GroupCell {
   object: MetricObject;
@@ -20,7 +21,10 @@ export interface GroupRow {
 export interface GroupReading {
   group: string;
   rows: GroupRow[];
+  /** Values received (varbind-counts.ts): each one is then `parsed` (in `rows`) or `dropped`. */
   varbinds: number;
+  parsed: number;
+  dropped: Partial<Record<VarbindDropReason, number>>;
   requests: number;
   /** Objects the agent does not have (noSuchObject/noSuchInstance, or v1 noSuchName). */
   missing: number;
@@ -33,7 +37,19 @@ export interface GroupReading {
  * old devices have ifInOctets but no ifHCInOctets).
  */
 export async function pollGroup(session: SnmpSession, group: MetricGroup, walk: WalkOptions): Promise<GroupReading> {
-  const reading: GroupReading = { group: group.name, rows: [], varbinds: 0, requests: 0, missing: 0 };
+  const reading: GroupReading = { group: group.name, rows: [], varbinds: 0, parsed: 0, dropped: {}, requests: 0, missing: 0 };
+  try {
+    await readGroup(session, group, walk, reading);
+  } catch (err) {
+    // what this group read before failing is received and lost with the group
+    const lost = reading.varbinds + varbindsReadBefore(err);
+    if (err instanceof SnmpError && lost > 0) err.context['varbinds'] = lost;
+    throw err;
+  }
+  return reading;
+}
+
+async function readGroup(session: SnmpSession, group: MetricGroup, walk: WalkOptions, reading: GroupReading): Promise<void> {
   if (group.scalars.length > 0) {
     const cells = await getScalars(session, group.scalars, reading);
     reading.rows.push({ index: '', cells });
@@ -62,6 +78,11 @@ export async function pollGroup(session: SnmpSession, group: MetricGroup, walk: 
     for (const col of perColumn) {
       const prefixLength = col.base.length + 1;
       for (const vb of col.vbs) {
+        if (!acceptsValue(col.object, vb)) {
+          dropVarbinds(reading, 'malformed');
+          continue;
+        }
+        reading.parsed++;
         const index = vb.oid.slice(prefixLength);
         let row = rows.get(index);
         if (!row) rows.set(index, (row = { index, cells: [] }));
@@ -70,7 +91,6 @@ export async function pollGroup(session: SnmpSession, group: MetricGroup, walk: 
     }
     reading.rows.push(...rows.values());
   }
-  return reading;
 }
 
 async function getScalars(session: SnmpSession, objects: readonly MetricObject[], reading: GroupReading): Promise<GroupCell[]> {
@@ -84,9 +104,13 @@ async function getScalars(session: SnmpSession, objects: readonly MetricObject[]
       vbs.forEach((vb, i) => {
         const object = pending[i];
         if (!object) return;
-        if (isException(vb.type)) reading.missing++;
+        reading.varbinds++;
+        if (isException(vb.type)) {
+          reading.missing++;
+          dropVarbinds(reading, 'unsupported');
+        } else if (!acceptsValue(object, vb)) dropVarbinds(reading, 'malformed');
         else {
-          reading.varbinds++;
+          reading.parsed++;
           cells.push({ object, name: object.name, vb });
         }
       });

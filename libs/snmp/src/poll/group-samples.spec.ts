@@ -10,7 +10,7 @@ const vb = (type: Varbind['type'], value: Varbind['value']): Varbind => ({ oid: 
 
 function reading(inOctets: bigint, highSpeed: number, discontinuity = 0): GroupReading {
   return {
-    group: 'interfaces', varbinds: 4, requests: 1, missing: 0,
+    group: 'interfaces', varbinds: 4, parsed: 4, dropped: {}, requests: 1, missing: 0,
     rows: [{
       index: '7',
       cells: [

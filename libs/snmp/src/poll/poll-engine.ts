@@ -3,9 +3,11 @@ import { createEvent, type EventOrigin } from '@sonde/events/create-event';
 import type { MetricSample } from '@sonde/events/payloads/metric-sample';
 import type { DeviceRef, SondeEvent } from '@sonde/events/sonde-event';
 import { CounterCache, type CounterStateBackend } from '../counters/counter-cache';
-import { SnmpSessionPool } from '../session/snmp-session-pool';
+import { SnmpSessionPool, type OpenNetSnmpSession } from '../session/snmp-session-pool';
 import { DevicePoller, statusSamples, type DeviceSampler, type GroupSelector, type PollOutcome, type PollStatus, type PollTarget } from './device-poller';
+import type { PollEngineMetrics } from './poll-engine-metrics';
 import { PollScheduler, type CycleInfo } from './poll-scheduler';
+import { VARBIND_DROPS, type VarbindDropReason } from './varbind-counts';
 
 /** The event kinds whose payload is "samples of one group/table of one device". */
 export type SamplesKind = 'snmp.metric' | 'rmon.sample';
@@ -32,27 +34,6 @@ export interface PollEngineConfig {
   sockets: { shared: number; recvBufferBytes: number; maxOpenSessions: number };
 }
 
-interface PlainCounter {
-  inc(value?: number): void;
-}
-interface LabelledCounter<L extends string> {
-  inc(labels: Partial<Record<L, string | number>>, value?: number): void;
-}
-
-/** What the engine counts; each service's `<name>.metrics.ts` provides these under its own names. */
-export interface PollEngineMetrics {
-  polls: LabelledCounter<'result'>;
-  skipped: LabelledCounter<'reason'>;
-  late: PlainCounter;
-  requests: PlainCounter;
-  received: PlainCounter;
-  parsed: PlainCounter;
-  published: PlainCounter;
-  dropped: LabelledCounter<'reason' | 'stage'>;
-  errors: LabelledCounter<'reason'>;
-  ratesWithheld: LabelledCounter<'reason'>;
-  duration: { observe(value: number): void };
-}
 
 export interface PollEngineDeps {
   config: PollEngineConfig;
@@ -70,7 +51,10 @@ export interface PollEngineDeps {
   origin: EventOrigin;
   /** The state store (Redis / memory): last counter readings survive a restart. */
   state?: CounterStateBackend;
+  /** The engine's counters (poll-engine-metrics.ts), which each service's metrics class extends. */
   metrics?: PollEngineMetrics;
+  /** Opens each agent's net-snmp session (the unit-spec seam, SnmpSessionPoolOptions.openSession). */
+  openSession?: OpenNetSnmpSession;
   /** Rate-limited by the caller (RateLimitedLog): one line per device per interval. */
   onError?: (device: string, reason: string, message: string) => void;
   /** Clock for sample timestamps (tests and the lab share a fake one); default Date.now. */
@@ -85,6 +69,15 @@ export interface PollEngineDeps {
   /** A device left this replica (or the inventory): drop what is kept about it. */
   onForget?: (deviceId: string) => void;
 }
+
+/**
+ * What a service on the engine (snmp-poller, rmon-collector) is built from: its own config
+ * section and metrics class, and the engine's seams; the service names kind, groups and status.
+ */
+export type PollServiceDeps<C extends PollEngineConfig, M extends PollEngineMetrics> = Pick<
+  PollEngineDeps,
+  'bus' | 'origin' | 'state' | 'onError' | 'now' | 'owns' | 'openSession'
+> & { config: C; metrics?: M };
 
 /** What a reassignment changed: device ids now polled here, and those handed to another replica. */
 export interface Reassignment {
@@ -117,7 +110,7 @@ export class PollEngine {
     const m = deps.metrics;
     this.publisher = new EventPublisher(
       deps.bus,
-      { published: (n) => m?.published.inc(n), dropped: (reason, stage, n = 1) => m?.dropped.inc({ reason, stage }, n) },
+      { published: (n) => m?.published.inc(n), dropped: (reason, stage, n = 1) => m?.eventsDropped.inc({ reason, stage }, n) },
       { maxEvents: c.maxSamplesPerEvent, maxWaitMs: 0, maxPendingEvents: 1 },
       // refusals reach the caller's rate-limited log through onError, per device
       { warn: () => undefined },
@@ -128,6 +121,7 @@ export class PollEngine {
       maxOpenSessions: c.sockets.maxOpenSessions,
       perDeviceConcurrency: c.concurrency.perDevice,
       overallConcurrency: c.concurrency.overall,
+      ...(deps.openSession ? { openSession: deps.openSession } : {}),
     });
     this.cache = new CounterCache(deps.state, c.intervalMs * c.maxGapIntervals, deps.counterPrefix);
     this.devicePoller = new DevicePoller(this.pool, deps.groups, this.cache, {
@@ -239,7 +233,9 @@ export class PollEngine {
       m.polls.inc({ result: pollResult(status) });
       m.requests.inc(status.requests);
       m.received.inc(status.varbinds);
-      m.parsed.inc(samples);
+      m.parsed.inc(status.parsed);
+      for (const [reason, n] of Object.entries(status.dropped)) m.dropped.inc({ reason, stage: VARBIND_DROPS[reason as VarbindDropReason] }, n ?? 0);
+      m.samples.inc(samples);
       m.duration.observe(status.durationMs / 1000);
       for (const e of status.errors) m.errors.inc({ reason: e.reason });
       for (const [reason, n] of Object.entries(status.noRate)) m.ratesWithheld.inc({ reason }, n ?? 0);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import snmp from 'net-snmp';
+import snmp, { type Session as NetSnmpSession, type SessionOptions } from 'net-snmp';
 import { RequestLimiter } from './request-limiter';
 import { installDesFallback } from './des-privacy';
 import { SharedUdpTransport, type SharedUdpTransportStats } from './shared-udp-transport';
@@ -23,7 +23,16 @@ export interface SnmpSessionPoolOptions {
   evictIdleMs?: number;
   perDeviceConcurrency: number;
   overallConcurrency: number;
+  /**
+   * Opens the net-snmp session behind each SnmpSession; default net-snmp's createSession /
+   * createV3Session. The seam for unit specs: a stub agent in place of the socket (the
+   * collector contract of the poll engine), everything above it real.
+   */
+  openSession?: OpenNetSnmpSession;
 }
+
+/** How the pool opens one agent's net-snmp session (the address already resolved to `ip`). */
+export type OpenNetSnmpSession = (target: SnmpTarget, ip: string, options: SessionOptions) => NetSnmpSession;
 
 export const DEFAULT_SESSION_POOL_OPTIONS: SnmpSessionPoolOptions = {
   sharedSockets: 4,
@@ -103,7 +112,7 @@ export class SnmpSessionPool {
 
   private async open(target: SnmpTarget): Promise<SnmpSession> {
     const ip = await resolveAddress(target);
-    const options: import('net-snmp').SessionOptions = {
+    const options: SessionOptions = {
       port: target.port,
       retries: target.retries,
       timeout: target.timeoutMs,
@@ -114,10 +123,7 @@ export class SnmpSessionPool {
       backwardsGetNexts: true,
       ...(this.transport ? { dgramModule: this.transport } : {}),
     };
-    const c = target.credential;
-    const raw = c.version === 'v3'
-      ? snmp.createV3Session(ip, toUsmUser(c, target.device), { ...options, ...(c.context ? { context: c.context } : {}) })
-      : snmp.createSession(ip, revealSecret(c.community), { ...options, version: c.version === 'v1' ? snmp.Version1 : snmp.Version2c });
+    const raw = (this.options.openSession ?? openNetSnmpSession)(target, ip, options);
     this.opened++;
     return new SnmpSession(target, ip, raw, this.limiter);
   }
@@ -134,6 +140,13 @@ export class SnmpSessionPool {
       this.evicted++;
     }
   }
+}
+
+function openNetSnmpSession(target: SnmpTarget, ip: string, options: SessionOptions): NetSnmpSession {
+  const c = target.credential;
+  return c.version === 'v3'
+    ? snmp.createV3Session(ip, toUsmUser(c, target.device), { ...options, ...(c.context ? { context: c.context } : {}) })
+    : snmp.createSession(ip, revealSecret(c.community), { ...options, version: c.version === 'v1' ? snmp.Version1 : snmp.Version2c });
 }
 
 /** A stable key that includes the secrets only as a hash. */

@@ -64,6 +64,24 @@ export async function walkSubtree(session: SnmpSession, base: string, options: W
  * answers → GETNEXT. A GETNEXT answer that does not advance is an error (it would loop).
  */
 export async function walkColumns(session: SnmpSession, bases: readonly string[], options: WalkOptions = DEFAULT_WALK_OPTIONS): Promise<WalkResult> {
+  const read = { varbinds: 0 };
+  try {
+    return await walkColumnsCounted(session, bases, options, read);
+  } catch (err) {
+    // the values read before the walk failed were received and are lost with it: the caller
+    // counts them (collector contract, libs/collector README), so the error says how many
+    if (err instanceof SnmpError && read.varbinds > 0) err.context['varbinds'] = read.varbinds;
+    throw err;
+  }
+}
+
+/** The varbinds a failed walk had read (0 when none, or not a walk error). */
+export function varbindsReadBefore(err: unknown): number {
+  const n = err instanceof SnmpError ? err.context['varbinds'] : undefined;
+  return typeof n === 'number' ? n : 0;
+}
+
+async function walkColumnsCounted(session: SnmpSession, bases: readonly string[], options: WalkOptions, read: { varbinds: number }): Promise<WalkResult> {
   const caps = options.capabilities ?? {};
   const columns: Varbind[][] = bases.map(() => []);
   const cursors = [...bases];
@@ -143,6 +161,7 @@ export async function walkColumns(session: SnmpSession, bases: readonly string[]
         out.push(vb);
         cursors[i] = vb.oid;
         varbinds++;
+        read.varbinds = varbinds;
         progressed = true;
       }
       if (!ended) stillActive.push(i);

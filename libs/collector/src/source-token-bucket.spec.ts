@@ -14,6 +14,18 @@ describe('SourceTokenBucket', () => {
     expect(l.tryTake('a', t0 + 100)).toBe('source');
   });
 
+  it('lastDraining: set once a source has used more than a tenth of its burst beyond its rate', () => {
+    const l = bucket(10, 100);
+    for (let i = 0; i < 10; i++) l.tryTake('a', 0);
+    expect(l.lastDraining).toBe(false);
+    l.tryTake('a', 0);
+    expect(l.lastDraining).toBe(true);
+    l.tryTake('b', 0); // another source's bucket is full
+    expect(l.lastDraining).toBe(false);
+    l.tryTake('a', 2000); // refilled
+    expect(l.lastDraining).toBe(false);
+  });
+
   it('TCP debt: take(n) returns how long to wait until the bucket is back to zero', () => {
     const l = bucket(100, 10);
     expect(l.take('a', 10, 0)).toBe(0);

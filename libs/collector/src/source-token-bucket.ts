@@ -53,11 +53,20 @@ export class SourceTokenBucket {
   private readonly global: { tokens: number; at: number; perSecond: number; burst: number } | undefined;
   private forgottenDropped = 0;
   private forgottenDroppedTotal = 0;
+  private readonly drainingBelow: number;
+  /**
+   * After `tryTake`: whether that source's bucket has lost more than a tenth of its burst, i.e.
+   * it sends faster than its rate and will be refused soon (or was). Read right after the call,
+   * it lets a receiver act on a flood before the first refusal (UdpSourceIsolation) at the cost
+   * of one comparison, not another lookup.
+   */
+  lastDraining = false;
 
   constructor(options: SourceTokenBucketOptions, now = 0) {
     this.perSecond = options.perSourcePerSecond;
     this.burst = options.perSourceBurst;
     this.maxSources = options.maxSources ?? 10_000;
+    this.drainingBelow = this.burst * 0.9;
     if (options.globalPerSecond && options.globalPerSecond > 0) {
       const burst = options.globalBurst ?? options.globalPerSecond;
       this.global = { tokens: burst, at: now, perSecond: options.globalPerSecond, burst };
@@ -78,6 +87,7 @@ export class SourceTokenBucket {
     const b = this.refill(source, now);
     b.received++;
     if (this.perSecond > 0 && b.tokens < 1) {
+      this.lastDraining = true;
       b.dropped++;
       b.droppedTotal++;
       return 'source';
@@ -89,6 +99,7 @@ export class SourceTokenBucket {
         g.at = now;
       }
       if (g.tokens < 1) {
+        this.lastDraining = b.tokens - 1 < this.drainingBelow;
         b.dropped++;
         b.droppedTotal++;
         return 'global';
@@ -96,6 +107,7 @@ export class SourceTokenBucket {
       g.tokens -= 1;
     }
     b.tokens -= 1;
+    this.lastDraining = this.perSecond > 0 && b.tokens < this.drainingBelow;
     return undefined;
   }
 

@@ -55,8 +55,25 @@ export const syslogReceiverConfigSchema = z.object({
        * always lands on one worker (ordering per sender is kept).
        */
       workers: z.number().int().min(0).max(64).default(0),
-      /** SO_RCVBUF: absorbs bursts while the event loop is busy. */
+      /**
+       * SO_RCVBUF: absorbs bursts while the event loop is busy. The kernel caps it at
+       * net.core.rmem_max (the granted size is logged at start and exported as a gauge).
+       */
       receiveBufferBytes: z.number().int().positive().default(8 * 1024 * 1024),
+      /**
+       * A source over its rate limit gets a socket of its own on the port (connected to it,
+       * SO_REUSEPORT; Linux), so its flood overflows its own kernel buffer, not the one the other
+       * sources share. maxSources 0 = off; a source that stays under its limit for
+       * releaseAfterMs goes back to the shared socket.
+       */
+      isolation: z
+        .object({
+          maxSources: z.number().int().min(0).max(256).default(16),
+          releaseAfterMs: z.number().int().min(100).default(30_000),
+          /** how often the shared socket's queue is looked at, to isolate the top sender when it fills (0 = only by rate) */
+          watchMs: z.number().int().min(0).default(100),
+        })
+        .prefault({}),
     })
     .prefault({}),
   tcp: z

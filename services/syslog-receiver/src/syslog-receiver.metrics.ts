@@ -67,10 +67,28 @@ export class SyslogReceiverMetrics implements SyslogCounts {
     });
     new Gauge({
       name: 'sonde_syslog_udp_receive_buffer_bytes',
-      help: 'SO_RCVBUF granted by the kernel, summed over the UDP sockets (capped by net.core.rmem_max)',
+      help: 'SO_RCVBUF granted by the kernel (twice the size set, after the net.core.rmem_max cap), summed over the shared UDP sockets',
       registers,
       collect() {
         this.set(sources.udpReceiveBufferBytes?.() ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'sonde_syslog_udp_kernel_drops_by_source',
+      help: 'Kernel drops of sources on a UDP socket of their own (over their rate limit, udp.isolation), by source; `other` = the shared sockets, whose drops name no source',
+      labelNames: ['source'],
+      registers,
+      collect() {
+        this.reset();
+        for (const s of sources.kernelDropsBySource?.() ?? []) this.set({ source: s.source }, s.dropped);
+      },
+    });
+    new Gauge({
+      name: 'sonde_syslog_udp_isolated_sources',
+      help: 'Sources over their rate limit given a UDP socket of their own (udp.isolation)',
+      registers,
+      collect() {
+        this.set(sources.udpIsolatedSources?.() ?? 0);
       },
     });
     new Gauge({
@@ -110,4 +128,6 @@ export interface SyslogMetricSources {
   udpKernelDrops(): number;
   udpReceiveBufferBytes(): number;
   droppedBySource(): Array<{ source: string; dropped: number }>;
+  kernelDropsBySource(): Array<{ source: string; dropped: number }>;
+  udpIsolatedSources(): number;
 }

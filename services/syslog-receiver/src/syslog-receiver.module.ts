@@ -11,7 +11,6 @@ import { SYSLOG_RECEIVER_CONFIG, SyslogListener } from './syslog.listener';
 import { SyslogReceiver } from './syslog-receiver';
 import { syslogReceiverConfigSchema, type SyslogReceiverConfig } from './syslog-receiver.config';
 import { SyslogReceiverMetrics } from './syslog-receiver.metrics';
-import { readUdpKernelDrops } from '@sonde/collector/udp-kernel-drops';
 
 /** Wires the syslog receiver to the global bus, inventory and telemetry modules (ADR 0001). */
 @Module({})
@@ -28,9 +27,11 @@ export class SyslogReceiverModule {
             // the kernel-drop gauge reads the ports the receiver bound, once it exists
             const bound: { receiver?: SyslogReceiver } = {};
             const metrics = new SyslogReceiverMetrics(registry, {
-              udpKernelDrops: () => (bound.receiver ? readUdpKernelDrops(bound.receiver.udpPorts) : 0),
+              udpKernelDrops: () => bound.receiver?.kernelDrops.total() ?? 0,
               udpReceiveBufferBytes: () => bound.receiver?.udpReceiveBufferBytes ?? 0,
               droppedBySource: () => bound.receiver?.droppedBySource() ?? [],
+              kernelDropsBySource: () => bound.receiver?.kernelDrops.bySource() ?? [],
+              udpIsolatedSources: () => bound.receiver?.udpIsolatedSources ?? 0,
             });
             const receiver = new SyslogReceiver(config, {
               bus,

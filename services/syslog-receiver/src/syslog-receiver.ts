@@ -4,6 +4,8 @@ import type { EventBus } from '@sonde/bus/event-bus';
 import type { EventOrigin } from '@sonde/events/create-event';
 import { EventPublisher } from '@sonde/collector/event-publisher';
 import { SourceTokenBucket } from '@sonde/collector/source-token-bucket';
+import { UdpKernelDropLedger } from '@sonde/collector/udp-kernel-drops';
+import { normalizeAddress } from '@sonde/inventory/network-address';
 import { RateLimitedLog, type WarnSink } from '@sonde/telemetry/rate-limited-log';
 import { SyslogReceiverError } from './syslog-receiver-error';
 import { SyslogIngest, type SourceResolver } from './syslog-ingest';
@@ -42,6 +44,11 @@ export interface SyslogReceiverDeps {
 
 export interface SyslogListening {
   udp: number[];
+  /**
+   * SO_RCVBUF per UDP socket: asked (config) and granted by the kernel, which doubles what it
+   * sets (socket(7)) after capping it at net.core.rmem_max — granted < 2 × asked means capped.
+   */
+  udpReceiveBuffer?: { requested: number; granted: number; capped: boolean };
   tcp: AddressInfo[];
   tls: AddressInfo[];
 }
@@ -62,6 +69,8 @@ export class SyslogReceiver {
   private tls: TcpSyslogServer | undefined;
   /** bound UDP ports (for the kernel drop counter) */
   readonly udpPorts = new Set<number>();
+  /** kernel drops on those ports, kept across isolated sockets being closed, by source where known */
+  readonly kernelDrops = new UdpKernelDropLedger(this.udpPorts);
 
   constructor(
     private readonly config: SyslogReceiverConfig,
@@ -77,14 +86,19 @@ export class SyslogReceiver {
     return this.publisher.pendingEvents;
   }
 
-  /** SO_RCVBUF the kernel granted the UDP sockets, summed (0 with worker threads: they own them). */
+  /** SO_RCVBUF the kernel granted the shared UDP sockets, summed (worker threads report theirs). */
   get udpReceiveBufferBytes(): number {
-    return this.udp?.receiveBufferBytes ?? 0;
+    return this.udp?.receiveBufferBytes ?? this.pool?.receiveBufferBytes ?? 0;
   }
 
-  /** UDP rate-limit drops by source: top sources and `other` (main-thread receiver). */
+  /** Sources on a UDP socket of their own now (over their rate limit, `udp.isolation`). */
+  get udpIsolatedSources(): number {
+    return this.udp?.isolatedSources ?? this.pool?.isolatedSources ?? 0;
+  }
+
+  /** UDP rate-limit drops by source: top sources and `other`. */
   droppedBySource(): Array<{ source: string; dropped: number }> {
-    return this.limiter.droppedBySource();
+    return this.pool ? this.pool.droppedBySource() : this.limiter.droppedBySource();
   }
 
   async start(): Promise<SyslogListening> {
@@ -94,17 +108,24 @@ export class SyslogReceiver {
     this.dropLog.start();
     try {
       if (c.udp.enabled) {
+        // SO_REUSEPORT (Linux) lets worker threads and isolated flooding sources bind the port too
+        const reusePort = process.platform === 'linux' && (c.udp.workers > 0 || c.udp.isolation.maxSources > 0);
         const bindings: UdpBinding[] = c.udp.hosts.map((host, i) => ({
-          configPath: `syslogReceiver.udp.hosts[${i}]`, host, port: c.udp.port, receiveBufferBytes: c.udp.receiveBufferBytes, reusePort: c.udp.workers > 0, ipv6Only: multiHost(c.udp.hosts),
+          configPath: `syslogReceiver.udp.hosts[${i}]`, host, port: c.udp.port, receiveBufferBytes: c.udp.receiveBufferBytes, reusePort, ipv6Only: multiHost(c.udp.hosts),
         }));
         if (c.udp.workers > 0) {
-          this.pool = new UdpWorkerPool(this.ingest, this.publisher, this.deps.counts, this.dropLog);
+          this.pool = new UdpWorkerPool(this.ingest, this.publisher, this.deps.counts, this.dropLog, this.kernelDrops);
           listening.udp = await this.pool.start(c.udp.workers, c, bindings);
         } else {
-          this.udp = new UdpSyslogServer(this.ingest, this.publisher, this.limiter, this.deps.counts, this.dropLog);
+          this.udp = new UdpSyslogServer(this.ingest, this.publisher, this.limiter, this.deps.counts, this.dropLog, c.udp.isolation, (s) =>
+            this.kernelDrops.retire(normalizeAddress(s.address), s.port),
+          );
           listening.udp = (await this.udp.listen(bindings)).map((s) => s.address().port);
         }
         for (const p of listening.udp) this.udpPorts.add(p);
+        const sockets = c.udp.hosts.length * Math.max(1, c.udp.workers);
+        const granted = Math.round(this.udpReceiveBufferBytes / sockets);
+        listening.udpReceiveBuffer = { requested: c.udp.receiveBufferBytes, granted, capped: granted < 2 * c.udp.receiveBufferBytes };
       }
       const stream = (transport: 'tcp' | 'tls', hosts: string[], port: number) =>
         hosts.map((host, i) => ({ configPath: `syslogReceiver.${transport}.hosts[${i}]`, host, port, ipv6Only: multiHost(hosts) }));

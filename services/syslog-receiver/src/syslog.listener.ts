@@ -19,6 +19,14 @@ export class SyslogListener implements OnApplicationBootstrap, OnModuleDestroy {
   async onApplicationBootstrap(): Promise<void> {
     const listening = await this.receiver.start();
     this.logger.info({ component: 'syslog-receiver', listening }, 'syslog receiver listening');
+    const buffer = listening.udpReceiveBuffer;
+    if (buffer?.capped) {
+      // the kernel doubles what it sets (socket(7)): granted/2 is what the cap let through
+      this.logger.warn(
+        { component: 'syslog-receiver', receiveBuffer: buffer },
+        `syslog UDP receive buffer: ${buffer.requested} bytes asked (syslogReceiver.udp.receiveBufferBytes), the kernel set ${buffer.granted / 2} (net.core.rmem_max caps it; raise it with sysctl to absorb longer bursts)`,
+      );
+    }
     this.health.register('syslog-receiver', async () => {
       const pending = this.receiver.pendingEvents;
       return { ok: pending < this.config.batch.maxPendingEvents, detail: `${pending} events waiting for the bus` };

@@ -2,6 +2,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { EventPublisher } from '@sonde/collector/event-publisher';
+import { OTHER_SOURCES } from '@sonde/collector/source-token-bucket';
+import type { UdpKernelDropLedger } from '@sonde/collector/udp-kernel-drops';
 import type { RateLimitedLog } from '@sonde/telemetry/rate-limited-log';
 import type { SyslogIngest } from './syslog-ingest';
 import type { SyslogReceiverConfig } from './syslog-receiver.config';
@@ -9,6 +11,9 @@ import type { SyslogCounts } from './syslog-receiver.metrics';
 import { ListenError } from '@sonde/events/listen-error';
 import type { UdpBinding } from './udp-syslog-server';
 import type { UdpWorkerData, UdpWorkerMessage } from './udp-worker-protocol';
+
+/** Sources tracked by name in the rate-limit drops (as SourceTokenBucket's maxSources). */
+const MAX_SOURCES = 10_000;
 
 /**
  * N UDP receiver threads on one port (`udp.workers`), sharing it through SO_REUSEPORT (Node 24
@@ -21,13 +26,36 @@ export class UdpWorkerPool {
   private workers: Worker[] = [];
   private stopping = false;
   readonly ports: number[] = [];
+  /** SO_RCVBUF granted, summed over every worker's shared sockets */
+  receiveBufferBytes = 0;
+  private readonly isolatedByWorker = new Map<number, number>();
+  /** rate-limit drops since start by source (bounded: beyond MAX_SOURCES, into `other`) */
+  private readonly rateLimitedBySource = new Map<string, number>();
+  private rateLimitedOther = 0;
 
   constructor(
     private readonly ingest: SyslogIngest,
     private readonly publisher: EventPublisher,
     private readonly counts: SyslogCounts,
     private readonly dropLog: RateLimitedLog,
+    private readonly kernelDrops?: UdpKernelDropLedger,
   ) {}
+
+  /** Sources on a socket of their own now, over all workers. */
+  get isolatedSources(): number {
+    let n = 0;
+    for (const v of this.isolatedByWorker.values()) n += v;
+    return n;
+  }
+
+  /** Rate-limit drops since start: the `top` sources and `other` (as SourceTokenBucket.droppedBySource). */
+  droppedBySource(top = 10): Array<{ source: string; dropped: number }> {
+    const all = [...this.rateLimitedBySource].map(([source, dropped]) => ({ source, dropped })).sort((a, b) => b.dropped - a.dropped);
+    const head = all.slice(0, top);
+    const rest = this.rateLimitedOther + all.slice(top).reduce((n, x) => n + x.dropped, 0);
+    if (rest > 0) head.push({ source: OTHER_SOURCES, dropped: rest });
+    return head;
+  }
 
   /** The compiled worker entry (tests run from TypeScript sources: they need `tsc -b` first). */
   static workerScript(): string {
@@ -54,15 +82,19 @@ export class UdpWorkerPool {
   private spawn(data: UdpWorkerData): Promise<number[]> {
     const worker = new Worker(UdpWorkerPool.workerScript(), { workerData: data, name: `syslog-udp-${this.workers.length}` });
     this.workers.push(worker);
+    const id = worker.threadId;
     return new Promise<number[]>((resolve, reject) => {
       worker.on('message', (m: UdpWorkerMessage) => {
-        if (m.type === 'ready') resolve(m.ports);
+        if (m.type === 'ready') {
+          this.receiveBufferBytes += m.receiveBufferBytes;
+          resolve(m.ports);
+        }
         else if (m.type === 'error') {
           const l = m.listen;
           reject(l ? new ListenError(l.configPath, 'udp', l.address, l.port, Object.assign(new Error(m.message), { code: l.errno })) : new Error(`syslog UDP worker: ${m.message}`));
         }
         else if (m.type === 'socket-error') this.dropLog.log('udp-worker', 'socket_error', { err: m.message }, `syslog UDP worker socket: ${m.message}`);
-        else this.onBatch(m);
+        else this.onBatch(m, id);
       });
       worker.once('error', reject);
       worker.once('exit', (code) => {
@@ -73,13 +105,21 @@ export class UdpWorkerPool {
     });
   }
 
-  private onBatch(m: Extract<UdpWorkerMessage, { type: 'batch' }>): void {
+  private onBatch(m: Extract<UdpWorkerMessage, { type: 'batch' }>, threadId: number): void {
     const c = m.counts;
     if (c.received) this.counts.received('udp', c.received);
     if (c.truncated) this.counts.truncated('udp', c.truncated);
     for (const [format, n] of Object.entries(c.parsed)) this.counts.parsed(format, n);
     for (const d of c.dropped) this.counts.dropped(d.reason, d.stage, d.n, d.detail);
-    for (const address of m.rateLimited) this.dropLog.log(address, 'rate-limit', {}, `syslog from ${address} over the rate limit: dropping`);
+    for (const [address, n] of m.rateLimited) {
+      const known = this.rateLimitedBySource.get(address);
+      if (known !== undefined) this.rateLimitedBySource.set(address, known + n);
+      else if (this.rateLimitedBySource.size < MAX_SOURCES) this.rateLimitedBySource.set(address, n);
+      else this.rateLimitedOther += n;
+      this.dropLog.log(address, 'rate-limit', {}, `syslog from ${address} over the rate limit: dropping`);
+    }
+    for (const [address, n] of m.kernelDropsRetired) this.kernelDrops?.add(address, n);
+    this.isolatedByWorker.set(threadId, m.isolatedSources);
     for (const item of m.items) {
       this.publisher.enqueue(
         this.ingest.toEvent(item.parsed, item.truncated, {

@@ -27,7 +27,7 @@ export interface UdpWorkerCounts {
 }
 
 export type UdpWorkerMessage =
-  | { type: 'ready'; ports: number[] }
+  | { type: 'ready'; ports: number[]; /** SO_RCVBUF granted, summed over this worker's sockets */ receiveBufferBytes: number }
   | {
       type: 'error';
       message: string;
@@ -35,4 +35,14 @@ export type UdpWorkerMessage =
       listen?: { configPath: string; address: string; port: number; errno?: string };
     }
   | { type: 'socket-error'; message: string }
-  | { type: 'batch'; items: UdpWorkerItem[]; counts: UdpWorkerCounts; rateLimited: string[] };
+  | {
+      type: 'batch';
+      items: UdpWorkerItem[];
+      counts: UdpWorkerCounts;
+      /** rate-limit drops since the previous batch, by source address */
+      rateLimited: [string, number][];
+      /** kernel drops of isolated sockets this worker closed since the previous batch, by source */
+      kernelDropsRetired: [string, number][];
+      /** sources on a socket of their own in this worker now */
+      isolatedSources: number;
+    };

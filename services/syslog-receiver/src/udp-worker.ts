@@ -1,10 +1,13 @@
+import type { RemoteInfo } from 'node:dgram';
 import { parentPort, workerData } from 'node:worker_threads';
 import { SourceTokenBucket } from '@sonde/collector/source-token-bucket';
+import { UdpKernelDropLedger } from '@sonde/collector/udp-kernel-drops';
+import type { IsolatedSource, UdpSourceIsolation } from '@sonde/collector/udp-source-isolation';
 import { normalizeAddress } from '@sonde/inventory/network-address';
 import { SyslogIngest } from './syslog-ingest';
 import type { DropReason, DropStage, SyslogCounts } from './syslog-receiver.metrics';
 import { ListenError } from '@sonde/events/listen-error';
-import { bindUdp } from './udp-syslog-server';
+import { bindUdp, isolationFor } from './udp-syslog-server';
 import type { UdpWorkerData, UdpWorkerItem, UdpWorkerMessage } from './udp-worker-protocol';
 
 /**
@@ -22,7 +25,8 @@ let received = 0;
 let truncated = 0;
 let parsedByFormat: Record<string, number> = {};
 let dropped = new Map<string, { reason: DropReason; stage: DropStage; n: number; detail?: string }>();
-let rateLimited = new Set<string>();
+let rateLimited = new Map<string, number>();
+let kernelDropsRetired = new Map<string, number>();
 let scheduled = false;
 
 const counts: SyslogCounts = {
@@ -42,12 +46,14 @@ const counts: SyslogCounts = {
 
 function flush(): void {
   scheduled = false;
-  if (!items.length && !received && !dropped.size) return;
+  if (!items.length && !received && !dropped.size && !kernelDropsRetired.size) return;
   const msg: UdpWorkerMessage = {
     type: 'batch',
     items,
     counts: { received, parsed: parsedByFormat, dropped: [...dropped.values()], truncated, transport: 'udp' },
     rateLimited: [...rateLimited],
+    kernelDropsRetired: [...kernelDropsRetired],
+    isolatedSources: isolations.reduce((n, i) => n + i.isolated.length, 0),
   };
   port?.postMessage(msg);
   items = [];
@@ -55,49 +61,86 @@ function flush(): void {
   truncated = 0;
   parsedByFormat = {};
   dropped = new Map();
-  rateLimited = new Set();
+  rateLimited = new Map();
+  kernelDropsRetired = new Map();
 }
 
 const ingest = new SyslogIngest(data.config, counts);
 const limiter = new SourceTokenBucket({ perSourcePerSecond: data.config.rateLimit.messagesPerSecond, perSourceBurst: data.config.rateLimit.burst });
 
-const sockets: { close(cb: () => void): void }[] = [];
+const sockets: { close(cb: () => void): void; getRecvBufferSize(): number }[] = [];
+const isolations: UdpSourceIsolation[] = [];
+const ports = new Set<number>();
+// an isolated socket's kernel drops vanish when it closes: read here, handed to the main thread
+const kernelDrops = new UdpKernelDropLedger(ports);
 
 // 'stop' from the main thread: close the sockets, hand over what was parsed, exit
 port.on('message', (m: unknown) => {
   if (m !== 'stop') return;
-  void Promise.all(sockets.map((s) => new Promise<void>((resolve) => s.close(resolve)))).then(() => {
+  void Promise.all(isolations.map((i) => i.close()))
+    .then(() => Promise.all(sockets.map((s) => new Promise<void>((resolve) => s.close(resolve)))))
+    .then(() => {
     flush();
     port.close();
   });
 });
 
+function schedule(): void {
+  if (items.length >= BATCH) flush();
+  else if (!scheduled) {
+    scheduled = true;
+    setImmediate(flush);
+  }
+}
+
 async function main(): Promise<void> {
-  const ports: number[] = [];
+  const bound: number[] = [];
   for (const b of data.bindings) {
-    const socket = await bindUdp(b, (msg, rinfo) => {
+    // the isolation needs the bound socket (its port), the socket's handler needs the isolation
+    const shared: { isolation?: UdpSourceIsolation } = {};
+    const onMessage = (msg: Buffer, rinfo: RemoteInfo, isolated?: IsolatedSource) => {
       const now = Date.now();
       received++;
+      const isolation = shared.isolation;
+      if (!isolated) isolation?.sample(rinfo.address, rinfo.port);
       const address = normalizeAddress(rinfo.address);
+      // the token check comes first: a flooding source costs one bucket lookup per datagram
       if (limiter.tryTake(address, now) !== undefined) {
         counts.dropped('rate-limit', 'receive');
-        rateLimited.add(address);
+        rateLimited.set(address, (rateLimited.get(address) ?? 0) + 1);
+        if (isolated) isolated.lastOverAt = now;
+        else isolation?.isolate(rinfo.address, rinfo.port, now);
       } else {
+        // sending faster than its rate: isolated before the first refusal (see UdpSyslogServer)
+        if (limiter.lastDraining) {
+          if (isolated) isolated.lastOverAt = now;
+          else isolation?.isolate(rinfo.address, rinfo.port, now);
+        }
         const meta = { transport: 'udp' as const, address, port: rinfo.port, receivedAt: now, truncated: false };
         const r = ingest.parse(msg, meta);
         if (r) items.push({ parsed: r.parsed, truncated: r.truncated, address, port: rinfo.port, receivedAt: now });
       }
-      if (items.length >= BATCH) flush();
-      else if (!scheduled) {
-        scheduled = true;
-        setImmediate(flush);
-      }
-    });
+      schedule();
+    };
+    const socket = await bindUdp(b, (msg, rinfo) => onMessage(msg, rinfo));
     socket.on('error', (err) => port?.postMessage({ type: 'socket-error', message: err.message } satisfies UdpWorkerMessage));
+    const isolation = isolationFor(b, socket, data.config.udp.isolation, (msg, rinfo, source) => onMessage(msg, rinfo, source), {
+      onRelease: (s) => {
+        const address = normalizeAddress(s.address);
+        const n = kernelDrops.retire(address, s.port);
+        if (n > 0) kernelDropsRetired.set(address, (kernelDropsRetired.get(address) ?? 0) + n);
+        schedule();
+      },
+      onError: (s, err) => port?.postMessage({ type: 'socket-error', message: `cannot give ${s.address}:${s.port} its own socket: ${err.message}` } satisfies UdpWorkerMessage),
+    });
+    shared.isolation = isolation;
     sockets.push(socket);
-    ports.push(socket.address().port);
+    isolations.push(isolation);
+    bound.push(socket.address().port);
+    ports.add(socket.address().port);
   }
-  port?.postMessage({ type: 'ready', ports } satisfies UdpWorkerMessage);
+  const receiveBufferBytes = sockets.reduce((n, s) => n + s.getRecvBufferSize(), 0);
+  port?.postMessage({ type: 'ready', ports: bound, receiveBufferBytes } satisfies UdpWorkerMessage);
 }
 
 main().catch((err: unknown) =>

@@ -1,0 +1,91 @@
+import dgram from 'node:dgram';
+import { UdpSourceIsolation, type IsolatedSource } from './udp-source-isolation';
+
+const bound = (address: string, options: dgram.SocketOptions = { type: 'udp4' }) =>
+  new Promise<dgram.Socket>((resolve) => {
+    const s = dgram.createSocket(options);
+    s.bind({ address, port: 0, exclusive: true }, () => resolve(s));
+  });
+const until = async (ok: () => boolean) => {
+  while (!ok()) await new Promise((r) => setTimeout(r, 10));
+};
+
+// real loopback sockets: the point is what the Linux kernel does with a connected socket in a
+// SO_REUSEPORT group (a source's datagrams go to it, every other source's to the shared one)
+describe('UdpSourceIsolation', () => {
+  let shared: dgram.Socket;
+  let flood: dgram.Socket;
+  let quiet: dgram.Socket;
+  let isolation: UdpSourceIsolation;
+  const got: { socket: 'shared' | 'own'; from: string }[] = [];
+  const released: IsolatedSource[] = [];
+  let queue: { queuedBytes: number; bufferBytes: number } | undefined;
+
+  beforeEach(async () => {
+    got.length = 0;
+    released.length = 0;
+    queue = undefined;
+    shared = await bound('127.0.0.1', { type: 'udp4', reusePort: true });
+    flood = await bound('127.0.0.2');
+    quiet = await bound('127.0.0.3');
+    shared.on('message', (_m, r) => {
+      got.push({ socket: 'shared', from: r.address });
+      isolation.sample(r.address, r.port);
+    });
+    isolation = new UdpSourceIsolation(
+      { type: 'udp4', address: '127.0.0.1', port: shared.address().port, ipv6Only: false, recvBufferSize: 1 << 20 },
+      { maxSources: 1, releaseAfterMs: 1000, watchMs: 0 },
+      (_m, r, source) => got.push({ socket: 'own', from: `${r.address}=${source.address}` }),
+      { onRelease: (s) => released.push(s), sharedQueue: () => queue },
+    );
+  });
+
+  afterEach(async () => {
+    await isolation.close();
+    for (const s of [shared, flood, quiet]) s.close();
+  });
+
+  const send = (from: dgram.Socket, n: number) => {
+    for (let i = 0; i < n; i++) from.send('x', shared.address().port, '127.0.0.1');
+  };
+
+  it('an isolated source arrives on its own socket, the others stay on the shared one; released when under its rate', async () => {
+    isolation.isolate('127.0.0.2', flood.address().port, 0);
+    await until(() => isolation.isolated[0]?.socket !== undefined);
+    send(flood, 5);
+    send(quiet, 5);
+    await until(() => got.length === 10);
+    expect(got.filter((g) => g.socket === 'own')).toEqual(Array.from({ length: 5 }, () => ({ socket: 'own', from: '127.0.0.2=127.0.0.2' })));
+    expect(got.filter((g) => g.socket === 'shared').map((g) => g.from)).toEqual(Array.from({ length: 5 }, () => '127.0.0.3'));
+    // bounded: a second source is not isolated beyond maxSources
+    isolation.isolate('127.0.0.3', quiet.address().port, 0);
+    expect(isolation.isolated.map((s) => s.address)).toEqual(['127.0.0.2']);
+    // still over its rate at 500 ms: kept; not over for releaseAfterMs: released, back on the shared socket
+    const own = isolation.isolated[0];
+    if (own) own.lastOverAt = 500;
+    isolation.sweep(1000);
+    expect(isolation.isolated).toHaveLength(1);
+    isolation.sweep(1500);
+    expect(isolation.isolated).toHaveLength(0);
+    expect(released.map((s) => s.address)).toEqual(['127.0.0.2']);
+    got.length = 0;
+    send(flood, 3);
+    await until(() => got.length === 3);
+    expect(got.every((g) => g.socket === 'shared')).toBe(true);
+  });
+
+  it('watch: a filling shared queue isolates the top talker of the samples, a quiet queue nobody', async () => {
+    send(flood, 64);
+    send(quiet, 16);
+    await until(() => got.length === 80);
+    queue = { queuedBytes: 0, bufferBytes: 1 << 20 };
+    isolation.watch(0);
+    expect(isolation.isolated).toHaveLength(0);
+    send(flood, 64);
+    send(quiet, 16);
+    await until(() => got.length === 160);
+    queue = { queuedBytes: 1 << 19, bufferBytes: 1 << 20 };
+    isolation.watch(0);
+    expect(isolation.isolated.map((s) => s.address)).toEqual(['127.0.0.2']);
+  });
+});

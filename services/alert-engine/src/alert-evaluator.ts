@@ -3,10 +3,12 @@ import type { EventKind } from '@sonde/events/event-kind';
 import type { AlertTransition } from '@sonde/events/payloads/alert-state';
 import type { DeviceRef, SondeEvent } from '@sonde/events/sonde-event';
 import type { AlertStateEvent } from './alert-transition-sink';
-import type { CompiledRule, Observation } from './compiled-rule';
+import type { CompiledRule, ObservationSink } from './compiled-rule';
 import type { AlertSeries, DeviceAlertState, SeriesKind } from './device-alert-state';
+import { DeviceSeriesIndex } from './device-series-index';
 import { fingerprint } from './fingerprint';
 import { FLAP_HISTORY, nextFlapping, percentStateChange } from './flap-detector';
+import type { LabelSet } from './label-set';
 import { matchesAll } from './notify/matcher';
 import type { RuleSet } from './rule-set';
 
@@ -71,10 +73,11 @@ export class AlertEvaluator {
   private readonly touched = new Set<AlertSeries>();
   /** Firing series that mute others (topology rules, inhibit_rules sources), kept as they change. */
   private readonly inhibiting = new Set<AlertSeries>();
-  /** Per device: rule id + series labels → series, so an observation finds its series without hashing. */
-  private readonly index = new WeakMap<DeviceAlertState, Map<string, AlertSeries>>();
-  /** Per device: live series per rule id — an inactive observation of a rule without series costs nothing. */
-  private readonly live = new WeakMap<DeviceAlertState, Map<string, number>>();
+  /** Per device: series by rule and labels, and how many each rule has (an inactive observation of a rule without series costs nothing). */
+  private readonly seriesIndex = new WeakMap<DeviceAlertState, DeviceSeriesIndex>();
+  /** What the rule running now observes for: one sink for every rule and event (no closure per call). */
+  private current: { state: DeviceAlertState; index: DeviceSeriesIndex; rule: CompiledRule; now: number; kind: SeriesKind } | undefined;
+  private readonly sink: ObservationSink = (labels, active, value) => this.observe(labels, active, value);
   /** Transitions of this call, built at flush so a series born muted carries its inhibitedBy. */
   private queued: QueuedTransition[] = [];
   private readonly bornThisCall = new Set<AlertSeries>();
@@ -110,21 +113,16 @@ export class AlertEvaluator {
     return this.flush();
   }
 
-  private liveOf(state: DeviceAlertState): Map<string, number> {
-    let live = this.live.get(state);
-    if (!live) {
-      live = new Map();
-      for (const s of Object.values(state.series)) live.set(s.ruleId, (live.get(s.ruleId) ?? 0) + 1);
-      this.live.set(state, live);
-    }
-    return live;
+  private indexOf(state: DeviceAlertState): DeviceSeriesIndex {
+    let index = this.seriesIndex.get(state);
+    if (!index) this.seriesIndex.set(state, (index = new DeviceSeriesIndex(state)));
+    return index;
   }
 
   private dropSeries(state: DeviceAlertState, s: AlertSeries): void {
     if (state.series[s.fingerprint] !== s) return;
     delete state.series[s.fingerprint];
-    const live = this.liveOf(state);
-    live.set(s.ruleId, (live.get(s.ruleId) ?? 1) - 1);
+    this.indexOf(state).of(s.ruleId).live--;
   }
 
   private rebuildInhibiting(): void {
@@ -185,7 +183,8 @@ export class AlertEvaluator {
     let firing = 0;
     let series = 0;
     for (const d of this.devices.values()) {
-      for (const s of Object.values(d.series)) {
+      for (const fp in d.series) {
+        const s = d.series[fp] as AlertSeries;
         series++;
         if (s.state === 'pending') pending++;
         else if (s.state === 'firing') firing++;
@@ -202,12 +201,13 @@ export class AlertEvaluator {
       state.lastSeen[event.kind] = event.ts;
       this.dirty.add(state.device.id);
       this.seeCollector(event);
-      const rules = this.rules.byKind.get(event.kind);
-      if (!rules || rules.length === 0) continue;
+      const rules = this.rules.select(event);
+      if (rules.length === 0) continue;
       const tags = this.options.tagsOf(event.device.id);
-      const live = this.liveOf(state);
-      for (const rule of rules) this.runRule(rule, event, state, tags, live);
+      const index = this.indexOf(state);
+      for (const rule of rules) this.runRule(rule, event, state, index, tags);
     }
+    this.current = undefined;
     this.applyInhibition(events.length > 0 ? (events[events.length - 1] as SondeEvent).ts : 0);
     return this.flush();
   }
@@ -215,7 +215,8 @@ export class AlertEvaluator {
   /** Timers at `now`: for:, keep_firing_for:, event expiry, windows, absence, collector silence. */
   tick(now: number): AlertStateEvent[] {
     for (const state of this.devices.values()) {
-      for (const s of Object.values(state.series)) {
+      for (const fp in state.series) {
+        const s = state.series[fp] as AlertSeries;
         const rule = this.rules.byId.get(s.ruleId);
         if (!rule) continue;
         this.tickSeries(state, s, rule, now);
@@ -281,22 +282,31 @@ export class AlertEvaluator {
     this.lastCollector = { site: event.site, collector: event.collector, siteKey: keys[0] as string, key: keys[1] as string, siteEntry: entries[0] as { site: string; lastSeen: number }, entry: entries[1] as { site: string; lastSeen: number } };
   }
 
-  private runRule(rule: CompiledRule, event: SondeEvent, state: DeviceAlertState, tags: readonly string[], live: Map<string, number>): void {
+  private runRule(rule: CompiledRule, event: SondeEvent, state: DeviceAlertState, index: DeviceSeriesIndex, tags: readonly string[]): void {
     const b = rule.behaviour;
-    const observe = b.observe;
-    if (!observe) return;
+    if (!b.observe) return;
     try {
-      const tracked = (live.get(rule.id) ?? 0) > 0;
+      const tracked = (index.get(rule.id)?.live ?? 0) > 0;
       // cheap type-specific test first: a rule that would observe nothing builds no CEL activation
       if (b.mayObserve && !b.mayObserve(event, tracked)) return;
       if (!rule.selects(event, tags)) return;
-      observe(event, (o) => this.observe(state, rule, o, event.ts, event.kind), tracked);
+      const current = this.current;
+      if (current) {
+        current.state = state;
+        current.index = index;
+        current.rule = rule;
+        current.now = event.ts;
+        current.kind = event.kind;
+      } else {
+        this.current = { state, index, rule, now: event.ts, kind: event.kind };
+      }
+      b.observe(event, this.sink, tracked);
     } catch (err) {
       this.options.onRuleError(rule, event.device.id, err);
     }
   }
 
-  private seriesFor(state: DeviceAlertState, rule: CompiledRule, extra: Record<string, string>, kind: SeriesKind): AlertSeries {
+  private seriesFor(state: DeviceAlertState, rule: CompiledRule, extra: Readonly<Record<string, string>>, kind: SeriesKind): AlertSeries {
     const labels: Record<string, string> = {
       ...rule.config.labels,
       ...extra,
@@ -310,32 +320,27 @@ export class AlertEvaluator {
     let s = state.series[fp];
     if (!s) {
       s = { fingerprint: fp, ruleId: rule.id, labels, kind, state: 'inactive', active: false, startsAt: 0, since: 0, lastActiveAt: 0, streak: 0, seq: 0, history: [], flapping: false, inhibitedBy: [], hits: [] };
-      const live = this.liveOf(state);
       state.series[fp] = s;
-      live.set(rule.id, (live.get(rule.id) ?? 0) + 1);
+      this.indexOf(state).of(rule.id).live++;
     }
     return s;
   }
 
-  private observe(state: DeviceAlertState, rule: CompiledRule, o: Observation, now: number, kind: SeriesKind): void {
-    let index = this.index.get(state);
-    if (!index) {
-      index = new Map();
-      this.index.set(state, index);
-    }
-    let key = rule.id;
-    for (const name in o.labels) key += `\u0001${name}\u0000${o.labels[name]}`;
-    let s = index.get(key);
+  /** One observation of the running rule (`current`): find or open its series, then the lifecycle. */
+  private observe(labels: LabelSet, observedActive: boolean, observedValue: number | undefined): void {
+    const { state, index, rule, now, kind } = this.current as NonNullable<AlertEvaluator['current']>;
+    const entry = index.of(rule.id);
+    let s = entry.cached(labels);
     if (s && state.series[s.fingerprint] !== s) s = undefined;
     if (!s) {
       // nothing to track: the condition does not hold for a series that does not exist
-      if (!o.active) return;
-      s = this.seriesFor(state, rule, o.labels, kind);
-      index.set(key, s);
+      if (!observedActive) return;
+      s = this.seriesFor(state, rule, labels.labels, kind);
+      entry.cache(labels, s);
     }
     const b = rule.behaviour;
-    let active = o.active;
-    let value = o.value;
+    let active = observedActive;
+    let value = observedValue;
     if (b.streak !== undefined) {
       s.streak = active ? s.streak + 1 : 0;
       active = s.streak >= b.streak;
@@ -355,7 +360,7 @@ export class AlertEvaluator {
     // a quiet series (inactive, no state changes left in its history) is forgotten
     if (s.state === 'inactive' && !s.flapping && s.streak === 0 && s.hits.length === 0 && state.series[s.fingerprint] === s && percentStateChange(s.history) === 0) {
       this.dropSeries(state, s);
-      index.delete(key);
+      entry.uncache(labels);
     }
   }
 
@@ -448,7 +453,7 @@ export class AlertEvaluator {
     const last = state.lastSeen[kind] ?? Math.max(state.firstSeen, this.options.startedAt);
     const silentMs = now - last;
     // no series of this rule on the device and not silent long enough: nothing to create (and drop)
-    if (silentMs < rule.forMs && (this.liveOf(state).get(rule.id) ?? 0) === 0) return;
+    if (silentMs < rule.forMs && (this.indexOf(state).get(rule.id)?.live ?? 0) === 0) return;
     const s = this.seriesFor(state, rule, {}, kind);
     s.value = Math.round(silentMs / 1000);
     if (s.state === 'inactive' && silentMs < rule.forMs) {
@@ -505,6 +510,8 @@ export class AlertEvaluator {
     }
     const visit = (state: DeviceAlertState, s: AlertSeries) => {
       if (s.state === 'inactive') return;
+      // no inhibitor anywhere: nothing can mute it, and nothing does yet
+      if (all.length === 0 && s.inhibitedBy.length === 0) return;
       const muted = new Set<string>();
       for (const i of byDevice.get(state.device.id) ?? []) {
         if (!i.sameDevice || i.fingerprint === s.fingerprint || i.ruleId === s.ruleId) continue;

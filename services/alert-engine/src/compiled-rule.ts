@@ -3,25 +3,29 @@ import type { AlertSeverity } from '@sonde/events/payloads/alert-state';
 import type { SondeEvent } from '@sonde/events/sonde-event';
 import type { TemplateContext } from './annotation-template';
 import type { CelEngine } from './cel-engine';
+import type { LabelSet } from './label-set';
 import type { AlertRuleConfig, RuleOfType } from './rule-config';
 
-/** What one rule saw in one event (or at one tick) for one series. */
-export interface Observation {
-  /** Series labels from the sample, varbinds or message (after `by`). */
-  labels: Record<string, string>;
-  /** Does the condition hold? */
-  active: boolean;
-  value?: number;
-}
-
-export type ObservationSink = (o: Observation) => void;
+/**
+ * What one rule saw in one event for one series: its labels (from the sample, varbinds or
+ * message, after `by`), whether the condition holds, and the value. Arguments rather than an
+ * object: the hot path allocates nothing per observation.
+ */
+export type ObservationSink = (labels: LabelSet, active: boolean, value: number | undefined) => void;
 
 /** A rule type's run-time part, built once at load (style rule 6: registered by `type`). */
 export interface RuleBehaviour {
   /** Event kinds it observes (empty: timers only, e.g. absence, silence). */
   kinds: readonly EventKind[];
-  /** Sample names a threshold/state rule reads (index for snmp.metric; undefined = any). */
+  /**
+   * Sample names a metric rule reads: an snmp.metric / rmon.sample event with none of them is
+   * never shown to the rule (RuleSelection). Undefined: any event of its kinds.
+   */
   metrics?: readonly string[];
+  /** Trap names and OIDs a trap rule matches (RuleSelection); undefined: any trap. */
+  trapNames?: ReadonlySet<string>;
+  /** Syslog rules: a message less severe than this (a higher number) is never shown to the rule. */
+  maxSeverity?: number;
   /**
    * Turns one selected event into observations. `tracked` is false when the device has no series
    * of this rule: then an observation whose condition does not hold changes nothing and may be skipped.

@@ -2,6 +2,7 @@ import type { SnmpTrapPayload, TrapVarbind } from '@sonde/events/payloads/snmp-t
 import type { SyslogMessagePayload } from '@sonde/events/payloads/syslog-message';
 import { AlertRuleError } from '../alert-rule-error';
 import { compileFieldMatcher } from '../field-matcher';
+import { labelSet, NO_LABELS, type LabelSet } from '../label-set';
 import type { RuleOfType } from '../rule-config';
 
 type TrapSpec = NonNullable<RuleOfType<'event'>['trap']>;
@@ -14,10 +15,26 @@ export function varbindBaseName(name: string): string {
   return dot === -1 ? afterModule : afterModule.slice(0, dot);
 }
 
-function trapNames(p: SnmpTrapPayload): string[] {
+// consecutive rules ask for the base name of the same trapName
+let lastTrapName = '';
+let lastBaseName = '';
+function baseNameOf(trapName: string): string {
+  if (trapName !== lastTrapName) {
+    lastTrapName = trapName;
+    lastBaseName = varbindBaseName(trapName);
+  }
+  return lastBaseName;
+}
+
+/** The names a trap is known by: its OID, its trapName and that name without module. */
+export function trapNames(p: SnmpTrapPayload): string[] {
   const names = [p.trapOid];
-  if (p.trapName) names.push(p.trapName, varbindBaseName(p.trapName));
+  if (p.trapName) names.push(p.trapName, baseNameOf(p.trapName));
   return names;
+}
+
+function trapNamed(p: SnmpTrapPayload, wanted: ReadonlySet<string>): boolean {
+  return wanted.has(p.trapOid) || (!!p.trapName && (wanted.has(p.trapName) || wanted.has(baseNameOf(p.trapName))));
 }
 
 /** The varbind a rule names, by base name (`ifIndex`) or by OID prefix (`1.3.6.1.2.1.2.2.1.1`). */
@@ -31,11 +48,16 @@ export function varbindValue(vb: TrapVarbind): string {
   return vb.display ?? vb.value;
 }
 
+/** The names and OIDs a trap rule asks for: a trap known by none of them never matches. */
+export function trapNamesWanted(spec: TrapSpec): ReadonlySet<string> {
+  return new Set((Array.isArray(spec.name) ? spec.name : [spec.name]).flatMap((n) => [n, varbindBaseName(n)]));
+}
+
 export function compileTrapSelector(spec: TrapSpec, path: string): (p: SnmpTrapPayload) => boolean {
-  const wanted = new Set((Array.isArray(spec.name) ? spec.name : [spec.name]).flatMap((n) => [n, varbindBaseName(n)]));
+  const wanted = trapNamesWanted(spec);
   const varbinds = Object.entries(spec.varbinds).map(([key, m]) => [key, compileFieldMatcher(m, `${path}.varbinds.${key}`)] as const);
   return (p) => {
-    if (!trapNames(p).some((n) => wanted.has(n))) return false;
+    if (!trapNamed(p, wanted)) return false;
     for (const [key, test] of varbinds) {
       const vb = findVarbind(p.varbinds, key);
       if (!test(vb ? varbindValue(vb) : undefined)) return false;
@@ -65,22 +87,39 @@ export function compileSyslogSelector(spec: SyslogSpec, path: string): (p: Syslo
 }
 
 /** Series labels of a trap: the named varbinds' values (`by: [ifIndex]`). */
-export function trapLabels(p: SnmpTrapPayload, by: readonly string[] | undefined): Record<string, string> {
+export function trapLabels(p: SnmpTrapPayload, by: readonly string[] | undefined): LabelSet {
+  if (!by || by.length === 0) return NO_LABELS;
   const out: Record<string, string> = {};
-  for (const key of by ?? []) {
+  for (const key of by) {
     const vb = findVarbind(p.varbinds, key);
     if (vb) out[key] = varbindValue(vb);
   }
-  return out;
+  return labelSet(out);
+}
+
+/** A syslog field `by` can name: vendor fields (`fields`) win over the header fields of the same name. */
+function syslogField(p: SyslogMessagePayload, key: string): string | undefined {
+  if (p.fields && Object.hasOwn(p.fields, key)) return p.fields[key];
+  switch (key) {
+    case 'appName':
+      return p.appName;
+    case 'msgId':
+      return p.msgId;
+    case 'facility':
+      return String(p.facility);
+    case 'hostname':
+      return p.hostname;
+  }
+  return undefined;
 }
 
 /** Series labels of a syslog message: `by` over appName, msgId, facility, hostname and vendor fields. */
-export function syslogLabels(p: SyslogMessagePayload, by: readonly string[] | undefined): Record<string, string> {
+export function syslogLabels(p: SyslogMessagePayload, by: readonly string[] | undefined): LabelSet {
+  if (!by || by.length === 0) return NO_LABELS;
   const out: Record<string, string> = {};
-  const fields: Record<string, string | undefined> = { appName: p.appName, msgId: p.msgId, facility: String(p.facility), hostname: p.hostname, ...p.fields };
-  for (const key of by ?? []) {
-    const v = fields[key];
+  for (const key of by) {
+    const v = syslogField(p, key);
     if (v !== undefined) out[key] = v;
   }
-  return out;
+  return labelSet(out);
 }

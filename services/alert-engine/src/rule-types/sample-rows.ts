@@ -1,4 +1,5 @@
 import type { MetricSample } from '@sonde/events/payloads/metric-sample';
+import { labelSet, type LabelSet } from '../label-set';
 
 /**
  * Samples of one event grouped by label set: one row of a table (an interface, a disk), so a
@@ -11,6 +12,14 @@ export interface SampleRow {
   values: Record<string, number>;
 }
 
+/** The samples of one name in one event, with their value range (a threshold rule's cheap test). */
+export interface SampleGroup {
+  samples: MetricSample[];
+  /** Smallest and largest non-NaN value (+∞ / −∞ when there is none). */
+  min: number;
+  max: number;
+}
+
 function labelKey(labels: Record<string, string>): string {
   let key = '';
   for (const name of Object.keys(labels).sort()) key += `${name}\u0000${labels[name]}\u0001`;
@@ -18,31 +27,53 @@ function labelKey(labels: Record<string, string>): string {
 }
 
 const rowCache = new WeakMap<readonly MetricSample[], SampleRow[]>();
-const nameCache = new WeakMap<readonly MetricSample[], Map<string, MetricSample[]>>();
+const groupCache = new WeakMap<readonly MetricSample[], Map<string, SampleGroup>>();
+// every rule of an event asks for the same samples array in a row: one entry in front of the WeakMaps
+let lastRowsOf: readonly MetricSample[] | undefined;
+let lastRows: SampleRow[] = [];
+let lastGroupsOf: readonly MetricSample[] | undefined;
+let lastGroups = new Map<string, SampleGroup>();
+const NO_SAMPLES: readonly MetricSample[] = [];
 
 /** sampleRows, computed once per event however many rules read the rows. */
 export function cachedRows(samples: readonly MetricSample[]): SampleRow[] {
+  if (samples === lastRowsOf) return lastRows;
   let rows = rowCache.get(samples);
   if (!rows) {
     rows = sampleRows(samples);
     rowCache.set(samples, rows);
   }
+  lastRowsOf = samples;
+  lastRows = rows;
   return rows;
 }
 
-/** The samples of one name, indexed once per event (threshold rules read only their metric). */
-export function samplesNamed(samples: readonly MetricSample[], name: string): readonly MetricSample[] {
-  let byName = nameCache.get(samples);
-  if (!byName) {
-    byName = new Map();
+/** The samples of the event by name, indexed once per event (threshold rules read only their metric). */
+export function sampleGroups(samples: readonly MetricSample[]): ReadonlyMap<string, SampleGroup> {
+  if (samples === lastGroupsOf) return lastGroups;
+  let groups = groupCache.get(samples);
+  if (!groups) {
+    groups = new Map();
     for (const s of samples) {
-      const list = byName.get(s.name);
-      if (list) list.push(s);
-      else byName.set(s.name, [s]);
+      let g = groups.get(s.name);
+      if (!g) groups.set(s.name, (g = { samples: [], min: Infinity, max: -Infinity }));
+      g.samples.push(s);
+      if (s.value < g.min) g.min = s.value;
+      if (s.value > g.max) g.max = s.value;
     }
-    nameCache.set(samples, byName);
+    groupCache.set(samples, groups);
   }
-  return byName.get(name) ?? [];
+  lastGroupsOf = samples;
+  lastGroups = groups;
+  return groups;
+}
+
+export function sampleGroup(samples: readonly MetricSample[], name: string): SampleGroup | undefined {
+  return sampleGroups(samples).get(name);
+}
+
+export function samplesNamed(samples: readonly MetricSample[], name: string): readonly MetricSample[] {
+  return sampleGroups(samples).get(name)?.samples ?? NO_SAMPLES;
 }
 
 export function sampleRows(samples: readonly MetricSample[]): SampleRow[] {
@@ -73,4 +104,9 @@ export function seriesLabels(labels: Readonly<Record<string, string>>, by: reado
   }
   for (const [name, value] of Object.entries(labels)) if (name !== 'error' && name !== 'error_detail') out[name] = value;
   return out;
+}
+
+/** seriesLabels as the LabelSet an observation carries. */
+export function seriesLabelSet(labels: Readonly<Record<string, string>>, by: readonly string[] | undefined): LabelSet {
+  return labelSet(seriesLabels(labels, by));
 }

@@ -1,5 +1,8 @@
 import type { RuleBehaviourFactory } from '../compiled-rule';
-import { cachedRows, samplesNamed, seriesLabels } from './sample-rows';
+import { NO_LABELS } from '../label-set';
+import { cachedRows, sampleGroup, samplesNamed, seriesLabelSet } from './sample-rows';
+
+const INTERFACE_LABELS: readonly string[] = ['ifIndex', 'ifName'];
 
 /** IF-MIB ifOperStatus/ifAdminStatus values (RFC 2863 §6): up(1), down(2), lowerLayerDown(7). */
 const IF_UP = 1;
@@ -19,7 +22,7 @@ export const stateRule: RuleBehaviourFactory<'state'> = (rule) => {
         flappable: true,
         observe(event, out) {
           if (event.kind !== 'icmp.probe' || event.payload.reachability === 'unknown') return;
-          out({ labels: {}, active: event.payload.reachability === 'down', value: event.payload.lossPct });
+          out(NO_LABELS, event.payload.reachability === 'down', event.payload.lossPct);
         },
       };
     case 'interface-down':
@@ -27,7 +30,12 @@ export const stateRule: RuleBehaviourFactory<'state'> = (rule) => {
         kinds: ['snmp.metric'],
         metrics: ['ifOperStatus'],
         flappable: true,
-        mayObserve: (event) => event.kind === 'snmp.metric' && samplesNamed(event.payload.samples, 'ifOperStatus').length > 0,
+        // no row can be down while admin up unless some ifOperStatus is down (2, 7): untracked, the rows are not read
+        mayObserve(event, tracked) {
+          if (event.kind !== 'snmp.metric') return false;
+          const oper = sampleGroup(event.payload.samples, 'ifOperStatus');
+          return oper !== undefined && (tracked || oper.samples.some((s) => OPER_DOWN.has(s.value)));
+        },
         observe(event, out, tracked) {
           if (event.kind !== 'snmp.metric') return;
           for (const row of cachedRows(event.payload.samples)) {
@@ -35,7 +43,7 @@ export const stateRule: RuleBehaviourFactory<'state'> = (rule) => {
             const admin = row.values.ifAdminStatus;
             if (oper === undefined || admin === undefined) continue;
             const active = admin === IF_UP && OPER_DOWN.has(oper);
-            if (active || tracked) out({ labels: seriesLabels(row.labels, rule.by ?? ['ifIndex', 'ifName']), active, value: oper });
+            if (active || tracked) out(seriesLabelSet(row.labels, rule.by ?? INTERFACE_LABELS), active, oper);
           }
         },
       };
@@ -47,11 +55,11 @@ export const stateRule: RuleBehaviourFactory<'state'> = (rule) => {
         threshold: rule.cycles,
         // consecutive failed cycles are counted by the series (its streak); active once it reaches `cycles`
         streak: rule.cycles,
-        mayObserve: (event) => event.kind === 'snmp.metric' && samplesNamed(event.payload.samples, 'snmp_poll_reachable').length > 0,
+        mayObserve: (event) => event.kind === 'snmp.metric' && sampleGroup(event.payload.samples, 'snmp_poll_reachable') !== undefined,
         observe(event, out) {
           if (event.kind !== 'snmp.metric') return;
           for (const s of samplesNamed(event.payload.samples, 'snmp_poll_reachable')) {
-            out({ labels: seriesLabels({}, rule.by ?? []), active: s.value === 0, value: s.value });
+            out(NO_LABELS, s.value === 0, s.value);
           }
         },
       };

@@ -1,8 +1,9 @@
 import { AlertRuleError } from '../alert-rule-error';
 import type { RuleBehaviourFactory } from '../compiled-rule';
 import { compileFieldMatcher } from '../field-matcher';
-import { COMPARE } from './compare';
-import { cachedRows, samplesNamed, seriesLabels } from './sample-rows';
+import { NO_LABELS } from '../label-set';
+import { COMPARE, mayHoldInRange } from './compare';
+import { cachedRows, sampleGroup, sampleGroups, seriesLabelSet } from './sample-rows';
 
 /** icmp.probe fields a threshold can read (numbers of the payload). */
 const ICMP_FIELDS = new Set(['lossPct', 'rttMinMs', 'rttAvgMs', 'rttMaxMs', 'rttStddevMs', 'sent', 'received']);
@@ -36,7 +37,7 @@ export const thresholdRule: RuleBehaviourFactory<'threshold'> = (rule, cel, path
         const v = (event.payload as unknown as Record<string, number | null>)[field];
         if (typeof v !== 'number') return;
         const active = compare(v, threshold);
-        if (active || tracked) out({ labels: {}, active, value: v });
+        if (active || tracked) out(NO_LABELS, active, v);
       },
     };
   }
@@ -48,8 +49,15 @@ export const thresholdRule: RuleBehaviourFactory<'threshold'> = (rule, cel, path
     const reads = [...new Set([...rule.expr.matchAll(/\bsamples\.([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1] as string))];
     return {
       kinds: [rule.kind],
+      ...(reads.length > 0 ? { metrics: reads } : {}),
       flappable: true,
       threshold,
+      mayObserve(event) {
+        if (event.kind !== 'snmp.metric' && event.kind !== 'rmon.sample') return false;
+        const groups = sampleGroups(event.payload.samples);
+        for (const name of reads) if (!groups.has(name)) return false;
+        return true;
+      },
       observe(event, out, tracked) {
         if (event.kind !== 'snmp.metric' && event.kind !== 'rmon.sample') return;
         for (const row of cachedRows(event.payload.samples)) {
@@ -64,7 +72,7 @@ export const thresholdRule: RuleBehaviourFactory<'threshold'> = (rule, cel, path
           const n = typeof v === 'bigint' ? Number(v) : v;
           if (typeof n !== 'number' || !Number.isFinite(n)) continue;
           const active = compare(n, threshold);
-          if (active || tracked) out({ labels: seriesLabels(row.labels, rule.by), active, value: n });
+          if (active || tracked) out(seriesLabelSet(row.labels, rule.by), active, n);
         }
       },
     };
@@ -76,14 +84,21 @@ export const thresholdRule: RuleBehaviourFactory<'threshold'> = (rule, cel, path
     metrics: [name],
     flappable: true,
     threshold,
-    // an event without a sample of the metric (a CPU or poll-status event for an interface rule) is skipped before `match`
-    mayObserve: (event) => (event.kind === 'snmp.metric' || event.kind === 'rmon.sample') && samplesNamed(event.payload.samples, name).length > 0,
+    // an event without a sample of the metric (a CPU or poll-status event for an interface rule), or,
+    // with no series of the rule on the device, whose values all lie on the quiet side, is skipped before `match`
+    mayObserve(event, tracked) {
+      if (event.kind !== 'snmp.metric' && event.kind !== 'rmon.sample') return false;
+      const group = sampleGroup(event.payload.samples, name);
+      return group !== undefined && (tracked || mayHoldInRange(rule.op, group.min, group.max, threshold));
+    },
     observe(event, out, tracked) {
       if (event.kind !== 'snmp.metric' && event.kind !== 'rmon.sample') return;
-      for (const s of samplesNamed(event.payload.samples, name)) {
+      const group = sampleGroup(event.payload.samples, name);
+      if (!group) return;
+      for (const s of group.samples) {
         const active = compare(s.value, threshold);
         if ((!active && !tracked) || !labelsMatch(s.labels)) continue;
-        out({ labels: seriesLabels(s.labels, rule.by), active, value: s.value });
+        out(seriesLabelSet(s.labels, rule.by), active, s.value);
       }
     },
   };

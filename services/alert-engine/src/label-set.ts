@@ -1,0 +1,19 @@
+/**
+ * The labels one observation adds to a series, with a key the evaluator finds the series by
+ * (per device and rule) without building strings or hashing labels per observation. The key is
+ * the `name\0value` pairs in insertion order: two objects with the same labels in another order
+ * get two keys for one series, and the evaluator's fingerprint lookup still finds it.
+ * Label sets are shared (rows of one poll, the empty set): never mutate one.
+ */
+export interface LabelSet {
+  readonly labels: Readonly<Record<string, string>>;
+  readonly key: string;
+}
+
+export const NO_LABELS: LabelSet = Object.freeze({ labels: Object.freeze({}), key: '' });
+
+export function labelSet(labels: Record<string, string>): LabelSet {
+  let key = '';
+  for (const name in labels) key += `\u0001${name}\u0000${labels[name]}`;
+  return key === '' ? NO_LABELS : { labels, key };
+}

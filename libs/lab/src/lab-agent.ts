@@ -80,6 +80,15 @@ export interface LabAgentStats {
   lastError?: string;
 }
 
+/** One answered request as the wire saw it (LabAgent.recordRequests): what was asked, what went back. */
+export interface LabRequest {
+  pdu: PduKind;
+  oids: string[];
+  maxRepetitions: number;
+  /** OIDs of the varbinds answered (end-of-MIB and exceptions included). */
+  answered: string[];
+}
+
 const PDU_KIND: Readonly<Record<number, PduKind>> = {
   [netSnmp.PduType.GetRequest as number]: 'get',
   [netSnmp.PduType.GetNextRequest as number]: 'getNext',
@@ -136,6 +145,7 @@ export class LabAgent {
   private readonly limits: ResponderLimits;
   private readonly usmTimeliness: boolean;
   private closed = false;
+  private log: LabRequest[] | undefined;
 
   private constructor(
     readonly device: LabDevice,
@@ -199,6 +209,19 @@ export class LabAgent {
   /** Reboot the device now: sysUpTime, hrSystemUptime and every counter restart; snmpEngineBoots + 1. */
   restart(): void {
     this.device.restart(this.clock());
+  }
+
+  /**
+   * Starts (or restarts) recording every answered request, so a test can see on the wire what a
+   * manager asked for (how many GETBULKs, from which OIDs, how many varbinds came back).
+   */
+  recordRequests(): LabRequest[] {
+    this.log = [];
+    return this.log;
+  }
+
+  stopRecording(): void {
+    this.log = undefined;
   }
 
   async close(): Promise<void> {
@@ -287,6 +310,12 @@ export class LabAgent {
       now,
       this.limits,
     );
+    this.log?.push({
+      pdu,
+      oids: message.pdu.varbinds.map((vb) => vb.oid),
+      maxRepetitions: message.pdu.maxRepetitions ?? 0,
+      answered: result.varbinds.map((vb) => vb.oid),
+    });
     const response: NetSnmpResponsePdu = message.pdu.getResponsePduForRequest();
     response.varbinds = result.varbinds.map(toNetSnmpVarbind);
     response.errorStatus = result.errorStatus;

@@ -18,6 +18,8 @@ export interface HistoryInput {
   interfaces: Map<number, InterfaceInfo>;
   /** Last sample index published per control row (historyControlIndex → etherHistorySampleIndex). */
   last: Readonly<Record<string, number>>;
+  /** Control rows whose sample indexes started again this cycle (history-reader.ts): every bucket held is fresh. */
+  restarted: ReadonlySet<string>;
   /** Wall clock (ms) of a sysUpTime reading: buckets carry their interval start in sysUpTime ticks. */
   wallOf: (ticks: number) => number;
   ts: number;
@@ -27,6 +29,8 @@ export interface HistoryOutput {
   groups: GroupOutput[];
   /** The new last index per control row (to store). */
   last: Record<string, number>;
+  /** The interval start (ticks) of that last bucket per control row, when the probe still holds it. */
+  lastStart: Record<string, number>;
   lostBuckets: number;
 }
 
@@ -41,6 +45,7 @@ export function historySamples(input: HistoryInput): HistoryOutput {
   const control: MetricSample[] = [];
   const loss: MetricSample[] = [];
   const last: Record<string, number> = {};
+  const lastStart: Record<string, number> = {};
   let lostBuckets = 0;
   const byControl = new Map<string, RmonRow[]>();
   for (const [index, row] of input.buckets) {
@@ -73,8 +78,12 @@ export function historySamples(input: HistoryInput): HistoryOutput {
       const s = Number(r.index.split('.')[1]);
       if (Number.isInteger(s)) bySample.set(s, r);
     }
-    const diff = indexDiff([...bySample.keys()], input.last[c]);
+    const restarted = input.restarted.has(c);
+    const diff = indexDiff([...bySample.keys()], restarted ? undefined : input.last[c]);
+    if (restarted) diff.restarted = true;
     if (diff.last !== undefined) last[c] = diff.last;
+    const lastBucketStart = diff.last === undefined ? undefined : bySample.get(diff.last)?.num('etherHistoryIntervalStart');
+    if (lastBucketStart !== undefined) lastStart[c] = lastBucketStart;
     for (const s of diff.fresh) {
       const r = bySample.get(s) as RmonRow;
       const hc = input.hcBuckets.get(r.index);
@@ -107,5 +116,5 @@ export function historySamples(input: HistoryInput): HistoryOutput {
   }
   if (control.length > 0) groups.unshift({ group: 'historyControl', samples: control });
   if (loss.length > 0) groups.push({ group: 'etherHistoryLoss', samples: loss });
-  return { groups, last, lostBuckets };
+  return { groups, last, lastStart, lostBuckets };
 }

@@ -51,6 +51,7 @@ export class RmonCollector extends PollEngine {
       groups: new FixedGroups(deps.config),
       statusGroup: RMON_STATUS_GROUP,
       sampler: sampler.sample,
+      reader: sampler.read,
       counterPrefix: 'rmon:counters:',
       onForget: (id) => sampler.forget(id),
     });

@@ -1,8 +1,11 @@
 import type { MetricSample } from '@sonde/events/payloads/metric-sample';
 import type { CounterStateBackend } from '@sonde/snmp/counters/counter-cache';
 import type { NoRateReason } from '@sonde/snmp/counters/counter-rate';
-import type { GroupOutput, PollTarget, SamplerContext, SamplerOutput } from '@sonde/snmp/poll/device-poller';
+import type { GroupOutput, PollTarget, ReadContext, SamplerContext, SamplerOutput } from '@sonde/snmp/poll/device-poller';
 import type { GroupReading } from '@sonde/snmp/poll/group-poller';
+import type { MetricGroup } from '@sonde/snmp/poll/metric-group';
+import { readEtherHistory, readHistoryHighCapacity, type HistoryPlan } from './history-reader';
+import { emptyIndexes, parseIndexes, type StoredIndexes } from './probe-indexes';
 import { alarmSamples } from './alarm-samples';
 import { etherStatsSamples } from './ether-stats-samples';
 import { historySamples } from './history-samples';
@@ -20,12 +23,6 @@ export interface ProbeSupport {
   rmon2: boolean;
 }
 
-interface StoredIndexes {
-  /** historyControlIndex → last etherHistorySampleIndex published */
-  h: Record<string, number>;
-  /** eventIndex → last logIndex published */
-  l: Record<string, number>;
-}
 
 export interface RmonCycleCounts {
   bucketsPublished: number;
@@ -60,6 +57,8 @@ const INDEX_TTL_MS = 30 * 24 * 3_600_000;
 export class RmonSampler {
   private readonly support = new Map<string, ProbeSupport>();
   private readonly indexes = new Map<string, StoredIndexes>();
+  /** This cycle's history read plan per device (reader → sampler). */
+  private readonly plans = new Map<string, HistoryPlan>();
   readonly totals: RmonCycleCounts = { bucketsPublished: 0, bucketsLost: 0, logEntries: 0, logEntriesLost: 0 };
 
   constructor(
@@ -75,7 +74,26 @@ export class RmonSampler {
   forget(device: string): void {
     this.support.delete(device);
     this.indexes.delete(device);
+    this.plans.delete(device);
   }
+
+  /**
+   * The poll engine's GroupReader: etherHistory and its HC twin are read from the last
+   * published bucket on (history-reader.ts); every other table whole.
+   */
+  readonly read = (group: MetricGroup, ctx: ReadContext): Promise<GroupReading> | undefined => {
+    const device = ctx.target.device.id;
+    if (group.name === 'etherHistory') {
+      const plan: HistoryPlan = { ranges: new Map(), walk: new Map(), restarted: new Set() };
+      this.plans.set(device, plan);
+      return this.loadIndexes(device).then((stored) => readEtherHistory(group, ctx, stored, plan));
+    }
+    if (group.name === 'etherHistoryHighCapacity') {
+      const plan = this.plans.get(device);
+      return plan ? readHistoryHighCapacity(group, ctx, plan) : undefined;
+    }
+    return undefined;
+  };
 
   readonly sample = async (target: PollTarget, readings: readonly GroupReading[], ctx: SamplerContext): Promise<SamplerOutput> => {
     const device = target.device.id;
@@ -98,7 +116,9 @@ export class RmonSampler {
     }
 
     const needIndexes = wasRead(readings, 'historyControl') || wasRead(readings, 'log');
-    const stored = needIndexes ? await this.loadIndexes(device) : { h: {}, l: {} };
+    const stored = needIndexes ? await this.loadIndexes(device) : emptyIndexes();
+    const plan = this.plans.get(device);
+    this.plans.delete(device);
     if (wasRead(readings, 'historyControl') && wasRead(readings, 'etherHistory')) {
       const control = rowsOf(readings, 'historyControl');
       support.history = control.size > 0;
@@ -108,10 +128,18 @@ export class RmonSampler {
         hcBuckets: rowsOf(readings, 'etherHistoryHighCapacity'),
         interfaces,
         last: stored.h,
+        restarted: plan?.restarted ?? new Set(),
         wallOf,
         ts: ctx.ts,
       });
+      // a last bucket no longer held (aged out, nothing new) keeps the interval start we saw it with
+      const t: Record<string, number> = {};
+      for (const [c, n] of Object.entries(out.last)) {
+        const start = out.lastStart[c] ?? (stored.h[c] === n ? stored.t[c] : undefined);
+        if (start !== undefined) t[c] = start;
+      }
       stored.h = out.last;
+      stored.t = t;
       counts.bucketsLost = out.lostBuckets;
       counts.bucketsPublished = out.groups.filter((g) => g.group === 'etherHistory').length;
       groups.push(...out.groups);
@@ -138,7 +166,16 @@ export class RmonSampler {
       support.rmon2 = input.capabilities !== undefined || input.protocolDir.size > 0;
       groups.push(...rmon2Samples(input));
     }
-    if (needIndexes) await this.saveIndexes(device, stored);
+    if (needIndexes) {
+      if (ctx.sysUpTime !== undefined) {
+        stored.u = ctx.sysUpTime;
+        stored.w = ctx.ts;
+      } else {
+        delete stored.u;
+        delete stored.w;
+      }
+      await this.saveIndexes(device, stored);
+    }
 
     // "not supported" once (and on every change), not an error per cycle
     if (!previous || (Object.keys(support) as Array<keyof ProbeSupport>).some((k) => support[k] !== previous[k])) {
@@ -153,7 +190,7 @@ export class RmonSampler {
   private async loadIndexes(device: string): Promise<StoredIndexes> {
     const known = this.indexes.get(device);
     if (known) return known;
-    let stored: StoredIndexes = { h: {}, l: {} };
+    let stored = emptyIndexes();
     const raw = this.state ? await this.state.get(INDEX_PREFIX + device) : null;
     if (raw) {
       try {
@@ -170,17 +207,6 @@ export class RmonSampler {
     this.indexes.set(device, stored);
     await this.state?.set(INDEX_PREFIX + device, JSON.stringify(stored), INDEX_TTL_MS);
   }
-}
-
-function parseIndexes(v: unknown): StoredIndexes {
-  const out: StoredIndexes = { h: {}, l: {} };
-  if (!v || typeof v !== 'object') return out;
-  for (const k of ['h', 'l'] as const) {
-    const m = (v as Record<string, unknown>)[k];
-    if (!m || typeof m !== 'object') continue;
-    for (const [key, n] of Object.entries(m)) if (typeof n === 'number' && Number.isInteger(n) && n >= 0) out[k][key] = n;
-  }
-  return out;
 }
 
 /** rmon_supported{group}: 1 offered, 0 "not supported" by this agent. */

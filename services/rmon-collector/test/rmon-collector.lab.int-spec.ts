@@ -3,7 +3,8 @@ import { interfaceRate } from '@sonde/lab/if-mib';
 import { Lab } from '@sonde/lab/lab';
 import { counter32, COUNTER32_MODULUS } from '@sonde/lab/lab-counters';
 import { etherCounter, type EtherCounter } from '@sonde/lab/rmon-traffic';
-import { ETHER_STATS_COLUMNS } from '../src/rmon-tables';
+import type { LabRequest } from '@sonde/lab/lab-agent';
+import { ETHER_HISTORY_COLUMNS, ETHER_STATS_COLUMNS, RMON_TABLES } from '../src/rmon-tables';
 import { ETHER_STATS_COUNTERS } from '../src/ether-stats-samples';
 import { RmonCollector } from '../src/rmon-collector';
 import { RecordingBus, target, testConfig } from './rmon-fixture';
@@ -144,6 +145,109 @@ describe('rmon-collector against the lab probes (real UDP)', () => {
       expect(loss.map((s) => ({ first: s.labels.first_sample_index, last: s.labels.last_sample_index, n: s.value }))).toEqual([{ first: String(first + 2), last: String(first + 4), n: 3 }]);
       // a second collector (another replica, or a restart) with a shared state store would not republish: covered by the state spec
     } finally {
+      await c.stop();
+    }
+  });
+
+  it('reads only the buckets new since the last poll (counted on the wire); after an agent restart publishes every bucket of the new life, no duplicate', async () => {
+    const bus = new RecordingBus();
+    const c = collector(bus);
+    const d = lab.devices[0]!;
+    const agent = lab.agent(d.id);
+    const controls = agent.device.spec.interfaces;
+    const t = target(d.id, d.address, d.port, d.community);
+    const historyColumns = RMON_TABLES.etherHistory.table!.columns.map((col) => col.oid);
+    const hcColumns = RMON_TABLES.etherHistoryHighCapacity.table!.columns.map((col) => col.oid);
+    /** The historyControlIndex of a bucket OID of one of `cols` (undefined: another table). */
+    const controlOf = (cols: string[], oid: string) => {
+      const col = cols.find((x) => oid.startsWith(`${x}.`));
+      return col === undefined ? undefined : oid.slice(col.length + 1).split('.')[0];
+    };
+    /**
+     * The requests for one table, and the varbinds that came back inside the column and control
+     * row each repeater asked for (GETBULK answers repetition by repetition, RFC 3416 §4.2.3).
+     */
+    const wire = (log: LabRequest[], cols: string[]) => {
+      const reqs = log.filter((r) => r.oids.every((o) => controlOf(cols, o) !== undefined));
+      const varbinds = reqs.reduce((n, r) => {
+        const rows = r.oids.map((o) => {
+          const col = cols.find((x) => o.startsWith(`${x}.`))!;
+          return `${col}.${controlOf(cols, o)}.`;
+        });
+        return n + r.answered.filter((o, i) => o.startsWith(rows[i % rows.length]!)).length;
+      }, 0);
+      return { requests: reqs, varbinds };
+    };
+    const published = new Map<string, number>();
+    const collect = (life: number) => {
+      for (const e of bus.tables(d.id, 'etherHistory')) {
+        const l = e.payload.samples[0]!.labels;
+        const key = `${life}/${l.historyIndex}.${l.sampleIndex}`;
+        published.set(key, (published.get(key) ?? 0) + 1);
+      }
+    };
+    const bucketsPerRow = (n: number) => bus.tables(d.id, 'etherHistory').filter((e) => e.payload.samples[0]?.labels.historyIndex === String(n)).length;
+    try {
+      // first poll: everything the probe holds (historyBuckets per control row)
+      let log = agent.recordRequests();
+      await c.cycle(t);
+      collect(0);
+      const whole = wire(log, historyColumns);
+      expect(bucketsPerRow(1)).toBe(4);
+      expect(whole.varbinds).toBe(controls * 4 * ETHER_HISTORY_COLUMNS.length);
+
+      // steady state, one bucket interval later: per control row one GETBULK from the last
+      // bucket published (the anchor) on; the anchor and the one new bucket come back
+      const last = Number(bus.tables(d.id, 'etherHistory').map((e) => e.payload.samples[0]!.labels).filter((l) => l.historyIndex === '1').map((l) => Number(l.sampleIndex)).sort((a, b) => b - a)[0]);
+      bus.clear();
+      now += 5000;
+      log = agent.recordRequests();
+      await c.cycle(t);
+      collect(0);
+      const steady = wire(log, historyColumns);
+      expect(steady.requests).toHaveLength(controls);
+      for (const [k, r] of steady.requests.entries()) {
+        expect(r.pdu).toBe('getBulk');
+        expect(r.oids).toEqual(historyColumns.map((col) => `${col}.${k + 1}.${last - 1}`));
+      }
+      expect(steady.varbinds).toBe(controls * 2 * ETHER_HISTORY_COLUMNS.length);
+      // repetitions sized to the buckets expected: at most one row more than kept comes back
+      expect(steady.requests.flatMap((r) => r.answered).length).toBeLessThanOrEqual(controls * 3 * ETHER_HISTORY_COLUMNS.length);
+      const steadyHc = wire(log, hcColumns);
+      expect(steadyHc.requests).toHaveLength(controls);
+      expect(steadyHc.varbinds).toBe(controls * 2 * hcColumns.length);
+      for (let n = 1; n <= controls; n++) expect(bucketsPerRow(n)).toBe(1);
+      expect(bus.tables(d.id, 'etherHistoryLoss')).toEqual([]);
+      expect(whole.varbinds).toBeGreaterThan(steady.varbinds);
+
+      // the probe reboots and runs long enough for its new sample indexes to pass the old ones:
+      // the same index with the same interval start is another bucket, read from the new life
+      const before = last + 1;
+      agent.restart();
+      bus.clear();
+      now += (before + 2) * 5000;
+      log = agent.recordRequests();
+      await c.cycle(t);
+      collect(1);
+      const newLast = Math.floor((now - agent.device.bootAtMs(now)) / 5000);
+      expect(newLast).toBeGreaterThan(before);
+      const row1 = bus.tables(d.id, 'etherHistory').map((e) => e.payload.samples[0]!.labels).filter((l) => l.historyIndex === '1').map((l) => Number(l.sampleIndex));
+      expect(row1).toEqual([newLast - 3, newLast - 2, newLast - 1, newLast]);
+      expect(bus.samples(d.id, 'etherHistoryLoss').filter((x) => x.name === 'etherHistoryBucketsLost')).toEqual([]);
+      expect(bus.samples(d.id, 'etherHistoryLoss').filter((x) => x.name === 'etherHistoryRestarted')).toHaveLength(controls);
+
+      // and steady again in the new life
+      bus.clear();
+      now += 5000;
+      log = agent.recordRequests();
+      await c.cycle(t);
+      collect(1);
+      expect(wire(log, historyColumns).varbinds).toBe(controls * 2 * ETHER_HISTORY_COLUMNS.length);
+      expect(bus.tables(d.id, 'etherHistoryLoss')).toEqual([]);
+      for (let n = 1; n <= controls; n++) expect(bucketsPerRow(n)).toBe(1);
+      expect([...published.values()].every((n) => n === 1)).toBe(true);
+    } finally {
+      agent.stopRecording();
       await c.stop();
     }
   });

@@ -3,6 +3,7 @@ import type { NoRateReason } from '../counters/counter-rate';
 import type { CounterCache } from '../counters/counter-cache';
 import type { SnmpTarget } from '../session/snmp-credential';
 import { SnmpError } from '../session/snmp-error';
+import type { SnmpSession } from '../session/snmp-session';
 import { isException } from '../session/varbind';
 import type { SnmpSessionPool } from '../session/snmp-session-pool';
 import { expireDowngrades, varbindsReadBefore, type WalkCapabilities, type WalkOptions } from '../walk/table-walk';
@@ -87,10 +88,28 @@ export interface SamplerOutput {
  */
 export type DeviceSampler = (target: PollTarget, readings: readonly GroupReading[], ctx: SamplerContext) => Promise<SamplerOutput>;
 
+/** What a group reader may use: the device's session and walk options, and this cycle so far. */
+export interface ReadContext {
+  session: SnmpSession;
+  walk: WalkOptions;
+  target: PollTarget;
+  ts: number;
+  sysUpTime?: number;
+  /** The groups already read this cycle, in profile order. */
+  readings: readonly GroupReading[];
+}
+
+/**
+ * Reads a group its own way — typically only part of a table (RMON history buckets after the
+ * last one published) — or returns undefined to have it read whole (pollGroup).
+ */
+export type GroupReader = (group: MetricGroup, ctx: ReadContext) => Promise<GroupReading> | undefined;
+
 export interface DevicePollerOptions {
   walk: Omit<WalkOptions, 'maxRepetitions' | 'capabilities'>;
   maxGapIntervals: number;
   sampler?: DeviceSampler;
+  reader?: GroupReader;
 }
 
 const SYS_UPTIME = '1.3.6.1.2.1.1.3.0';
@@ -195,7 +214,8 @@ export class DevicePoller {
     const readings: GroupReading[] = [];
     for (const group of profile.groups) {
       try {
-        const reading = await pollGroup(session, group, walk);
+        const custom = this.options.reader?.(group, { session, walk, target, ts: started, ...(sysUpTime === undefined ? {} : { sysUpTime }), readings });
+        const reading = custom ? await custom : await pollGroup(session, group, walk);
         status.requests += reading.requests;
         status.varbinds += reading.varbinds;
         status.parsed += reading.parsed;

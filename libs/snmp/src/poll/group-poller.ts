@@ -32,14 +32,24 @@ export interface GroupReading {
 }
 
 /**
+ * Part of a table's rows, by index: the rows under the index prefix `within` (`3` = every row of
+ * historyControlIndex 3 in etherHistoryTable), optionally only those after index `after`
+ * (`3.41`). Row indexes stay relative to the column (`3.42`), as in a whole-table read.
+ */
+export interface RowRange {
+  within: string;
+  after?: string;
+}
+
+/**
  * Reads one metric group from one agent: scalars with one GET, the table with one walk of all
  * its columns side by side; a column with no rows is retried on its fallback (SNMPv1 agents and
- * old devices have ifInOctets but no ifHCInOctets).
+ * old devices have ifInOctets but no ifHCInOctets). With `range`, only those rows of the table.
  */
-export async function pollGroup(session: SnmpSession, group: MetricGroup, walk: WalkOptions): Promise<GroupReading> {
+export async function pollGroup(session: SnmpSession, group: MetricGroup, walk: WalkOptions, range?: RowRange): Promise<GroupReading> {
   const reading: GroupReading = { group: group.name, rows: [], varbinds: 0, parsed: 0, dropped: {}, requests: 0, missing: 0 };
   try {
-    await readGroup(session, group, walk, reading);
+    await readGroup(session, group, walk, reading, range);
   } catch (err) {
     // what this group read before failing is received and lost with the group
     const lost = reading.varbinds + varbindsReadBefore(err);
@@ -49,14 +59,20 @@ export async function pollGroup(session: SnmpSession, group: MetricGroup, walk: 
   return reading;
 }
 
-async function readGroup(session: SnmpSession, group: MetricGroup, walk: WalkOptions, reading: GroupReading): Promise<void> {
+async function readGroup(session: SnmpSession, group: MetricGroup, walk: WalkOptions, reading: GroupReading, range: RowRange | undefined): Promise<void> {
   if (group.scalars.length > 0) {
     const cells = await getScalars(session, group.scalars, reading);
     reading.rows.push({ index: '', cells });
   }
   if (group.table) {
     const columns = group.table.columns;
-    const result = await walkColumns(session, columns.map((c) => c.oid), walk);
+    const sub = (oid: string) => (range ? `${oid}.${range.within}` : oid);
+    const from = (oid: string) => (range?.after === undefined ? undefined : `${oid}.${range.after}`);
+    const walkOf = (oids: string[]) => {
+      const starts = oids.map(from);
+      return walkColumns(session, oids.map(sub), walk, starts.every((o) => o !== undefined) ? (starts as string[]) : undefined);
+    };
+    const result = await walkOf(columns.map((c) => c.oid));
     reading.requests += result.requests;
     reading.varbinds += result.varbinds;
     if (result.fallback) reading.fallback = result.fallback;
@@ -65,7 +81,7 @@ async function readGroup(session: SnmpSession, group: MetricGroup, walk: WalkOpt
     }));
     const needFallback = perColumn.filter((c) => c.vbs.length === 0 && c.object.fallback);
     if (needFallback.length > 0) {
-      const fb = await walkColumns(session, needFallback.map((c) => c.object.fallback?.oid ?? c.base), walk);
+      const fb = await walkOf(needFallback.map((c) => c.object.fallback?.oid ?? c.base));
       reading.requests += fb.requests;
       reading.varbinds += fb.varbinds;
       needFallback.forEach((c, i) => {

@@ -4,7 +4,7 @@ import type { MetricSample } from '@sonde/events/payloads/metric-sample';
 import type { DeviceRef, SondeEvent } from '@sonde/events/sonde-event';
 import { CounterCache, type CounterStateBackend } from '../counters/counter-cache';
 import { SnmpSessionPool, type OpenNetSnmpSession } from '../session/snmp-session-pool';
-import { DevicePoller, statusSamples, type DeviceSampler, type GroupSelector, type PollOutcome, type PollStatus, type PollTarget } from './device-poller';
+import { DevicePoller, statusSamples, type DeviceSampler, type GroupReader, type GroupSelector, type PollOutcome, type PollStatus, type PollTarget } from './device-poller';
 import type { PollEngineMetrics } from './poll-engine-metrics';
 import { PollScheduler, type CycleInfo } from './poll-scheduler';
 import { VARBIND_DROPS, type VarbindDropReason } from './varbind-counts';
@@ -45,6 +45,8 @@ export interface PollEngineDeps {
   statusGroup: string;
   /** Samples from the group readings; default: groupSamples per group (raw values and rates). */
   sampler?: DeviceSampler;
+  /** Reads some groups its own way (only the new rows of a table); default: every group whole. */
+  reader?: GroupReader;
   /** State-store key prefix of the counter cache, one per collector so two never share readings. */
   counterPrefix?: string;
   bus: { publish(events: readonly SondeEvent[]): Promise<void> };
@@ -128,6 +130,7 @@ export class PollEngine {
       walk: { varbindBudget: c.bulkVarbindBudget, maxVarbinds: c.maxVarbindsPerWalk },
       maxGapIntervals: c.maxGapIntervals,
       ...(deps.sampler ? { sampler: deps.sampler } : {}),
+      ...(deps.reader ? { reader: deps.reader } : {}),
     });
     this.scheduler = new PollScheduler<PollTarget>({
       jitter: c.jitter,

@@ -46,6 +46,11 @@ const cols = ['1.3.6.1.2.1.2.2.1.1', '1.3.6.1.2.1.2.2.1.2', '1.3.6.1.2.1.2.2.1.3
 const opts = { maxRepetitions: 25, varbindBudget: 60, maxVarbinds: 10_000 };
 
 describe('walkColumns', () => {
+  it('starts after `from` in each column and still ends where the column ends', async () => {
+    const r = await walkColumns(agent('v2c'), [cols[0]!, cols[1]!], opts, [`${cols[0]}.27`, `${cols[1]}.29`]);
+    expect(r.columns.map((c) => c.map((vb) => vb.oid))).toEqual([[28, 29, 30].map((n) => `${cols[0]}.${n}`), [`${cols[1]}.30`]]);
+  });
+
   it('walks every column to its end with GETBULK (v2c) and GETNEXT (v1), same result', async () => {
     const bulk = await walkColumns(agent('v2c'), cols, opts);
     const getnext = await walkColumns(agent('v1'), cols, opts);

@@ -62,11 +62,15 @@ export async function walkSubtree(session: SnmpSession, base: string, options: W
  *
  * Fallbacks: tooBig → halve repetitions (down to GETNEXT); undecodable or out-of-order bulk
  * answers → GETNEXT. A GETNEXT answer that does not advance is an error (it would loop).
+ *
+ * `from` (optional, one per base): start after this OID inside the base's subtree instead of at
+ * the base, so a caller that knows the rows it already has reads only the ones after them
+ * (RMON history buckets after the last sample index).
  */
-export async function walkColumns(session: SnmpSession, bases: readonly string[], options: WalkOptions = DEFAULT_WALK_OPTIONS): Promise<WalkResult> {
+export async function walkColumns(session: SnmpSession, bases: readonly string[], options: WalkOptions = DEFAULT_WALK_OPTIONS, from?: readonly string[]): Promise<WalkResult> {
   const read = { varbinds: 0 };
   try {
-    return await walkColumnsCounted(session, bases, options, read);
+    return await walkColumnsCounted(session, bases, options, read, from);
   } catch (err) {
     // the values read before the walk failed were received and are lost with it: the caller
     // counts them (collector contract, libs/collector README), so the error says how many
@@ -81,10 +85,10 @@ export function varbindsReadBefore(err: unknown): number {
   return typeof n === 'number' ? n : 0;
 }
 
-async function walkColumnsCounted(session: SnmpSession, bases: readonly string[], options: WalkOptions, read: { varbinds: number }): Promise<WalkResult> {
+async function walkColumnsCounted(session: SnmpSession, bases: readonly string[], options: WalkOptions, read: { varbinds: number }, from: readonly string[] | undefined): Promise<WalkResult> {
   const caps = options.capabilities ?? {};
   const columns: Varbind[][] = bases.map(() => []);
-  const cursors = [...bases];
+  const cursors = bases.map((b, i) => from?.[i] ?? b);
   let active = bases.map((_, i) => i);
   let requests = 0;
   let varbinds = 0;

@@ -1,4 +1,6 @@
 import { Lab } from '@sonde/lab/lab';
+import { ETHER_HISTORY_HC_TABLE, ETHER_STATS_HC_TABLE } from '@sonde/lab/rmon-mib';
+import { loadOidDictionary } from '@sonde/snmp/mib/mib-loader';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { snmpWalk } from '../src/snmp-walk-command';
@@ -46,4 +48,20 @@ it('sonde walk of every RMON table equals snmpbulkwalk, value for value', async 
   expect(history.map((r) => r.oid.split('.').slice(-2).join('.'))).toEqual(['1.9', '1.10', '1.11', '1.12', '1.13', '2.9', '2.10', '2.11', '2.12', '2.13', '3.9', '3.10', '3.11', '3.12', '3.13']);
   const hc = await snmpWalk({ target: d.address, port: d.port, oid: '1.3.6.1.2.1.16.1.7.1.4', config: testConfig(), credential: V2C(d.community) });
   expect(hc.map((r) => r.type)).toEqual(['Counter64', 'Counter64', 'Counter64']);
+});
+
+it('sonde walk names the HC-RMON-MIB (RFC 3273) columns from the OID dictionary', async () => {
+  const d = lab.devices[0]!;
+  const dictionary = loadOidDictionary().dictionary;
+  // the lab defines each column under its RFC 3273 name; the dictionary must agree, OID for OID
+  for (const [table, columns] of [['1.3.6.1.2.1.16.1.7', ETHER_STATS_HC_TABLE], ['1.3.6.1.2.1.16.2.6', ETHER_HISTORY_HC_TABLE]] as const) {
+    const byOid = new Map(columns.map((c) => [c.oid.join('.'), c.name]));
+    const rows = await snmpWalk({ target: d.address, port: d.port, oid: table, config: testConfig(), credential: V2C(d.community), dictionary });
+    expect(new Set(rows.map((r) => r.oid.split('.').slice(0, 11).join('.')))).toEqual(new Set(byOid.keys()));
+    for (const r of rows) {
+      const column = r.oid.split('.').slice(0, 11).join('.');
+      expect(r.name).toBe(`HC-RMON-MIB::${byOid.get(column)}${r.oid.slice(column.length)}`);
+    }
+  }
+  expect(dictionary.translate('1.3.6.1.2.1.16.21.1.1.7.1').name).toBe('HC-RMON-MIB::mediaIndependentInHighCapacityPkts.1');
 });

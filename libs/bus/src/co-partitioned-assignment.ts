@@ -36,3 +36,8 @@ export function unevenTopics(partitionsByTopic: ReadonlyMap<string, number>): st
   const common = [...freq.entries()].sort((a, b) => b[1] - a[1] || b[0] - a[0])[0]?.[0];
   return [...partitionsByTopic.entries()].filter(([, n]) => n !== common).map(([t]) => t).sort();
 }
+
+/** The partition numbers a member owns across the topics of its assignment, ascending. */
+export function ownedPartitions(perTopic: readonly (readonly number[])[]): number[] {
+  return [...new Set(perTopic.flat())].sort((a, b) => a - b);
+}

@@ -33,6 +33,14 @@ export interface SubscribeOptions {
   maxBatchEvents?: number;
   /** How long to wait to fill a batch before handing over what there is. */
   maxBatchWaitMs?: number;
+  /**
+   * Called after each group join with the partition numbers this member owns now (the event
+   * topics are co-partitioned, so the same numbers in every topic), before any batch of the new
+   * generation is handed out. Kafka adapters only: the memory bus has one member that owns
+   * everything and never calls it. The alert engine adopts the devices of partitions it gained
+   * (even silent ones: absence) and forgets those of partitions it lost.
+   */
+  onAssignment?(partitions: readonly number[]): void;
 }
 
 export interface Subscription {

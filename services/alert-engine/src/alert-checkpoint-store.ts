@@ -21,6 +21,27 @@ export class AlertCheckpointStore {
     return `${this.prefix}device:${id}`;
   }
 
+  private rosterKey(partition: number): string {
+    return `${this.prefix}roster:${partition}`;
+  }
+
+  /**
+   * The devices checkpointed from a bus partition: what a replica that gains the partition must
+   * load even if they send nothing more (absence, keep_firing_for, pending timers).
+   */
+  async roster(partition: number): Promise<string[]> {
+    return Object.keys(await this.state.hgetall(this.rosterKey(partition)));
+  }
+
+  async addToRoster(partition: number, deviceIds: readonly string[]): Promise<void> {
+    if (deviceIds.length > 0) await this.state.hset(this.rosterKey(partition), Object.fromEntries(deviceIds.map((id) => [id, '1'])));
+  }
+
+  /** Devices whose checkpoint expired (silent for its TTL): nothing left to adopt. */
+  async removeFromRoster(partition: number, deviceIds: readonly string[]): Promise<void> {
+    if (deviceIds.length > 0) await this.state.hdel(this.rosterKey(partition), ...deviceIds);
+  }
+
   private get inhibitorsKey(): string {
     return `${this.prefix}inhibitors`;
   }

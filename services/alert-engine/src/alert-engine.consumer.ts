@@ -38,6 +38,7 @@ export class AlertEngineConsumer implements OnApplicationBootstrap, OnApplicatio
       handler: (batch) => this.pipeline.handle(batch),
       maxBatchEvents: this.config.maxBatchEvents,
       maxBatchWaitMs: this.config.maxBatchWaitMs,
+      onAssignment: (partitions) => void this.pipeline.assigned(partitions).catch(() => undefined),
     });
     this.timer = setInterval(() => void this.pipeline.tick().catch(() => undefined), this.config.tickIntervalMs);
     this.timer.unref();

@@ -9,6 +9,8 @@ export class AlertEngineMetrics {
   readonly rulesLoaded: Gauge;
   readonly activeAlerts: Gauge<'state'>;
   readonly checkpoints: Counter<'result'>;
+  readonly devicesAdopted: Counter;
+  readonly devicesReleased: Counter;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -34,6 +36,16 @@ export class AlertEngineMetrics {
       name: 'sonde_alert_engine_rule_reloads_total',
       help: 'Rule reloads, by result (ok, error: the old rules stay)',
       labelNames: ['result'],
+      registers,
+    });
+    this.devicesAdopted = new Counter({
+      name: 'sonde_alert_engine_devices_adopted_total',
+      help: 'Devices loaded from their checkpoint because this replica gained their bus partition (before any new event of theirs)',
+      registers,
+    });
+    this.devicesReleased = new Counter({
+      name: 'sonde_alert_engine_devices_released_total',
+      help: 'Devices dropped from memory because their bus partition moved to another replica',
       registers,
     });
     this.rulesLoaded = new Gauge({ name: 'sonde_alert_engine_rules_loaded', help: 'Rules currently evaluated', registers });

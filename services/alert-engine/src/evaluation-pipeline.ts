@@ -27,6 +27,14 @@ export class EvaluationPipeline {
   private chain: Promise<unknown> = Promise.resolve();
   private shared = new Set<string>();
   private readonly clock: () => number;
+  /** Bus partitions owned (Kafka); null until the first assignment (memory bus: never). */
+  private owned: Set<number> | null = null;
+  /** Device → the bus partition its events come from, for the devices in memory. */
+  private readonly partitionOf = new Map<string, number>();
+  /** Devices known to be on their partition's roster (written once per device and owner). */
+  private readonly rostered = new Set<string>();
+  /** Partitions gained whose roster is not loaded yet (the state store failed): retried each tick. */
+  private readonly toAdopt = new Set<number>();
 
   constructor(
     rules: RuleSet,
@@ -45,6 +53,7 @@ export class EvaluationPipeline {
       for (const e of events) this.options.metrics.eventsEvaluated.inc({ kind: e.kind });
       try {
         await this.publish(transitions);
+        await this.roster(batch.source, events);
       } catch (err) {
         // the bus redelivers this batch: evaluate it again from the last checkpoint, not from memory
         this.evaluator.forget(new Set(events.map((e) => e.device.id)));
@@ -53,9 +62,79 @@ export class EvaluationPipeline {
     });
   }
 
+  /**
+   * A new group generation (Kafka): devices of partitions gained are loaded from their
+   * checkpoints now, not at their next event — a device that fell silent while its partition
+   * moved is still evaluated for absence and its timers run on; devices of partitions lost are
+   * dropped from memory, so two replicas never run one device's timers.
+   */
+  assigned(partitions: readonly number[]): Promise<void> {
+    return this.serial(async () => {
+      const now = new Set(partitions);
+      const before = this.owned ?? new Set<number>();
+      this.owned = now;
+      for (const p of [...this.toAdopt]) if (!now.has(p)) this.toAdopt.delete(p);
+      for (const p of now) if (!before.has(p)) this.toAdopt.add(p);
+      const released = [...this.partitionOf].filter(([, p]) => !now.has(p)).map(([id]) => id);
+      if (released.length > 0) {
+        this.evaluator.forget(released);
+        for (const id of released) {
+          this.partitionOf.delete(id);
+          this.rostered.delete(id);
+        }
+        this.options.metrics.devicesReleased.inc(released.length);
+      }
+      await this.adoptPending();
+    });
+  }
+
+  /** Loads the rostered devices of gained partitions; a partition whose read failed is retried at the next tick. */
+  private async adoptPending(): Promise<void> {
+    for (const p of [...this.toAdopt]) {
+      try {
+        const listed = await this.options.checkpoints.roster(p);
+        const missing = listed.filter((id) => !this.evaluator.has(id));
+        if (missing.length > 0) {
+          const { states, invalid } = await this.options.checkpoints.load(missing);
+          for (const s of states) {
+            this.evaluator.restore(s);
+            this.partitionOf.set(s.device.id, p);
+            this.rostered.add(s.device.id);
+          }
+          for (const id of invalid) this.options.onInvalidCheckpoint?.(id);
+          const found = new Set([...states.map((s) => s.device.id), ...invalid]);
+          await this.options.checkpoints.removeFromRoster(p, missing.filter((id) => !found.has(id)));
+          this.options.metrics.devicesAdopted.inc(states.length);
+        }
+        this.toAdopt.delete(p);
+      } catch (err) {
+        this.options.metrics.checkpoints.inc({ result: 'error' });
+        throw err;
+      }
+    }
+  }
+
+  /** Puts the batch's devices on their partition's roster (once each), before the bus commits. */
+  private async roster(source: string, events: readonly SondeEvent[]): Promise<void> {
+    if (this.owned === null) return; // the memory bus: one process owns everything, nothing to adopt
+    const partition = Number(source.slice(source.lastIndexOf('/') + 1));
+    if (!Number.isInteger(partition)) return;
+    const fresh: string[] = [];
+    for (const e of events) {
+      const id = e.device.id;
+      this.partitionOf.set(id, partition);
+      if (!this.rostered.has(id) && this.evaluator.has(id)) {
+        this.rostered.add(id);
+        fresh.push(id);
+      }
+    }
+    if (fresh.length > 0) await this.options.checkpoints.addToRoster(partition, [...new Set(fresh)]);
+  }
+
   /** Timers (for:, keep_firing_for:, absence, silence) and the shared inhibitors. */
   tick(): Promise<void> {
     return this.serial(async () => {
+      if (this.toAdopt.size > 0) await this.adoptPending();
       this.evaluator.setRemoteInhibitors(await this.options.checkpoints.inhibitors());
       await this.publish(this.evaluator.tick(this.clock()));
     });

@@ -89,14 +89,14 @@ describe('alert evaluation on real Kafka + Redis', () => {
     await bus?.close();
   });
 
-  function evaluator(clock: () => number) {
+  function evaluator(clock: () => number, ruleSet = rules, registry = new Registry()) {
     const state = new RedisStateStore({ url: realService('redis').SONDE_TEST_REDIS_URL ?? '', keyPrefix });
     opened.push(state);
-    return new EvaluationPipeline(rules, {
+    return new EvaluationPipeline(ruleSet, {
       collector: 'alert-engine-int',
       sink: new BusTransitionSink(bus),
       checkpoints: new AlertCheckpointStore(state, 'ae:'),
-      metrics: new AlertEngineMetrics(new Registry()),
+      metrics: new AlertEngineMetrics(registry),
       tagsOf: () => [],
       parentsOf: (id) => (id === 'switch-1' ? ['router-1'] : []),
       onRuleError: (rule, _device, err) => {
@@ -154,5 +154,60 @@ describe('alert evaluation on real Kafka + Redis', () => {
     // every transition once: transition ids unique
     const ids = transitions.map((e) => e.payload.transitionId);
     expect(new Set(ids).size).toBe(ids.length);
+  }, 300_000);
+
+  it('a device that falls silent while its partition moves is adopted by the new owner and its absence fires', async () => {
+    const absenceRules = loadRuleSet(
+      { rules: [{ id: 'icmp-absent', type: 'absence', kind: 'icmp.probe', for: '2m', severity: 'warning' }], inhibitRules: [], ruleFiles: [], defaultRules: false },
+      { cel: CEL_ENGINES['cel-js'] },
+    );
+    const group = `${prefix}alert-engine-adopt`;
+    const transitions: AlertStateEvent[] = [];
+    const watcher = await bus.subscribe({
+      group: `${prefix}watch-adopt`,
+      families: ['alert'],
+      handler: async (batch) => void transitions.push(...(batch.events.filter((e): e is AlertStateEvent => e.kind === 'alert.state'))),
+      maxBatchWaitMs: 100,
+    });
+    opened.push(watcher);
+    const subscribe = (p: EvaluationPipeline): Promise<Subscription> =>
+      bus.subscribe({ group, families: ['icmp', 'snmp'], handler: (b) => p.handle(b), maxBatchWaitMs: 100, onAssignment: (parts) => void p.assigned(parts) });
+
+    const t0 = Date.now();
+    let now = t0;
+    const first = evaluator(() => now, absenceRules);
+    const sub1 = await subscribe(first);
+    const quiet = ['quiet-1', 'quiet-2', 'quiet-3', 'quiet-4'];
+    await bus.publish(quiet.map((d) => icmp(d, t0, false)) as SondeEvent[]);
+    await until('the first owner to hold every device', () => (quiet.every((d) => first.evaluator.has(d)) ? true : undefined));
+    // …and to have put them on their partitions' rosters (the batch is then being committed; close() waits for it)
+    const store = new RedisStateStore({ url: realService('redis').SONDE_TEST_REDIS_URL ?? '', keyPrefix });
+    opened.push(store);
+    const rosters = new AlertCheckpointStore(store, 'ae:');
+    const rostered = async () => (await Promise.all([0, 1, 2].map((p) => rosters.roster(p)))).flat();
+    const deadline = Date.now() + 60_000;
+    let latest = await rostered();
+    while (!quiet.every((d) => latest.includes(d))) {
+      if (Date.now() > deadline) throw new Error('the devices never reached a roster');
+      await new Promise((r) => setTimeout(r, 100));
+      latest = await rostered();
+    }
+    // the devices go silent, and their owner goes away (its partitions move)
+    await sub1.close();
+
+    const metrics = new Registry();
+    const second = evaluator(() => now, absenceRules, metrics);
+    const sub2 = await subscribe(second);
+    opened.push(sub2);
+    // nothing more is published for them: the new owner must load them from the roster
+    await until('the new owner to adopt the silent devices', () => (quiet.every((d) => second.evaluator.has(d)) ? true : undefined));
+    // (the group reads the topics from the start, so the first test's devices are adopted too)
+    const adopted = Number(/sonde_alert_engine_devices_adopted_total (\d+)/.exec(await metrics.getSingleMetricAsString('sonde_alert_engine_devices_adopted_total'))?.[1]);
+    expect(adopted).toBeGreaterThanOrEqual(quiet.length);
+    now = t0 + 3 * 60_000;
+    await second.tick();
+    now = t0 + 6 * 60_000;
+    await second.tick();
+    for (const d of quiet) await until(`${d} absent: firing`, () => transitions.find((e) => e.device.id === d && e.payload.ruleId === 'icmp-absent' && e.payload.transition === 'firing'));
   }, 300_000);
 });

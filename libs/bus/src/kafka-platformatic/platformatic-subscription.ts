@@ -9,6 +9,7 @@ import { deliverBatch } from '../deliver-batch';
 import type { EventBatch, SubscribeOptions, Subscription } from '../event-bus';
 import { batchToken, cutOffsetBatch, formatBatchIntent, parseBatchIntent } from '../kafka/offset-batch';
 import { coPartitionedAssigner } from './co-partitioned-assigner';
+import { ownedPartitions } from '../co-partitioned-assignment';
 import { baseOptions, GroupOffsets } from './platformatic-client';
 
 interface Buffered {
@@ -96,9 +97,10 @@ export class PlatformaticSubscription implements Subscription {
     });
     this.offsets = new GroupOffsets(this.consumer, admin, busConfig.kafka.clientId);
     // a new generation may have moved partitions: forget what was buffered, reload commits
-    this.consumer.on('consumer:group:join', () => {
+    this.consumer.on('consumer:group:join', (payload: { assignments?: { partitions: number[] }[] | null }) => {
       this.states.clear();
       this.resumeIfPaused();
+      options.onAssignment?.(ownedPartitions((payload?.assignments ?? []).map((a) => a.partitions)));
     });
   }
 

@@ -8,6 +8,7 @@ import type { BusMetrics } from '../bus.metrics';
 import { deliverBatch } from '../deliver-batch';
 import type { EventBatch, SubscribeOptions, Subscription } from '../event-bus';
 import { busPartitionAssigners } from './co-partitioned-assigner';
+import { ownedPartitions } from '../co-partitioned-assignment';
 import { batchToken, cutOffsetBatch, formatBatchIntent, parseBatchIntent } from './offset-batch';
 
 interface Buffered {
@@ -77,9 +78,10 @@ export class KafkaSubscription implements Subscription {
       partitionAssigners: busPartitionAssigners,
     });
     // a new generation may have moved partitions: forget what was buffered, reload commits
-    this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
+    this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
       this.states.clear();
       this.restartDelayMs = FIRST_RESTART_DELAY_MS;
+      options.onAssignment?.(ownedPartitions(Object.values(payload.memberAssignment)));
     });
     this.consumer.on(this.consumer.events.CRASH, (e) => this.onCrash(e.payload.error, e.payload.restart));
   }

@@ -55,6 +55,8 @@ export class IcmpProberService {
   private siteTargets = 0;
   private readonly reportedSkipped = new Set<string>();
   private ownedTargets = 0;
+  /** Whether the first target assignment (or, unsharded, the start) placed the targets. */
+  private assigned = false;
 
   constructor(
     private readonly config: IcmpProberConfig,
@@ -79,16 +81,22 @@ export class IcmpProberService {
     const targets = this.resolveTargets();
     this.prober.setTargets(targets);
     this.prober.start();
+    this.assigned = this.deps.owns === undefined;
     return { targets: targets.length, unavailableFamilies: unavailable.map((u) => u.family) };
   }
 
   /**
    * Re-reads the inventory and the ownership (after a target reassignment or an inventory
-   * change); kept targets keep their state, gained ones start within one cycle interval.
+   * change); kept targets keep their state. The first assignment spreads its targets' first
+   * cycles over one interval (no burst at start); after it, gained targets start at once
+   * (the rate limit still holds): they were a replica's that may have died — the prober keeps
+   * no shared state that could tell — and waiting up to an interval would add it to the
+   * failover. A graceful handover then costs one early cycle, never a gap.
    */
   refreshTargets(): { owned: number; site: number } {
     const targets = this.resolveTargets();
-    this.prober?.setTargets(targets);
+    this.prober?.setTargets(targets, this.assigned ? 0 : this.config.cycleIntervalMs);
+    this.assigned = true;
     return { owned: targets.length, site: this.siteTargets };
   }
 

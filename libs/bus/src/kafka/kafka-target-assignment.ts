@@ -99,8 +99,14 @@ export class KafkaTargetAssignment implements TargetAssignment {
   private async join(onChange: (owned: ReadonlySet<number> | 'all') => void): Promise<void> {
     this.partitions = await this.ensureTopic();
     const sessionTimeout = this.config.kafka.targets.sessionTimeoutMs;
-    // Kafka's advice: heartbeat at most every third of the session timeout.
-    const heartbeatInterval = Math.max(100, Math.floor(sessionTimeout / 3));
+    // The survivors learn that a dead member's session expired only from the answer to their
+    // next heartbeat, and kafkajs heartbeats only when a fetch returns (an idle fetch waits
+    // maxWaitTimeInMs) once `heartbeatInterval` has passed: so the takeover lags the expiry by
+    // up to heartbeatInterval + maxWaitTimeInMs. At a third of the session timeout (Kafka's
+    // ceiling) that was up to 2/3 of it (4 s of a 6 s session): the failover overran
+    // "interval + session timeout". A tenth, with fetches as short, bounds the lag to a fifth
+    // of the session timeout, for one small heartbeat request per replica every tenth of it.
+    const heartbeatInterval = Math.max(100, Math.floor(sessionTimeout / 10));
     const consumer = this.kafka.consumer({
       groupId: this.groupId,
       sessionTimeout,

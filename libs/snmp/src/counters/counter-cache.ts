@@ -48,6 +48,29 @@ export class CounterCache {
   }
 
   /**
+   * When the device's newest reading was taken, by this process or — from the state store —
+   * by the replica that polled it before (undefined: no reading within `ttlMs`). Read without
+   * caching, so it never races `load` for the map a cycle is filling.
+   */
+  async lastReadingAt(device: string): Promise<number | undefined> {
+    const newest = (readings: Iterable<number>) => {
+      let max: number | undefined;
+      for (const ts of readings) if (max === undefined || ts > max) max = ts;
+      return max;
+    };
+    const map = this.devices.get(device);
+    if (map) return newest([...map.values()].map((r) => r.ts));
+    const raw = this.backend ? await this.backend.get(this.prefix + device) : null;
+    if (!raw) return undefined;
+    try {
+      const parsed = JSON.parse(raw) as Record<string, unknown>;
+      return newest(Object.values(parsed).flatMap((v) => parseStored(v)?.ts ?? []));
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
    * Drops readings older than `ttlMs` (interfaces that disappeared) and writes the rest.
    * `ttlMs` per device: a device polled every 5 min needs its readings longer than one on 30 s.
    */

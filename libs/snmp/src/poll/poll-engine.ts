@@ -102,6 +102,8 @@ export class PollEngine {
   private all: PollTarget[] = [];
   private targets: PollTarget[] = [];
   private started = false;
+  /** Whether the first assignment since start() was scheduled (it spreads over the phases). */
+  private placed = false;
   readonly totals = { cycles: 0, skipped: 0, late: 0, varbinds: 0, events: 0, publishErrors: 0 };
 
   /** libs/collector's publisher, awaited once per cycle (`offer`): refusals counted, no retry. */
@@ -157,6 +159,8 @@ export class PollEngine {
    * The ownership changed (a rebalance): starts the schedules of gained devices and stops those
    * of lost ones (a cycle in flight finishes). A lost device's last counter readings stay in the
    * state store, so the replica that gains it computes rates from them (with a shared Redis).
+   * After the first assignment, a gained device whose last poll is overdue runs at once
+   * (`runOverdue`): that is the failover of a dead replica's devices.
    */
   reassign(): Reassignment {
     return this.schedule();
@@ -175,13 +179,43 @@ export class PollEngine {
       void this.pool.forget(id);
     }
     this.targets = owned;
-    if (this.started) this.scheduler.set(owned);
+    if (this.started) {
+      this.scheduler.set(owned);
+      if (this.placed) this.runOverdue(owned, gained);
+      this.placed = true;
+    }
     return { gained, lost };
+  }
+
+  /**
+   * Devices that arrived after the first assignment — taken over from another replica, or new in
+   * the inventory — are polled now rather than at their next slot (up to one interval away) when
+   * their last poll, as the counter readings in the state store tell, is more than an interval
+   * old: a SIGKILLed replica's devices are then polled again within the session timeout, not
+   * the session timeout plus an interval. No reading (no shared state store, or none within its
+   * TTL) counts as overdue: one early poll is cheaper than a gap. A device its previous owner
+   * polled within the interval (a replica joined or left gracefully) keeps its slot, so nothing
+   * is polled twice in an interval then.
+   */
+  private runOverdue(owned: readonly PollTarget[], gained: readonly string[]): void {
+    if (gained.length === 0) return;
+    const now = this.deps.now ?? Date.now;
+    const interval = new Map(owned.map((t) => [t.device.id, t.intervalMs]));
+    for (const id of gained) {
+      const intervalMs = interval.get(id);
+      if (intervalMs === undefined) continue;
+      const run = () => void this.scheduler.runFirstNow(id);
+      this.cache.lastReadingAt(id).then((last) => {
+        if (last === undefined || last + intervalMs <= now()) run();
+      }, run);
+    }
   }
 
   start(): void {
     this.started = true;
     this.scheduler.set(this.targets);
+    // without sharding every target is placed now; with it, the first assignment places them
+    this.placed = this.deps.owns === undefined;
   }
 
   async stop(): Promise<void> {

@@ -85,4 +85,34 @@ describe('PollScheduler', () => {
     expect(runs.filter((id) => id === 'a')).toHaveLength(2);
     await s.stop();
   });
+
+  it('runFirstNow: a taken-over target runs at once, then at its phase, never twice within half an interval', async () => {
+    const runs: number[] = [];
+    const s = new PollScheduler({ jitter: 0, lateAfterMs: 1000, run: async () => void runs.push(Date.now()) });
+    const target = t('taken-over', 1000);
+    // start right after the target's slot: waiting for it would cost almost a whole interval
+    const phase = s.phaseOf(target);
+    jest.setSystemTime(1_000_000 + phase + 1);
+    s.set([target]);
+    expect(s.runFirstNow('taken-over')).toBe(true);
+    expect(runs).toEqual([Date.now()]);
+    expect(s.runFirstNow('taken-over')).toBe(false); // once only
+    expect(s.runFirstNow('unknown')).toBe(false);
+    await jest.advanceTimersByTimeAsync(3000);
+    const gaps = runs.slice(1).map((at, i) => at - runs[i]!);
+    expect(gaps.every((g) => g >= 500)).toBe(true);
+    expect(runs.slice(1).map((at) => at % 1000)).toEqual(runs.slice(1).map(() => phase));
+    await s.stop();
+  });
+
+  it('runFirstNow does nothing to a target whose first cycle already ran on its slot', async () => {
+    const runs: number[] = [];
+    const s = new PollScheduler({ jitter: 0, lateAfterMs: 1000, run: async () => void runs.push(Date.now()) });
+    s.set([t('a')]);
+    await jest.advanceTimersByTimeAsync(1000);
+    expect(runs).toHaveLength(1);
+    expect(s.runFirstNow('a')).toBe(false);
+    expect(runs).toHaveLength(1);
+    await s.stop();
+  });
 });

@@ -29,6 +29,8 @@ interface Slot<T> {
   running: Promise<void> | undefined;
   timer: NodeJS.Timeout | undefined;
   skipped: number;
+  /** Whether a cycle of this slot has started since the target was added. */
+  ran: boolean;
 }
 
 /**
@@ -36,7 +38,8 @@ interface Slot<T> {
  * its id, so 1 000 devices on 60 s spread evenly and keep their slots across restarts) plus a
  * small random jitter per cycle. A cycle whose previous one is still running is skipped and
  * counted — never queued — so a slow device cannot pile up work; a process that fell behind
- * (blocked event loop) skips the missed slots instead of bursting.
+ * (blocked event loop) skips the missed slots instead of bursting. A target taken over from
+ * another replica whose last poll is overdue runs at once (`runFirstNow`), then keeps its phase.
  */
 export class PollScheduler<T extends SchedulableTarget> {
   private readonly slots = new Map<string, Slot<T>>();
@@ -60,7 +63,7 @@ export class PollScheduler<T extends SchedulableTarget> {
         slot.target = target;
         if (intervalChanged) this.arm(slot, this.firstDue(target));
       } else {
-        const s: Slot<T> = { target, due: 0, running: undefined, timer: undefined, skipped: 0 };
+        const s: Slot<T> = { target, due: 0, running: undefined, timer: undefined, skipped: 0, ran: false };
         this.slots.set(target.device.id, s);
         this.arm(s, this.firstDue(target));
       }
@@ -70,6 +73,24 @@ export class PollScheduler<T extends SchedulableTarget> {
       clearTimeout(slot.timer);
       this.slots.delete(id);
     }
+  }
+
+  /**
+   * Runs the first cycle of a newly added target now rather than at its next slot — for a device
+   * taken over from a replica that died, whose last poll is already more than an interval old
+   * (waiting for the slot would add up to one interval to the failover). Its next cycle is then
+   * its first slot at least half an interval away, so the phase is kept and two polls are never
+   * closer than that. False (nothing done) if the target is unknown, stopped, or already ran.
+   */
+  runFirstNow(deviceId: string): boolean {
+    const slot = this.slots.get(deviceId);
+    if (!slot || this.stopped || slot.ran || slot.running) return false;
+    const now = this.now();
+    clearTimeout(slot.timer);
+    slot.due = now;
+    this.launch(slot);
+    this.arm(slot, this.slotAtOrAfter(slot.target, now + slot.target.intervalMs / 2));
+    return true;
   }
 
   get size(): number {
@@ -99,11 +120,14 @@ export class PollScheduler<T extends SchedulableTarget> {
   }
 
   private firstDue(target: T): number {
-    const now = this.now();
+    return this.slotAtOrAfter(target, this.now());
+  }
+
+  /** The first instant ≡ phase (mod interval) at or after `from`. */
+  private slotAtOrAfter(target: T, from: number): number {
     const interval = target.intervalMs;
     const phase = this.phaseOf(target);
-    // next instant ≡ phase (mod interval) at or after now
-    return now + ((phase - (now % interval) + interval) % interval);
+    return from + ((phase - (from % interval) + interval) % interval);
   }
 
   private arm(slot: Slot<T>, due: number): void {
@@ -124,15 +148,7 @@ export class PollScheduler<T extends SchedulableTarget> {
       slot.skipped++;
       this.options.onSkip?.(slot.target, 'busy');
     } else {
-      const info: CycleInfo = { due: slot.due, skipped: slot.skipped };
-      slot.skipped = 0;
-      const target = slot.target;
-      slot.running = this.options
-        .run(target, info)
-        .catch(() => undefined) // run() reports its own errors; the schedule must go on
-        .finally(() => {
-          slot.running = undefined;
-        });
+      this.launch(slot);
     }
     const interval = slot.target.intervalMs;
     let next = slot.due + interval;
@@ -142,5 +158,18 @@ export class PollScheduler<T extends SchedulableTarget> {
       this.options.onSkip?.(slot.target, 'behind');
     }
     this.arm(slot, next);
+  }
+
+  private launch(slot: Slot<T>): void {
+    const info: CycleInfo = { due: slot.due, skipped: slot.skipped };
+    slot.skipped = 0;
+    slot.ran = true;
+    const target = slot.target;
+    slot.running = this.options
+      .run(target, info)
+      .catch(() => undefined) // run() reports its own errors; the schedule must go on
+      .finally(() => {
+        slot.running = undefined;
+      });
   }
 }

@@ -135,6 +135,8 @@ export class TcpSyslogServer {
       if (decoder.framingErrors > framingErrors) {
         const n = decoder.framingErrors - framingErrors;
         framingErrors = decoder.framingErrors;
+        // a bad MSG-LEN is one message read and dropped: received too, or received ≠ published + dropped
+        this.counts.received(transport, n);
         this.counts.dropped('malformed', 'decode', n, 'framing');
         this.log.log(address, 'framing', { transport }, `bad RFC 6587 octet count from ${address}: skipped to the next LF`);
       }

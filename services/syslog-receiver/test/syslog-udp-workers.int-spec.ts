@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import dgram from 'node:dgram';
 import path from 'node:path';
+import { syslogReceiverConfigSchema } from '../src/syslog-receiver.config';
 import { SyslogHarness } from './syslog-harness';
 
 // UDP worker threads load the compiled worker (dist/udp-worker.js): build first, as CI does.
@@ -30,6 +31,14 @@ describe('syslog-receiver UDP worker threads (SO_REUSEPORT)', () => {
       expect(await h.counter('sonde_syslog_received_total', { transport: 'udp' })).toBe(600);
       expect(await h.counter('sonde_syslog_parsed_total', { format: 'rfc5424' })).toBe(600);
       expect(await h.counter('sonde_syslog_published_total')).toBe(600);
+      // the receive-buffer gauge's source sums the workers' sockets: each got what a socket asking the
+      // same SO_RCVBUF gets here; the kernel-drop gauge reads the port they share
+      const ref = dgram.createSocket({ type: 'udp4', recvBufferSize: syslogReceiverConfigSchema.parse({}).udp.receiveBufferBytes });
+      await new Promise<void>((r) => ref.bind(0, '127.0.0.1', () => r()));
+      const granted = ref.getRecvBufferSize();
+      ref.close();
+      expect(h.receiver.udpReceiveBufferBytes).toBe(3 * granted);
+      expect([...h.receiver.udpPorts]).toEqual([port]);
       for (const s of senders) s.close();
     } finally {
       await h.stop();

@@ -33,6 +33,8 @@ section=$(mktemp)
   echo 'generated threshold (60), CEL-conditioned ICMP threshold (40), trap (20), syslog with a CEL'
   echo 'condition (25), state (20) and window (20) rules; a tick every 20 batches. `cpuSeconds` is the'
   echo 'process CPU time of the timed loop (the machine is shared: wall-clock `seconds` is longer).'
+  echo 'The timed pass runs on a fresh evaluator after a first pass over the same events on another one'
+  echo '(JIT and heap at the steady state of a running engine); `firstPassCpuSeconds` is that first pass.'
   echo 'RSS: one firing series per device for BENCH_SERIES devices, after GC.'
   echo
   echo "Result: $summary"

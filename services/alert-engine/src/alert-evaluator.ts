@@ -4,7 +4,7 @@ import type { AlertTransition } from '@sonde/events/payloads/alert-state';
 import type { DeviceRef, SondeEvent } from '@sonde/events/sonde-event';
 import type { AlertStateEvent } from './alert-transition-sink';
 import type { CompiledRule, ObservationSink } from './compiled-rule';
-import type { AlertSeries, DeviceAlertState, SeriesKind } from './device-alert-state';
+import { emptySeries, type AlertSeries, type DeviceAlertState, type SeriesKind } from './device-alert-state';
 import { DeviceSeriesIndex } from './device-series-index';
 import { fingerprint } from './fingerprint';
 import { FLAP_HISTORY, nextFlapping, percentStateChange } from './flap-detector';
@@ -122,7 +122,9 @@ export class AlertEvaluator {
   private dropSeries(state: DeviceAlertState, s: AlertSeries): void {
     if (state.series[s.fingerprint] !== s) return;
     delete state.series[s.fingerprint];
-    this.indexOf(state).of(s.ruleId).live--;
+    const index = this.indexOf(state);
+    index.byFingerprint.delete(s.fingerprint);
+    index.of(s.ruleId).live--;
   }
 
   private rebuildInhibiting(): void {
@@ -255,7 +257,7 @@ export class AlertEvaluator {
   private stateOf(event: SondeEvent): DeviceAlertState {
     let state = this.devices.get(event.device.id);
     if (!state) {
-      state = { device: event.device, site: event.site, firstSeen: event.ts, lastSeen: {}, series: {}, rev: 0 };
+      state = { device: event.device, site: event.site, firstSeen: event.ts, lastSeen: {}, series: emptySeries(), rev: 0 };
       this.devices.set(event.device.id, state);
     } else if (event.device.name && state.device.name !== event.device.name) {
       state.device = event.device;
@@ -317,11 +319,13 @@ export class AlertEvaluator {
       severity: rule.severity,
     };
     const fp = fingerprint(labels);
-    let s = state.series[fp];
+    const index = this.indexOf(state);
+    let s = index.byFingerprint.get(fp);
     if (!s) {
       s = { fingerprint: fp, ruleId: rule.id, labels, kind, state: 'inactive', active: false, startsAt: 0, since: 0, lastActiveAt: 0, streak: 0, seq: 0, history: [], flapping: false, inhibitedBy: [], hits: [] };
       state.series[fp] = s;
-      this.indexOf(state).of(rule.id).live++;
+      index.byFingerprint.set(fp, s);
+      index.of(rule.id).live++;
     }
     return s;
   }
@@ -354,9 +358,10 @@ export class AlertEvaluator {
       value = s.hits.length;
     }
     if (value !== undefined) s.value = value;
-    this.touched.add(s);
     if (b.flappable) this.recordFlap(state, s, rule, active, now);
     this.apply(state, s, rule, active, now);
+    // inhibition looks at pending and firing series only; a series that becomes so passes transition(), which adds it
+    if (s.state !== 'inactive') this.touched.add(s);
     // a quiet series (inactive, no state changes left in its history) is forgotten
     if (s.state === 'inactive' && !s.flapping && s.streak === 0 && s.hits.length === 0 && state.series[s.fingerprint] === s && percentStateChange(s.history) === 0) {
       this.dropSeries(state, s);
@@ -472,7 +477,7 @@ export class AlertEvaluator {
       const id = `collector:${key}`;
       let state = this.devices.get(id);
       if (!state) {
-        state = { device: { id, name: key, address: '' }, site: c.site, firstSeen: now, lastSeen: {}, series: {}, rev: 0 };
+        state = { device: { id, name: key, address: '' }, site: c.site, firstSeen: now, lastSeen: {}, series: emptySeries(), rev: 0 };
         this.devices.set(id, state);
       }
       const silentMs = now - c.lastSeen;

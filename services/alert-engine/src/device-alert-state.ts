@@ -42,6 +42,14 @@ export interface DeviceAlertState {
   rev: number;
 }
 
+/**
+ * A new, empty `series` record: a dictionary from the start (null prototype). Series come and go
+ * by fingerprint; an ordinary object would get a new hidden class for every fingerprint added.
+ */
+export function emptySeries(): Record<string, AlertSeries> {
+  return Object.create(null) as Record<string, AlertSeries>;
+}
+
 export function encodeDeviceState(state: DeviceAlertState): string {
   return JSON.stringify(state);
 }

@@ -17,7 +17,8 @@ const MAX_KEYS = 1024;
  * severity): a poller sends the same groups every cycle.
  */
 export class RuleSelection {
-  private readonly metricLists = new Map<string, readonly CompiledRule[]>();
+  /** Per kind and metric group: the sample names a list was made for, and the list. */
+  private readonly metricLists = new Map<string, { names: string[]; list: readonly CompiledRule[] }>();
   private readonly trapLists = new Map<string, readonly CompiledRule[]>();
   private readonly syslogLists = new Map<number, readonly CompiledRule[]>();
 
@@ -41,13 +42,12 @@ export class RuleSelection {
 
   private forSamples(kind: EventKind, rules: readonly CompiledRule[], event: Extract<SondeEvent, { kind: 'snmp.metric' | 'rmon.sample' }>): readonly CompiledRule[] {
     const groups = sampleGroups(event.payload.samples);
-    let key = kind;
-    for (const name of groups.keys()) key += `\u0000${name}`;
-    let list = this.metricLists.get(key);
-    if (!list) {
-      list = rules.filter((r) => r.behaviour.metrics === undefined || r.behaviour.metrics.some((m) => groups.has(m)));
-      remember(this.metricLists, key, list);
-    }
+    // a group (interfaces, host-cpu …) has the same sample names every poll: check them, do not rebuild a key
+    const key = `${kind}\u0000${'group' in event.payload ? event.payload.group : ''}`;
+    const cached = this.metricLists.get(key);
+    if (cached && cached.names.length === groups.size && cached.names.every((n) => groups.has(n))) return cached.list;
+    const list = rules.filter((r) => r.behaviour.metrics === undefined || r.behaviour.metrics.some((m) => groups.has(m)));
+    remember(this.metricLists, key, { names: [...groups.keys()], list });
     return list;
   }
 
@@ -73,7 +73,7 @@ export class RuleSelection {
   }
 }
 
-function remember<K>(cache: Map<K, readonly CompiledRule[]>, key: K, list: readonly CompiledRule[]): void {
+function remember<K, V>(cache: Map<K, V>, key: K, list: V): void {
   if (cache.size >= MAX_KEYS) cache.clear();
   cache.set(key, list);
 }

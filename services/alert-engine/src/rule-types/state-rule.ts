@@ -20,6 +20,8 @@ export const stateRule: RuleBehaviourFactory<'state'> = (rule) => {
       return {
         kinds: ['icmp.probe'],
         flappable: true,
+        // untracked, only a down probe opens a series
+        mayObserve: (event, tracked) => event.kind === 'icmp.probe' && event.payload.reachability !== 'unknown' && (tracked || event.payload.reachability === 'down'),
         observe(event, out) {
           if (event.kind !== 'icmp.probe' || event.payload.reachability === 'unknown') return;
           out(NO_LABELS, event.payload.reachability === 'down', event.payload.lossPct);
@@ -55,7 +57,12 @@ export const stateRule: RuleBehaviourFactory<'state'> = (rule) => {
         threshold: rule.cycles,
         // consecutive failed cycles are counted by the series (its streak); active once it reaches `cycles`
         streak: rule.cycles,
-        mayObserve: (event) => event.kind === 'snmp.metric' && sampleGroup(event.payload.samples, 'snmp_poll_reachable') !== undefined,
+        // untracked, only a failed poll (0) opens a series
+        mayObserve(event, tracked) {
+          if (event.kind !== 'snmp.metric') return false;
+          const reachable = sampleGroup(event.payload.samples, 'snmp_poll_reachable');
+          return reachable !== undefined && (tracked || (reachable.min <= 0 && reachable.max >= 0));
+        },
         observe(event, out) {
           if (event.kind !== 'snmp.metric') return;
           for (const s of samplesNamed(event.payload.samples, 'snmp_poll_reachable')) {

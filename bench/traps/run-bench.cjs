@@ -64,7 +64,9 @@ async function nodeTarget(mode) {
     name: mode, pid: child.pid, port,
     async count() {
       child.stdin.write('stats\n');
-      return JSON.parse(await next()).delivered;
+      const stats = JSON.parse(await next());
+      this.last = stats;
+      return stats.delivered;
     },
     async stop() {
       child.stdin.write('quit\n');
@@ -177,13 +179,20 @@ async function main() {
     r.cpu = { sent: CPU_COUNT, arrived: got, rate: CPU_RATE, cpuSeconds: cpu, cpuSecondsPer100k: (cpu * 100000) / Math.max(got, 1), usPerTrap: (cpu * 1e6) / Math.max(got, 1) };
     console.log(`${name}: cpu ${JSON.stringify(r.cpu)}`);
     base += got;
+    if (target.last?.kernelDrops !== undefined) target.drops = { kernel: target.last.kernelDrops, dropped: target.last.dropped };
     for (const rate of RATES) {
       const n = Math.round(rate * SECONDS);
       const c0 = cpuSeconds(target.pid);
       const achieved = await send(target.port, datagram, n, rate);
       const arrived = (await drain(target, base + n)) - base;
       base += arrived;
-      const step = { rate, achieved: Math.round(achieved), sent: n, arrived, lost: n - arrived, cpuSeconds: cpuSeconds(target.pid) - c0 };
+      const drops0 = target.drops ?? { kernel: 0, dropped: {} };
+      // the Sonde targets say where the lost ones went (cumulative counters: this step's share)
+      const where = target.last && target.last.kernelDrops !== undefined
+        ? { kernelDrops: target.last.kernelDrops - drops0.kernel, dropped: Object.fromEntries(Object.entries(target.last.dropped).map(([k, v]) => [k, v - (drops0.dropped[k] ?? 0)])) }
+        : {};
+      if (target.last?.kernelDrops !== undefined) target.drops = { kernel: target.last.kernelDrops, dropped: target.last.dropped };
+      const step = { rate, achieved: Math.round(achieved), sent: n, arrived, lost: n - arrived, ...where, cpuSeconds: cpuSeconds(target.pid) - c0 };
       r.rates.push(step);
       console.log(`${name}: ${JSON.stringify(step)}`);
       if (arrived < n * 0.5) break; // far past its limit: the next steps say nothing new

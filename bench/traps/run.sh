@@ -3,6 +3,9 @@
 # loopback. Results: bench/traps/results/run-*.json; figures and reading in RESULTS.md.
 #   bench/traps/run.sh [--rates 5000,10000,20000,40000,80000] [--seconds 2] [--cpu-count 100000] [--cpu-rate 10000]
 #   bench/traps/run.sh --targets sonde-kafka,sonde,snmptrapd --rates 10000,25000,50000,80000   (goal: on Kafka, zero loss ≥ 50 000/s)
+#   bench/traps/run.sh --targets sonde-kafka-serial,sonde-kafka …   (one publish() call in flight vs the bus's ordered calls)
+#   BENCH_KAFKA_CLIENT=platformatic bench/traps/run.sh --targets sonde-kafka …
+#   node bench/traps/publish-bench.cjs [--client kafkajs|platformatic]   (the publish path alone, no socket; needs SONDE_TEST_KAFKA_BROKERS)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"

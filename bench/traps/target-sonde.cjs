@@ -42,7 +42,7 @@ if (mode === 'net-snmp') {
   return;
 }
 
-// `node target-sonde.cjs sonde-kafka`: the same receiver publishing to the real Kafka bus
+// `node target-sonde.cjs sonde-kafka` (or sonde-kafka-serial): the same receiver publishing to the real Kafka bus
 // (SONDE_TEST_KAFKA_BROKERS; BENCH_KAFKA_CLIENT kafkajs|platformatic); "delivered" is then
 // what reached the topic (the sum of its partitions' end offsets).
 const countingBus = {
@@ -87,18 +87,27 @@ const config = trapReceiverConfigSchema.parse({
   receiveBufferBytes: Number(process.env.RCVBUF ?? 4194304),
 });
 const { dictionary } = loadOidDictionary();
+const registry = new Registry();
 const parts = buildTrapReceiver({
-  config, communities: ['public'], users: [], dictionary, registry: new Registry(), clock: { now: () => Date.now() },
+  config, communities: ['public'], users: [], dictionary, registry, clock: { now: () => Date.now() },
   origin: { site: 'bench', collector: 'bench' }, resolveDevice: (address) => ({ id: address, address }),
 });
 (async () => {
-const bus = mode === 'sonde-kafka' ? await kafkaBus() : countingBus;
+// sonde-kafka-serial: the same Kafka bus with one publish() call in flight at a time, as
+// EventPublisher did before it used EventBus.orderedPublishCalls (the A/B of issue 15 goal 5)
+const real = mode.startsWith('sonde-kafka') ? await kafkaBus() : countingBus;
+const bus = mode === 'sonde-kafka-serial' ? { publish: (events) => real.publish(events), close: () => real.close() } : real;
 const publisher = new EventPublisher(bus, parts.metrics, { maxEvents: 500, maxWaitMs: 0, maxPendingEvents: 1_000_000 }, { warn: () => undefined });
 const sockets = new TrapSockets(parts.receiver, publisher, config.receiveBufferBytes);
 sockets.start(config.listen).then((bound) => {
   process.stdout.write(`READY ${bound[0].port}\n`);
   readline.createInterface({ input: process.stdin }).on('line', async (line) => {
-    if (line === 'stats') process.stdout.write(`${JSON.stringify({ delivered: onTopic ? await onTopic() : delivered })}\n`);
+    if (line === 'stats') {
+      // where the others went: the kernel (receive buffer full) or the receiver's own drops
+      const { readUdpKernelDrops } = require(path.join(__dirname, '../../libs/collector/dist/udp-kernel-drops.js'));
+      const dropped = Object.fromEntries(((await registry.getSingleMetric('sonde_trap_dropped_total')?.get())?.values ?? []).filter((v) => v.value).map((v) => [`${v.labels.reason}/${v.labels.stage}`, v.value]));
+      process.stdout.write(`${JSON.stringify({ delivered: onTopic ? await onTopic() : delivered, kernelDrops: readUdpKernelDrops(new Set(sockets.ports)), dropped })}\n`);
+    }
     if (line === 'quit') {
       await sockets.close();
       await bus.close();

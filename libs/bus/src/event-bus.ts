@@ -69,6 +69,13 @@ export interface EventBus {
    * when even the spool cannot take them (full): the caller counts that as a drop.
    */
   publish(events: readonly SondeEvent[]): Promise<void>;
+  /**
+   * publish() calls this bus takes at once without reordering them: each call's events are
+   * queued synchronously, in call order, before it returns (the Kafka adapters: their producer
+   * cuts requests from that queue in order). Absent = 1: the caller awaits one call before the
+   * next (the memory bus can reorder calls that wait for room).
+   */
+  readonly orderedPublishCalls?: number;
   subscribe(options: SubscribeOptions): Promise<Subscription>;
   health(): Promise<BusHealth>;
   /** Flushes what was accepted (as far as possible) and releases resources. */

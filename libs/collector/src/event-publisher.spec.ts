@@ -97,6 +97,101 @@ describe('EventPublisher', () => {
     expect(accepted.map(message)).toEqual([1, 2]);
   });
 
+  /** A bus whose publish() calls wait until the test releases them, oldest first. */
+  function heldBus(orderedPublishCalls?: number) {
+    const calls: { events: number[]; release: (ok: boolean) => void }[] = [];
+    const accepted: number[] = [];
+    let maxAtOnce = 0;
+    let open = 0;
+    const bus = {
+      ...(orderedPublishCalls === undefined ? {} : { orderedPublishCalls }),
+      publish: (events: readonly SondeEvent[]) =>
+        new Promise<void>((resolve, reject) => {
+          // the bus's order is the order of the calls (as KafkaPublisher queues them)
+          const batch = events.map(message);
+          maxAtOnce = Math.max(maxAtOnce, ++open);
+          let settled = false;
+          const release = (ok: boolean) => {
+            if (settled) return;
+            settled = true;
+            open--;
+            if (ok) {
+              accepted.push(...batch);
+              resolve();
+            } else reject(new Error('spool full'));
+          };
+          calls.push({ events: batch, release });
+        }),
+    };
+    return { bus, calls, accepted, maxAtOnce: () => maxAtOnce };
+  }
+  const turn = () => new Promise((r) => setImmediate(r));
+
+  /** Releases every call as it comes (oldest first) until the publisher has nothing left. */
+  async function releaseAll(held: ReturnType<typeof heldBus>, p: EventPublisher, from: number): Promise<void> {
+    for (let k = from; k < held.calls.length || p.pendingEvents > 0; k++) {
+      await turn();
+      held.calls[k]?.release(true);
+    }
+  }
+
+  it('best effort on a bus that takes ordered calls at once: full batches go beside the one in flight, up to its slots; enqueue order kept, every event counted once', async () => {
+    const registry = new Registry();
+    const held = heldBus(3);
+    const p = new EventPublisher(held.bus, metrics(registry), { maxEvents: 2, maxWaitMs: 0, maxPendingEvents: 100 }, quiet);
+    const settled: number[] = [];
+    for (let i = 0; i < 7; i++) p.enqueue(event(i), (ok) => void (ok && settled.push(i)));
+    await turn();
+    expect(held.calls.map((c) => c.events)).toEqual([[0, 1], [2, 3], [4, 5]]); // [6] waits: short of a batch, and the slots are taken
+    expect(p.pendingEvents).toBe(7);
+    held.calls[1]!.release(false); // a refused batch in the middle: counted, the others go on
+    await turn();
+    expect(held.calls).toHaveLength(3); // a short batch goes only when nothing is in flight
+    for (let i = 10; i < 15; i++) p.enqueue(event(i));
+    expect(held.calls.map((c) => c.events).slice(3)).toEqual([[6, 10]]);
+    const drained = p.drain();
+    await releaseAll(held, p, 0);
+    await drained;
+    expect(held.maxAtOnce()).toBe(3);
+    // the bus saw the calls in enqueue order
+    expect(held.calls.flatMap((c) => c.events)).toEqual([0, 1, 2, 3, 4, 5, 6, 10, 11, 12, 13, 14]);
+    expect(held.accepted.sort((a, b) => a - b)).toEqual([0, 1, 4, 5, 6, 10, 11, 12, 13, 14]);
+    expect(settled.sort((a, b) => a - b)).toEqual([0, 1, 4, 5, 6]);
+    expect(await counter(registry, 'sonde_test_published_total')).toBe(10);
+    expect(await counter(registry, 'sonde_test_dropped_total', { reason: 'bus-rejected' })).toBe(2);
+    expect(p.pendingEvents).toBe(0);
+  });
+
+  it('best effort at a moderate load: a short batch waits for the one in flight, even with slots free', async () => {
+    const held = heldBus(5);
+    const p = new EventPublisher(held.bus, metrics(new Registry()), { maxEvents: 100, maxWaitMs: 0, maxPendingEvents: 1000 }, quiet);
+    p.enqueue(event(0));
+    await turn();
+    p.enqueue(event(1));
+    p.enqueue(event(2));
+    await turn();
+    expect(held.calls.map((c) => c.events)).toEqual([[0]]);
+    held.calls[0]!.release(true);
+    await turn();
+    expect(held.calls.map((c) => c.events)).toEqual([[0], [1, 2]]);
+    held.calls[1]!.release(true);
+    await p.drain();
+    expect(held.maxAtOnce()).toBe(1);
+  });
+
+  it('best effort on a bus that does not say it keeps the order of calls at once: one batch in flight', async () => {
+    const held = heldBus();
+    const p = new EventPublisher(held.bus, metrics(new Registry()), { maxEvents: 2, maxWaitMs: 0, maxPendingEvents: 100 }, quiet);
+    for (let i = 0; i < 5; i++) p.enqueue(event(i));
+    await turn();
+    expect(held.calls.map((c) => c.events)).toEqual([[0, 1]]);
+    const drained = p.drain();
+    await releaseAll(held, p, 0);
+    await drained;
+    expect(held.calls.map((c) => c.events)).toEqual([[0, 1], [2, 3], [4]]);
+    expect(held.maxAtOnce()).toBe(1);
+  });
+
   it('offer: awaited once, a refusal counted as bus-rejected and reported, never retried', async () => {
     const registry = new Registry();
     const bus = new RefusingBus(1);

@@ -21,7 +21,10 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * The one way a collector hands events to the bus (design.md §6 delivery contract), two modes:
  *
  * - `enqueue` — best effort (UDP datagrams, poll results): batched (`maxEvents` / `maxWaitMs`),
- *   one batch in flight at a time, in order. The queue is bounded: past `maxPendingEvents` a new
+ *   in order, one batch in flight at a time — or, once a full batch (maxEvents) waits, as many
+ *   as the bus takes at once without reordering them (`EventBus.orderedPublishCalls`: the Kafka
+ *   bus, one per producer request in flight): one call at a time caps a receiver at maxEvents
+ *   per linger + broker round trip. The queue is bounded: past `maxPendingEvents` a new
  *   event is dropped and counted (`bus-full`); a batch the bus refuses (spool full) is dropped and
  *   counted (`bus-rejected`). An optional `onSettled` per event says which of the two happened —
  *   an inform is acknowledged only once its event was accepted (ARCHITECTURE.md).
@@ -37,22 +40,27 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  */
 export class EventPublisher {
   private queue: SondeEvent[] = [];
+  /** best-effort events handed to bus.publish() and not settled yet */
   private inFlight = 0;
   private readonly waiting = new Map<SondeEvent, OnSettled>();
-  private flushing: Promise<void> | undefined;
+  /** best-effort batches in flight, at most `calls` */
+  private readonly batches = new Set<Promise<void>>();
+  /** publish() calls the bus takes at once in order (EventBus.orderedPublishCalls) */
+  private readonly calls: number;
   private timer: NodeJS.Timeout | undefined;
   private immediate: NodeJS.Immediate | undefined;
   private stopping = false;
   private readonly failures: RateLimitedLog;
 
   constructor(
-    private readonly bus: Pick<EventBus, 'publish'>,
+    private readonly bus: Pick<EventBus, 'publish' | 'orderedPublishCalls'>,
     private readonly counts: Pick<CollectorCounts, 'published' | 'dropped'>,
     private readonly options: EventPublisherOptions,
     log: WarnSink,
   ) {
     // a refusing bus is one condition, not one line per batch (style.md: never log per item)
     this.failures = new RateLimitedLog(log, { intervalMs: 10_000 });
+    this.calls = Math.max(1, Math.floor(bus.orderedPublishCalls ?? 1));
   }
 
   /** Best-effort events queued or in flight. */
@@ -69,7 +77,11 @@ export class EventPublisher {
     }
     this.queue.push(event);
     if (onSettled) this.waiting.set(event, onSettled);
-    if (this.flushing) return true;
+    if (this.batches.size > 0) {
+      // a settling batch sends what accumulated; only a full one goes out beside those in flight
+      if (this.queue.length >= this.options.maxEvents && this.batches.size < this.calls) this.send();
+      return true;
+    }
     if (this.queue.length >= this.options.maxEvents) this.kick();
     else if (this.options.maxWaitMs <= 0) this.immediate ??= setImmediate(() => this.kick());
     else this.timer ??= setTimeout(() => this.kick(), this.options.maxWaitMs);
@@ -116,9 +128,9 @@ export class EventPublisher {
 
   /** Publishes everything queued (best effort); resolves when nothing is left (shutdown, tests). */
   async drain(): Promise<void> {
-    while (this.flushing || this.queue.length) {
-      if (!this.flushing) this.kick();
-      await this.flushing;
+    while (this.batches.size || this.queue.length) {
+      this.kick();
+      await Promise.all([...this.batches]);
     }
     this.failures.flush();
   }
@@ -127,31 +139,43 @@ export class EventPublisher {
     if (this.timer) clearTimeout(this.timer);
     if (this.immediate) clearImmediate(this.immediate);
     this.timer = this.immediate = undefined;
-    if (this.flushing || this.queue.length === 0) return;
-    this.flushing = this.flushLoop().finally(() => {
-      this.flushing = undefined;
-    });
+    if (this.queue.length && this.batches.size === 0) this.send();
+    while (this.queue.length >= this.options.maxEvents && this.batches.size < this.calls) this.send();
   }
 
-  private async flushLoop(): Promise<void> {
-    // while one batch is in flight the next one accumulates: batches grow with the load
-    while (this.queue.length) {
-      const max = this.options.maxEvents;
-      const batch = this.queue.length <= max ? this.queue : this.queue.slice(0, max);
-      this.queue = batch === this.queue ? [] : this.queue.slice(batch.length);
-      this.inFlight = batch.length;
-      let accepted = true;
-      try {
-        await this.bus.publish(batch);
-        this.counts.published(batch.length);
-      } catch (err) {
-        accepted = false;
-        this.counts.dropped('bus-rejected', 'publish', batch.length);
-        this.failed(err, batch.length, 'dropped');
-      }
-      this.inFlight = 0;
-      if (this.waiting.size > 0) this.settle(batch, accepted);
+  /**
+   * Hands the head of the queue to the bus. A batch short of maxEvents goes only when nothing is
+   * in flight (while one is, the next accumulates: batches grow with the load, and a moderate
+   * load does not turn into many small calls, each with its own overhead); full batches go
+   * beside it up to the slots the bus has. Calls start in queue order, and the bus keeps the
+   * order of the calls it takes at once (EventBus.orderedPublishCalls), so events reach it in
+   * the order they were enqueued. A bus that takes one call at a time gets one.
+   */
+  private send(): void {
+    const max = this.options.maxEvents;
+    const batch = this.queue.length <= max ? this.queue : this.queue.slice(0, max);
+    this.queue = batch === this.queue ? [] : this.queue.slice(batch.length);
+    this.inFlight += batch.length;
+    const done: Promise<void> = this.publishBatch(batch).then(() => {
+      this.batches.delete(done);
+      this.inFlight -= batch.length;
+      if (this.queue.length) this.kick();
+    });
+    this.batches.add(done);
+  }
+
+  /** Never rejects: a refused batch is counted (bus-rejected) and reported to its onSettled. */
+  private async publishBatch(batch: SondeEvent[]): Promise<void> {
+    let accepted = true;
+    try {
+      await this.bus.publish(batch);
+      this.counts.published(batch.length);
+    } catch (err) {
+      accepted = false;
+      this.counts.dropped('bus-rejected', 'publish', batch.length);
+      this.failed(err, batch.length, 'dropped');
     }
+    if (this.waiting.size > 0) this.settle(batch, accepted);
   }
 
   private settle(batch: readonly SondeEvent[], accepted: boolean): void {

@@ -60,6 +60,11 @@ export abstract class SpoolingKafkaBus<S extends StartableSubscription> implemen
     return topicOfFamily(this.config, family);
   }
 
+  /** publish() encodes and queues synchronously (KafkaPublisher keeps call order): a caller may keep as many calls in flight as the producer sends requests. */
+  get orderedPublishCalls(): number {
+    return this.config.kafka.producer.maxInFlight;
+  }
+
   publish(events: readonly SondeEvent[]): Promise<void> {
     const encoded = encodeRecords(this.config, events, this.deps.metrics, (e, bytes) =>
       this.tooLargeLog.log(`too_large:${e.device.id}`, 'too_large', { device: e.device.id, kind: e.kind, bytes, maxEventBytes: this.config.kafka.producer.maxEventBytes }, 'event above kafka.producer.maxEventBytes: dropped'),

@@ -1,27 +1,15 @@
-import type { SondeEvent } from '@sonde/events/sonde-event';
-import type { MetricSample } from '@sonde/events/payloads/metric-sample';
 import type { PollTarget } from '@sonde/snmp/poll/device-poller';
+import { RecordingSampleBus } from '@sonde/testing/recording-sample-bus';
 import { rmonCollectorConfigSchema, type RmonCollectorConfig } from '../src/rmon-collector.config';
 
-/** The bus as the collector sees it: what it published, in order. */
-export class RecordingBus {
-  readonly events: SondeEvent[] = [];
-  async publish(events: readonly SondeEvent[]): Promise<void> {
-    this.events.push(...events);
-  }
-  clear(): void {
-    this.events.length = 0;
+/** The bus as the collector sees it: what it published, in order (libs/testing RecordingSampleBus). */
+export class RecordingBus extends RecordingSampleBus<'rmon.sample'> {
+  constructor() {
+    super('rmon.sample');
   }
   /** rmon.sample events of a device, optionally of one table. */
-  tables(device: string, table?: string): Array<Extract<SondeEvent, { kind: 'rmon.sample' }>> {
-    return this.events.filter((e): e is Extract<SondeEvent, { kind: 'rmon.sample' }> => e.kind === 'rmon.sample' && e.device.id === device && (table === undefined || e.payload.table === table));
-  }
-  samples(device: string, table?: string): MetricSample[] {
-    return this.tables(device, table).flatMap((e) => e.payload.samples);
-  }
-  /** The first sample named `name` whose labels include `labels`. */
-  find(device: string, table: string, name: string, labels: Record<string, string> = {}): MetricSample | undefined {
-    return this.samples(device, table).find((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v));
+  tables(device: string, table?: string) {
+    return this.eventsOf(device, table);
   }
 }
 

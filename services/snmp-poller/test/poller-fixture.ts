@@ -1,23 +1,15 @@
-import type { SondeEvent } from '@sonde/events/sonde-event';
 import type { MetricSample } from '@sonde/events/payloads/metric-sample';
 import type { SnmpCredential } from '@sonde/snmp/session/snmp-credential';
 import type { PollTarget } from '@sonde/snmp/poll/device-poller';
+import { RecordingSampleBus } from '@sonde/testing/recording-sample-bus';
 import { snmpPollerConfigSchema, type SnmpPollerConfig } from '../src/snmp-poller.config';
 
-/** The bus as the poller sees it: what it published, in order (the bus adapters have their own contract tests). */
-export class RecordingBus {
-  readonly events: SondeEvent[] = [];
-  async publish(events: readonly SondeEvent[]): Promise<void> {
-    this.events.push(...events);
+/** The bus as the poller sees it: what it published, in order (libs/testing RecordingSampleBus). */
+export class RecordingBus extends RecordingSampleBus<'snmp.metric'> {
+  constructor() {
+    super('snmp.metric');
   }
-  clear(): void {
-    this.events.length = 0;
-  }
-  samples(device: string, group?: string): MetricSample[] {
-    return this.events.flatMap((e) =>
-      e.kind === 'snmp.metric' && e.device.id === device && (group === undefined || e.payload.group === group) ? e.payload.samples : [],
-    );
-  }
+  /** The device's `snmp_poll` status samples of every cycle, by name (the last one wins). */
   status(device: string): Record<string, MetricSample> {
     return Object.fromEntries(this.samples(device, 'snmp_poll').map((s) => [s.name, s]));
   }

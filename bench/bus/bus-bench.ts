@@ -35,7 +35,12 @@ function makeEvents(n: number) {
 
 const events = makeEvents(N);
 const bytesPerEvent = Math.round(events.slice(0, 100).reduce((n, e) => n + encodeEvent(e).length, 0) / 100);
-const rows: { what: string; produce?: number; consume?: number }[] = [];
+const rows: { what: string; produce?: number; consume?: number; produceCpu?: number; consumeCpu?: number }[] = [];
+/** CPU-seconds this process spent (user + system) since `from` (process.cpuUsage()), per 100 000 events. */
+const cpuPer100k = (from: NodeJS.CpuUsage) => {
+  const d = process.cpuUsage(from);
+  return ((d.user + d.system) / 1e6) * (100_000 / N);
+};
 /** publish()/send() calls outstanding at once, as a collector with a bounded queue has. */
 const WINDOW = Number(process.env.BENCH_WINDOW ?? 8);
 /** Calls `send(i)` for every chunk start i, with at most WINDOW of them unresolved. */
@@ -76,18 +81,21 @@ async function sondeKafkaBus(client: 'kafkajs' | 'platformatic' = 'kafkajs') {
   const deps = { metrics: new BusMetrics(new Registry()) };
   const bus = client === 'platformatic' ? await PlatformaticEventBus.create(config, deps) : await KafkaEventBus.create(config, deps);
   await bus.ensureTopics();
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   await windowed((i) => bus.publish(events.slice(i, i + CHUNK)));
   const t1 = performance.now();
+  const produceCpu = cpuPer100k(c0);
   let got = 0;
   let t2 = 0;
+  const c2 = process.cpuUsage();
   const sub = await bus.subscribe({ group: `${runId}-sonde-${client}`, families: ['snmp'], maxBatchEvents: CHUNK, handler: async (b) => {
     if (got === 0) t2 = performance.now(); // from the first batch: excludes the group join
     got += b.events.length;
   } });
   await waitUntil(() => got >= N, 'sonde kafka bus');
   const t3 = performance.now();
-  rows.push({ what: `Sonde Kafka bus on ${client === 'platformatic' ? '@platformatic/kafka' : 'kafkajs'} (acks=all, idempotent; decode + validate)`, produce: rate(N, t1 - t0), consume: rate(N, t3 - t2) });
+  rows.push({ what: `Sonde Kafka bus on ${client === 'platformatic' ? '@platformatic/kafka' : 'kafkajs'} (acks=all, idempotent; decode + validate)`, produce: rate(N, t1 - t0), consume: rate(N, t3 - t2), produceCpu, consumeCpu: cpuPer100k(c2) });
   await sub.close();
   await bus.close();
   rmSync(spool, { recursive: true, force: true });
@@ -105,13 +113,16 @@ async function rawKafkajs() {
   const msgs = values();
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 5, createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   await windowed((i) => producer.send({ topic, acks: -1, messages: msgs.slice(i, i + CHUNK) }));
   const t1 = performance.now();
+  const produceCpu = cpuPer100k(c0);
   await producer.disconnect();
   const consumer = kafka.consumer({ groupId: `${runId}-kafkajs`, minBytes: 64 * 1024, maxWaitTimeInMs: 500 });
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
+  const c2 = process.cpuUsage();
   let got = 0;
   let t2 = 0;
   await consumer.run({ eachBatch: async ({ batch }) => {
@@ -120,7 +131,7 @@ async function rawKafkajs() {
   } });
   await waitUntil(() => got >= N, 'kafkajs consumer');
   const t3 = performance.now();
-  rows.push({ what: 'kafkajs raw (acks=all, idempotent; bytes only)', produce: rate(N, t1 - t0), consume: rate(N, t3 - t2) });
+  rows.push({ what: 'kafkajs raw (acks=all, idempotent; bytes only)', produce: rate(N, t1 - t0), consume: rate(N, t3 - t2), produceCpu, consumeCpu: cpuPer100k(c2) });
   await consumer.disconnect();
 }
 
@@ -133,11 +144,16 @@ async function rawPlatformatic() {
   await admin.disconnect();
   const msgs = values().map((m) => ({ topic, key: Buffer.from(m.key), value: m.value }));
   const producer = new Producer({ clientId: 'bench', bootstrapBrokers: brokers, idempotent: true, acks: ProduceAcks.ALL });
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   await windowed((i) => producer.send({ messages: msgs.slice(i, i + CHUNK) }));
   const t1 = performance.now();
+  const produceCpu = cpuPer100k(c0);
   await producer.close();
-  const consumer = new Consumer({ clientId: 'bench', groupId: `${runId}-platformatic`, bootstrapBrokers: brokers, minBytes: 64 * 1024, maxWaitTime: 500 });
+  // the bus's fetch settings (bus.config.ts defaults): the library's own default of 50 MiB per
+  // partition fetched this whole topic in one response, so its clock started after the only fetch
+  const consumer = new Consumer({ clientId: 'bench', groupId: `${runId}-platformatic`, bootstrapBrokers: brokers, minBytes: 64 * 1024, maxBytes: 50 * 1024 * 1024, maxBytesPerPartition: 1024 * 1024, maxWaitTime: 500 });
+  const c2 = process.cpuUsage();
   const stream = await consumer.consume({ topics: [topic], mode: 'earliest', autocommit: true });
   let got = 0;
   let t2 = 0;
@@ -147,7 +163,7 @@ async function rawPlatformatic() {
   });
   await waitUntil(() => got >= N, '@platformatic/kafka consumer');
   const t3 = performance.now();
-  rows.push({ what: '@platformatic/kafka raw (acks=all, idempotent; bytes only)', produce: rate(N, t1 - t0), consume: rate(N, t3 - t2) });
+  rows.push({ what: '@platformatic/kafka raw (acks=all, idempotent; bytes only)', produce: rate(N, t1 - t0), consume: rate(N, t3 - t2), produceCpu, consumeCpu: cpuPer100k(c2) });
   await stream.close();
   await consumer.close();
 }
@@ -221,7 +237,9 @@ const fmt = (n?: number) => (n === undefined ? '–' : n.toLocaleString('en-US')
 const ratio = (n?: number, b?: number) => (n === undefined || !b ? '–' : `${(n / b).toFixed(2)}×`);
 console.log(`${N.toLocaleString('en-US')} events of ${bytesPerEvent} bytes (JSON), ${DEVICES} device keys, ${PARTITIONS} partitions, calls of ${CHUNK}, ${WINDOW} calls outstanding.`);
 console.log('Ratios are against raw @platformatic/kafka and against the Java client (kafka-*-perf-test) in this run.\n');
-console.log('| path | produce events/s | vs raw platformatic | vs Java | consume events/s | vs raw platformatic | vs Java |');
-console.log('|---|---:|---:|---:|---:|---:|---:|');
-for (const r of rows) console.log(`| ${r.what} | ${fmt(r.produce)} | ${ratio(r.produce, raw?.produce)} | ${ratio(r.produce, java?.produce)} | ${fmt(r.consume)} | ${ratio(r.consume, raw?.consume)} | ${ratio(r.consume, java?.consume)} |`);
+console.log('CPU-s/100k: CPU-seconds (user + system) of the bench process per 100 000 events, for the Node clients (the others run in their own process).\n');
+console.log('| path | produce events/s | vs raw platformatic | vs Java | consume events/s | vs raw platformatic | vs Java | produce CPU-s/100k | consume CPU-s/100k |');
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+const cpu = (s?: number) => (s === undefined ? '–' : s.toFixed(2));
+for (const r of rows) console.log(`| ${r.what} | ${fmt(r.produce)} | ${ratio(r.produce, raw?.produce)} | ${ratio(r.produce, java?.produce)} | ${fmt(r.consume)} | ${ratio(r.consume, raw?.consume)} | ${ratio(r.consume, java?.consume)} | ${cpu(r.produceCpu)} | ${cpu(r.consumeCpu)} |`);
 process.exit(0);

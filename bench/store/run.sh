@@ -1,26 +1,40 @@
 #!/usr/bin/env bash
 # Store benchmark: rows/s into embedded chDB (full schema) and into the real ClickHouse 18.16
-# server over HTTP (simple table). Builds the libs, starts the server if needed, writes RESULTS.md.
-#   bench/store/run.sh            (BENCH_ROWS=200000 by default: rows per batch size and target)
+# server over HTTP (simple table), then the event-writer draining a real Kafka topic into chDB
+# (writer-bench.ts). Builds, starts the server and the broker if needed (and stops what it
+# started), writes RESULTS.md.
+#   bench/store/run.sh            (BENCH_ROWS=200000 by default: rows per batch size and target;
+#                                  BENCH_EVENTS=40000 events of 10 rows for the writer)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
 # shellcheck source=../../scripts/lib/node24.sh
 source scripts/lib/node24.sh
-node node_modules/typescript/bin/tsc -b libs/events libs/store
-# stop the server afterwards if this run started it
+node node_modules/typescript/bin/tsc -b libs/events libs/bus libs/store services/event-writer
+bash scripts/peers.sh install kafka
+# stop the server and the broker afterwards if this run started them
 started_clickhouse=0
+started_kafka=0
 bash scripts/services.sh status clickhouse 2>/dev/null | grep -q ': running' || started_clickhouse=1
-cleanup() { if [ "$started_clickhouse" = 1 ]; then bash scripts/services.sh stop clickhouse; fi; }
+bash scripts/services.sh status kafka 2>/dev/null | grep -q ': running' || started_kafka=1
+cleanup() {
+  if [ "$started_clickhouse" = 1 ]; then bash scripts/services.sh stop clickhouse; fi
+  if [ "$started_kafka" = 1 ]; then bash scripts/services.sh stop kafka; fi
+}
 trap cleanup EXIT
 bash scripts/services.sh start clickhouse
+bash scripts/services.sh start kafka
+eval "export $(bash scripts/services.sh env kafka)"
 out=$(mktemp)
+writer_out=$(mktemp)
 # Node 24 strips the TypeScript types itself; the libs are imported from their dist/.
 node --disable-warning=ExperimentalWarning --disable-warning=MODULE_TYPELESS_PACKAGE_JSON bench/store/store-bench.ts | tee "$out"
+BENCH_EVENTS=${BENCH_EVENTS:-40000} node --disable-warning=ExperimentalWarning --disable-warning=MODULE_TYPELESS_PACKAGE_JSON --disable-warning=TimeoutNegativeWarning \
+  bench/store/writer-bench.ts | tee "$writer_out"
 {
   echo "# Store benchmark results"
   echo
-  echo "Command: \`bench/store/run.sh\` (BENCH_ROWS=${BENCH_ROWS:-200000})  "
+  echo "Command: \`bench/store/run.sh\` (BENCH_ROWS=${BENCH_ROWS:-200000}, BENCH_EVENTS=${BENCH_EVENTS:-40000})  "
   echo "Date: $(date -u '+%Y-%m-%d %H:%M UTC')  "
   echo "Machine: $(nproc) CPU ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), shared with other jobs; Node $(node --version)"
   echo
@@ -29,14 +43,27 @@ node --disable-warning=ExperimentalWarning --disable-warning=MODULE_TYPELESS_PAC
   echo "snmp_metric samples (10 per event) through the full event mapping and the 1 min / 1 h rollup"
   echo "views; 18.16 rows go to a plain old-syntax MergeTree through the same insertRows path, and"
   echo "chDB gets the same plain table too, to separate the engine/transport cost from the schema's."
-  echo "Formats: the store inserts the event tables as JSONCompactEachRowWithNames (names once, rows"
-  echo "as arrays); JSONEachRow is the same rows with names in every row. RowBinary/Native: not"
-  echo "encodable by @clickhouse/client. Rows without rollup views: the same inserts after dropping"
-  echo "migration 2's materialized views — the difference is what the rollups cost."
+  echo "Insert paths and formats: the store hands chDB the event rows as JSONCompactEachRow bytes"
+  echo "(chdb's raw insert, settings on the statement); through @clickhouse/client the same rows go as"
+  echo "JSONCompactEachRowWithNames (names once, rows as arrays) or JSONEachRow (names in every row),"
+  echo "which chdb's connection turns into one SQL string. RowBinary/Native: encodable by neither"
+  echo "client (chdb's raw insert takes JSON/CSV/TSV text only). Rows without rollup views: the same"
+  echo "inserts after dropping the materialized views — the difference is what the rollups cost."
+  echo "CPU-s: this process's user+system CPU, chDB's engine threads included (it runs in-process)."
   echo "**Contended machine** (2 cores shared with 7 other jobs, load average $(cut -d' ' -f1 /proc/loadavg)"
   echo "at the end): runs differ by 2-3x; compare rows within one run, not across runs."
   echo
   cat "$out"
+  echo
+  echo "## Event-writer from Kafka into chDB (\`bench/store/writer-bench.ts\`)"
+  echo
+  echo "Events published through the Sonde Kafka bus (broker: Apache Kafka, one KRaft node on loopback),"
+  echo "then drained by the event-writer's EventBatchWriter subscribed with the service's defaults, once"
+  echo "per row below (own consumer group, own database in one chDB folder). Seconds: from the first"
+  echo "batch to the last row stored (group join excluded). The \`before\` rows are the writer as it"
+  echo "was: inserts through @clickhouse/client and the bus's 1 MiB fetch per partition."
+  echo
+  cat "$writer_out"
 } > bench/store/RESULTS.md
-rm -f "$out"
+rm -f "$out" "$writer_out"
 echo "wrote bench/store/RESULTS.md"

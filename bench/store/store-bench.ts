@@ -6,7 +6,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { createEvent } from '@sonde/events/create-event';
 import type { SondeEvent } from '@sonde/events/sonde-event';
-import { createEventStore } from '@sonde/store/clickhouse/create-event-store';
+import { Registry } from 'prom-client';
+import { ClickHouseEventStore } from '@sonde/store/clickhouse/clickhouse-event-store';
+import { createEventStore, STORE_CONNECTIONS } from '@sonde/store/clickhouse/create-event-store';
+import { storeConfigSchema } from '@sonde/store/store.config';
+import { StoreMetrics } from '@sonde/store/store.metrics';
 import { batchRows } from '@sonde/store/rows/event-rows';
 
 const SAMPLES_PER_EVENT = 10;
@@ -20,6 +24,8 @@ interface Result {
   batchRows: number;
   rows: number;
   seconds: number;
+  /** This process's CPU (chDB's engine threads included: it runs in-process); the HTTP rows: the client only. */
+  cpuSeconds?: number;
 }
 
 function metricEvents(count: number, ts: number): SondeEvent[] {
@@ -48,32 +54,43 @@ function simpleRow(i: number) {
 async function benchChdb(): Promise<Result[]> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'sonde-bench-chdb-'));
   const store = createEventStore({ type: 'chdb', chdb: { path: dir }, database: 'bench' });
+  // the same folder and database through @clickhouse/client only (no raw insert): the path before
+  const viaClientConfig = storeConfigSchema.parse({ type: 'chdb', chdb: { path: dir }, database: 'bench' });
+  const viaClientConnection = STORE_CONNECTIONS.chdb(viaClientConfig);
+  const viaClient = new ClickHouseEventStore(viaClientConnection.client, viaClientConfig, viaClientConnection.target, new StoreMetrics(new Registry()));
   const results: Result[] = [];
   try {
     await store.migrate();
-    // the store's insert (JSONCompactEachRowWithNames) and the same rows as JSONEachRow, with the
-    // rollup views, then again after dropping them: what the format and what the rollups cost
-    const formats = ['JSONCompactEachRowWithNames', 'JSONEachRow'] as const;
+    // the store's insert (chDB's raw insert of JSONCompactEachRow bytes), the same rows through
+    // @clickhouse/client as JSONCompactEachRowWithNames and as JSONEachRow, with the rollup
+    // views, then again after dropping them: what the insert path, the format and the rollups cost
+    const formats = ['raw', 'JSONCompactEachRowWithNames', 'JSONEachRow'] as const;
+    const label = { raw: 'raw insert of JSONCompactEachRow bytes (the store)', JSONCompactEachRowWithNames: '@clickhouse/client JSONCompactEachRowWithNames', JSONEachRow: '@clickhouse/client JSONEachRow' };
     for (const views of ['with', 'without'] as const) {
       if (views === 'without') for (const mv of ROLLUP_VIEWS) await store.command(`DROP TABLE IF EXISTS bench.${mv}`);
       for (const format of formats) {
+        const target = format === 'raw' ? store : viaClient;
+        const wire = format === 'raw' ? 'JSONCompactEachRowWithNames' : format;
         for (const rowsPerInsert of BATCHES) {
           const perBatch = rowsPerInsert / SAMPLES_PER_EVENT;
           const batches = Math.max(1, Math.round(TOTAL_ROWS / rowsPerInsert));
           const base = Date.now() - 3_600_000;
           const prepared = Array.from({ length: batches }, (_, b) => metricEvents(perBatch, base + b * perBatch));
           const tag = `${views}-${format}-${rowsPerInsert}`;
-          await store.insert(metricEvents(perBatch, Date.now()), { dedupToken: `warmup-${tag}` });
+          await target.insert(metricEvents(perBatch, Date.now()), { dedupToken: `warmup-${tag}` });
+          const c0 = process.cpuUsage();
           const started = performance.now();
           for (const [b, events] of prepared.entries()) {
             // the event → row mapping is inside the timing, as in the writer
-            for (const t of batchRows(events)) await store.insertRows(`bench.${t.table}`, t.rows, { dedupToken: `bench-${tag}-${b}` }, format);
+            for (const t of batchRows(events)) await target.insertRows(`bench.${t.table}`, t.rows, { dedupToken: `bench-${tag}-${b}` }, wire);
           }
+          const cpu = process.cpuUsage(c0);
           results.push({
-            target: `chDB 26.x, snmp_metric ${views === 'with' ? '+ 2 rollup views' : 'without rollup views'}, ${format}${format === 'JSONCompactEachRowWithNames' ? ' (the store)' : ''}`,
+            target: `chDB 26.x, snmp_metric ${views === 'with' ? '+ 2 rollup views' : 'without rollup views'}, ${label[format]}`,
             batchRows: rowsPerInsert,
             rows: batches * rowsPerInsert,
             seconds: (performance.now() - started) / 1000,
+            cpuSeconds: (cpu.user + cpu.system) / 1e6,
           });
         }
       }
@@ -90,6 +107,7 @@ async function benchChdb(): Promise<Result[]> {
       results.push({ target: 'chDB 26.x, simple MergeTree (as on 18.16)', batchRows, rows: batches * batchRows, seconds: (performance.now() - started) / 1000 });
     }
   } finally {
+    await viaClient.close();
     await store.close();
     rmSync(dir, { recursive: true, force: true });
   }
@@ -142,10 +160,11 @@ async function benchHttp(): Promise<Result[]> {
 
 async function main(): Promise<void> {
   const results = [...(await benchChdb()), ...(await benchHttp())];
-  console.log('| target | rows per insert | rows | seconds | rows/s |');
-  console.log('|---|---:|---:|---:|---:|');
+  console.log('| target | rows per insert | rows | seconds | rows/s | CPU-s per 100k rows (chDB: engine included) |');
+  console.log('|---|---:|---:|---:|---:|---:|');
   for (const r of results) {
-    console.log(`| ${r.target} | ${r.batchRows} | ${r.rows} | ${r.seconds.toFixed(2)} | ${Math.round(r.rows / r.seconds).toLocaleString('en-US')} |`);
+    const cpu = r.cpuSeconds === undefined ? '–' : ((r.cpuSeconds * 100_000) / r.rows).toFixed(2);
+    console.log(`| ${r.target} | ${r.batchRows} | ${r.rows} | ${r.seconds.toFixed(2)} | ${Math.round(r.rows / r.seconds).toLocaleString('en-US')} | ${cpu} |`);
   }
 }
 

@@ -67,6 +67,12 @@ export const kafkaConsumerConfigSchema = z.object({
   /** The broker holds a fetch until this many bytes are ready or maxBatchWaitMs passed. */
   minBytes: positiveInt.default(64 * 1024),
   maxBytesPerPartition: positiveInt.default(1024 * 1024),
+  /**
+   * Bytes one fetch may return over all its partitions (Java's fetch.max.bytes, 50 MiB). The
+   * @platformatic/kafka consumer used to be given maxBytesPerPartition here, so one fetch carried
+   * 1 MiB (~1 000 events of 1 KB) for all six partitions: a fetch round trip per 1 000 events.
+   */
+  maxBytesPerFetch: positiveInt.default(50 * 1024 * 1024),
   /** Partitions whose batches are handled in parallel (order is kept within a partition). */
   partitionsConsumedConcurrently: positiveInt.default(6),
   /** Defaults of SubscribeOptions.maxBatchEvents / maxBatchWaitMs. */

@@ -41,6 +41,13 @@ export interface SubscribeOptions {
    * (even silent ones: absence) and forgets those of partitions it lost.
    */
   onAssignment?(partitions: readonly number[]): void;
+  /**
+   * Kafka: bytes one fetch may bring per partition (default `kafka.consumer.maxBytesPerPartition`).
+   * A batch is cut from what the fetches buffered, so this caps a batch too: 1 MiB holds ~1 000
+   * events of 1 KB, whatever maxBatchEvents says. A consumer wanting large batches (the
+   * event-writer: one insert per batch) sizes it to hold maxBatchEvents. Memory bus: unused.
+   */
+  maxBytesPerPartition?: number;
 }
 
 export interface Subscription {

@@ -282,6 +282,32 @@ describe.each(kafkaClients)('KafkaEventBus on the real broker (client %s)', (cli
     await bus.close();
   });
 
+  it('trusts the payload of a record with the Sonde header (no zod) and validates the same record without it (ADR 0005)', async () => {
+    const prefix = uniquePrefix(`${client}-trusted`);
+    const bus = await newKafkaBus(kafkaBusConfig(prefix, { client, partitions: 1 }));
+    await bus.ensureTopics();
+    const kafka = new Kafka({ brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
+    const raw = kafka.producer();
+    await raw.connect();
+    const [good] = metricEvents('trusted', 'd', 1);
+    // a well-formed envelope around a payload zod refuses (a sample value that is not a number):
+    // only the full validation can tell, so it tells which decoder each record went through
+    const bad = JSON.parse(JSON.stringify(good)) as { payload: { samples: { value: unknown }[] } };
+    bad.payload.samples[0]!.value = 'not a number';
+    await raw.send({ topic: `${prefix}sonde.snmp.v1`, messages: [
+      { key: 'd', value: JSON.stringify(bad) },
+      { key: 'd', value: JSON.stringify(bad), headers: { 'sonde-v': '1' } },
+    ] });
+    await raw.disconnect();
+    const batches: EventBatch[] = [];
+    const sub = await bus.subscribe({ group: `${prefix}g`, families: ['snmp'], handler: async (b) => void batches.push(b) });
+    await waitFor('the trusted record', () => batches.some((b) => b.events.length > 0), 60_000);
+    expect(batches.flatMap((b) => b.events)).toEqual([bad]);
+    expect(batches.reduce((n, b) => n + b.invalid, 0)).toBe(1);
+    await sub.close();
+    await bus.close();
+  });
+
   it('rejects an event larger than the broker would take, naming the device', async () => {
     const bus = await newKafkaBus(kafkaBusConfig(uniquePrefix(`${client}-large`), { client, producer: { maxEventBytes: 2_000 } }));
     const big = createEvent('syslog.message', { site: 's', collector: 'c' }, { id: 'fw-9', address: '10.0.0.9' }, {

@@ -40,6 +40,7 @@ export class EventWriterConsumer implements OnApplicationBootstrap, OnApplicatio
         handler: (batch) => this.writer.write(batch),
         maxBatchEvents: this.config.maxBatchEvents,
         maxBatchWaitMs: this.config.maxBatchWaitMs,
+        maxBytesPerPartition: this.config.maxBytesPerPartition,
       });
     this.subscription = new RetryingSubscription(subscribe, {
       initialBackoffMs: config.subscribeRetryInitialMs,

@@ -90,7 +90,8 @@ export class PlatformaticSubscription implements Subscription {
       heartbeatInterval: c.heartbeatIntervalMs,
       rebalanceTimeout: c.rebalanceTimeoutMs,
       minBytes: c.minBytes,
-      maxBytes: c.maxBytesPerPartition,
+      maxBytes: c.maxBytesPerFetch,
+      maxBytesPerPartition: this.options.maxBytesPerPartition ?? c.maxBytesPerPartition,
       maxWaitTime: options.maxBatchWaitMs ?? c.maxBatchWaitMs,
       // a device's events of every family to one member (co-partitioned-assignment.ts)
       partitionAssigner: coPartitionedAssigner,
@@ -112,7 +113,8 @@ export class PlatformaticSubscription implements Subscription {
       fallbackMode: MessagesStreamFallbackModes.EARLIEST,
       autocommit: false,
       minBytes: c.minBytes,
-      maxBytes: c.maxBytesPerPartition,
+      maxBytes: c.maxBytesPerFetch,
+      maxBytesPerPartition: this.options.maxBytesPerPartition ?? c.maxBytesPerPartition,
       maxWaitTime: this.options.maxBatchWaitMs ?? c.maxBatchWaitMs,
     });
     this.stream = stream;

@@ -3,7 +3,8 @@ import type { SondeEvent } from '@sonde/events/sonde-event';
 import type { EventKind } from '@sonde/events/event-kind';
 import type { EventStore, InsertOptions, InsertReport, MigrationReport, Row } from '../event-store';
 import { EVENT_TABLES } from '../schema/event-tables';
-import { compactWithNames, type InsertFormat } from './compact-rows';
+import { compactWithNames, encodeCompactRows, type InsertFormat } from './compact-rows';
+import type { EncodedInsert } from './store-connection';
 import { RetriesExhausted, withRetries } from '../retry';
 import { batchRows } from '../rows/event-rows';
 import { migrate, type SqlRunner } from '../schema/migrator';
@@ -29,6 +30,8 @@ const PROBED_SETTINGS = [
 export interface ClickHouseEventStoreOptions {
   /** Backoff sleep (tests may shorten it; the default is a timer). */
   sleep?: (ms: number) => Promise<void>;
+  /** The connection's raw insert (chDB, store-connection.ts): the compact event-table inserts go through it. */
+  insertEncoded?: EncodedInsert;
 }
 
 /**
@@ -111,10 +114,14 @@ export class ClickHouseEventStore implements EventStore {
     const started = performance.now();
     try {
       const settings = await this.insertSettings(label, options.dedupToken);
-      const send =
-        format === 'JSONEachRow'
-          ? () => this.client.insert({ table, values: rows as Row[], format, clickhouse_settings: settings }).then(() => undefined)
-          : () => this.client.insert({ table, values: compactWithNames(rows), format, clickhouse_settings: settings }).then(() => undefined);
+      const encoded = this.options.insertEncoded;
+      let send: () => Promise<void>;
+      if (format === 'JSONEachRow') send = () => this.client.insert({ table, values: rows as Row[], format, clickhouse_settings: settings }).then(() => undefined);
+      else if (encoded) {
+        // encoded once: a retry sends the same bytes
+        const { columns, body } = encodeCompactRows(rows);
+        send = () => encoded(table, columns, body, settings);
+      } else send = () => this.client.insert({ table, values: compactWithNames(rows), format, clickhouse_settings: settings }).then(() => undefined);
       await (options.retry === false ? send() : this.retrying(label, send));
       this.metrics.rowsInserted.inc({ table: label }, rows.length);
     } catch (err) {

@@ -36,3 +36,14 @@ export function compactWithNames(rows: readonly Row[]): unknown[][] {
   }
   return out;
 }
+
+/**
+ * The same rows as a JSONCompactEachRow body (the names go in the statement's column list):
+ * one JSON array per line, UTF-8. JSON never holds a raw newline, so lines are rows.
+ */
+export function encodeCompactRows(rows: readonly Row[]): { columns: string[]; body: Buffer } {
+  const [names, ...values] = compactWithNames(rows);
+  let text = '';
+  for (const v of values) text += `${JSON.stringify(v)}\n`;
+  return { columns: names as string[], body: Buffer.from(text, 'utf8') };
+}

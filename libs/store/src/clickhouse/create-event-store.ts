@@ -19,7 +19,10 @@ export interface CreateEventStoreOptions extends ClickHouseEventStoreOptions {
 
 export function createEventStore(config: StoreConfigInput | StoreConfig, options: CreateEventStoreOptions = {}): ClickHouseEventStore {
   const parsed = storeConfigSchema.parse(config);
-  const { client, target } = STORE_CONNECTIONS[parsed.type](parsed);
+  const { client, target, insertEncoded } = STORE_CONNECTIONS[parsed.type](parsed);
   const metrics = options.metrics ?? new StoreMetrics(new Registry());
-  return new ClickHouseEventStore(client, parsed, target, metrics, options.sleep ? { sleep: options.sleep } : {});
+  return new ClickHouseEventStore(client, parsed, target, metrics, {
+    ...(options.sleep ? { sleep: options.sleep } : {}),
+    ...(insertEncoded ? { insertEncoded } : {}),
+  });
 }

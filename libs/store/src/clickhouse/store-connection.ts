@@ -1,8 +1,21 @@
-import type { ClickHouseClient } from '@clickhouse/client';
+import type { ClickHouseClient, ClickHouseSettings } from '@clickhouse/client';
 import type { StoreTarget } from './clickhouse-event-store';
+
+/**
+ * Hands an INSERT body already encoded as JSONCompactEachRow (one JSON array per line, values in
+ * `columns` order) to the engine as bytes, with the insert's settings scoped to that statement.
+ */
+export type EncodedInsert = (table: string, columns: readonly string[], body: Buffer, settings: ClickHouseSettings) => Promise<void>;
 
 /** A @clickhouse/client and what it points at: what each connection factory returns. */
 export interface StoreConnection {
   client: ClickHouseClient;
   target: StoreTarget;
+  /**
+   * chDB only: the engine's own raw insert. Through @clickhouse/client every insert into chDB
+   * was a JSON-encoded stream turned back into one SQL string (statement, body and session-wide
+   * SETs) and parsed by the engine as SQL: twice the CPU per row of handing it the bytes
+   * (bench/store/RESULTS.md). The HTTP connection has none and inserts through the client.
+   */
+  insertEncoded?: EncodedInsert;
 }

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { compactWithNames } from './compact-rows';
+import { compactWithNames, encodeCompactRows } from './compact-rows';
 
 describe('compactWithNames (JSONCompactEachRowWithNames rows)', () => {
   it('sends the names once, then each row as an array in that order', () => {
@@ -16,6 +16,20 @@ describe('compactWithNames (JSONCompactEachRowWithNames rows)', () => {
           names.forEach((n, c) => expect(v[c]).toEqual(row[n] ?? null));
         });
         expect(new Set(names)).toEqual(new Set(rows.flatMap((r) => Object.keys(r))));
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('encodeCompactRows (JSONCompactEachRow body for chDB\'s raw insert)', () => {
+  it('is one JSON array per line, in the column order it returns, a row per line whatever the strings hold', () => {
+    fc.assert(
+      fc.property(fc.array(fc.dictionary(fc.constantFrom('id', 'message', 'labels', 'value'), fc.oneof(fc.string(), fc.jsonValue())), { minLength: 1, maxLength: 20 }), (rows) => {
+        const { columns, body } = encodeCompactRows(rows);
+        const lines = body.toString('utf8').split('\n');
+        expect(lines.pop()).toBe(''); // every row ends with a newline
+        expect([columns, ...lines.map((l) => JSON.parse(l) as unknown[])]).toEqual(compactWithNames(rows));
       }),
       { numRuns: 200 },
     );

@@ -1,13 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { busConfigSchema } from '@sonde/bus/bus.config';
 import { BusMetrics } from '@sonde/bus/bus.metrics';
 import { createEventBus } from '@sonde/bus/create-event-bus';
 import type { EventBus, Subscription } from '@sonde/bus/event-bus';
-import { REPO_ROOT, realService } from '@sonde/testing/real-services';
+import { realService } from '@sonde/testing/real-services';
+import { failoverMs, ServiceReplicas } from '@sonde/testing/service-replicas';
 import { Registry } from 'prom-client';
 
 /**
@@ -23,40 +23,18 @@ const INTERVAL_MS = 1500;
 const SESSION_TIMEOUT_MS = 6000;
 const TARGETS = Array.from({ length: 8 }, (_, i) => ({ id: `loop-${i + 1}`, address: `127.0.0.${21 + i}` }));
 
-interface Replica {
-  name: string;
-  child: ChildProcess;
-  out: () => string;
-  url?: string;
-}
-
 let bus: EventBus;
 let sub: Subscription;
-const replicas: Replica[] = [];
 /** device id → collectors of its (non-transition) icmp.probe events since the last reset */
 let seen = new Map<string, string[]>();
 /** device id → collector and cycle start (the event's ts) of every probe cycle since the last reset */
 let probedAt = new Map<string, { by: string; ts: number }[]>();
-
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out (${timeoutMs} ms) waiting for ${what}; seen ${JSON.stringify([...seen])}\n${replicas.map((r) => `--- ${r.name}\n${r.out().slice(-3000)}`).join('\n')}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-function lastAssignment(r: Replica): number[] | undefined {
-  let owned: number[] | undefined;
-  for (const line of r.out().split('\n')) if (line.includes('target assignment changed')) owned = (JSON.parse(line) as { owned: number[] }).owned;
-  return owned;
-}
+const set = new ServiceReplicas('icmp-prober', { pollMs: 100, describe: () => `seen ${JSON.stringify([...seen])}` });
+const replicas = set.replicas;
 
 /** Waits until every target was probed `times` times since the last reset (by `among` only, if given). */
 async function everyTargetProbed(times: number, timeoutMs: number, among?: readonly string[]): Promise<Map<string, string[]>> {
-  return until(
+  return set.until(
     `every target probed ${times}×${among ? ` by ${among.join('/')}` : ''}`,
     () => {
       const ok = TARGETS.every((t) => (seen.get(t.id) ?? []).filter((c) => !among || among.includes(c)).length >= times);
@@ -86,46 +64,25 @@ beforeAll(async () => {
     },
   });
   for (const name of ['prober-a', 'prober-b', 'prober-c']) {
-    const file = path.join(dir, `${name}.json`);
-    writeFileSync(
-      file,
-      JSON.stringify({
-        site,
-        instance: name,
-        telemetry: { http: { port: 0 }, logLevel: 'info' },
-        bus: { ...busSection, kafka: { ...busSection.kafka, spool: { dir: path.join(dir, `spool-${name}`) } } },
-        devices: TARGETS,
-        icmpProber: { cycleIntervalMs: INTERVAL_MS, probesPerCycle: 2, probeSpacingMs: 100, timeoutMs: 400 },
-      }),
-    );
-    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'services/icmp-prober/dist/main.js'), '--config', file], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-    replicas.push({ name, child, out: () => out });
+    set.startWith(name, dir, {
+      site,
+      bus: busSection,
+      devices: TARGETS,
+      icmpProber: { cycleIntervalMs: INTERVAL_MS, probesPerCycle: 2, probeSpacingMs: 100, timeoutMs: 400 },
+    });
   }
-  for (const r of replicas) {
-    r.url = await until(`${r.name} to start`, () => {
-      if (r.child.exitCode !== null) throw new Error(`${r.name} exited ${r.child.exitCode}:\n${r.out()}`);
-      return /"url":"([^"]+)"[^\n]*started/.exec(r.out())?.[1]?.replace('[::1]', '127.0.0.1');
-    }, 60_000);
-  }
+  await set.started();
 }, 120_000);
 
 afterAll(async () => {
-  for (const r of replicas) if (r.child.exitCode === null && r.child.signalCode === null) r.child.kill('SIGKILL');
+  set.killAll();
   await sub?.close();
   await bus?.close();
 });
 
 it('probes each target from exactly one replica, and the survivors take a SIGKILLed replica\'s targets over', async () => {
   // 1. the group's 12 partitions are split among the three, disjointly
-  await until('the three replicas to share the partitions', () => {
-    const owned = replicas.map(lastAssignment);
-    if (owned.some((o) => !o)) return undefined;
-    const flat = owned.flatMap((o) => o ?? []);
-    return new Set(flat).size === 12 && flat.length === 12 ? true : undefined;
-  }, 60_000);
+  await set.until('the three replicas to share the partitions', () => (set.shareDisjointly(replicas, 12) ? true : undefined), 60_000);
 
   // 2. steady state: after one round (cycles begun before the last rebalance may still land),
   //    two rounds in which every target is probed by one replica only
@@ -148,15 +105,11 @@ it('probes each target from exactly one replica, and the survivors take a SIGKIL
   await everyTargetProbed(1, 3 * (SESSION_TIMEOUT_MS + 2 * INTERVAL_MS), survivors);
   // failover = when the survivors started the last target's first cycle after the SIGKILL
   // (the events' ts: the probing itself, not its delivery to this test)
-  const firstCycles = TARGETS.map((t) => Math.min(...(probedAt.get(t.id) ?? []).filter((p) => survivors.includes(p.by) && p.ts >= killedAt).map((p) => p.ts)));
-  const failoverMs = Math.max(...firstCycles) - killedAt;
+  const failover = failoverMs(probedAt, TARGETS.map((t) => t.id), survivors, killedAt);
   const boundMs = SESSION_TIMEOUT_MS + INTERVAL_MS;
 
   // 4. steady again with two replicas: one prober per target
-  await until('the survivors to share all 12 partitions', () => {
-    const flat = replicas.filter((r) => r !== victim).flatMap((r) => lastAssignment(r) ?? []);
-    return new Set(flat).size === 12 && flat.length === 12 ? true : undefined;
-  }, 30_000);
+  await set.until('the survivors to share all 12 partitions', () => (set.shareDisjointly(replicas.filter((r) => r !== victim), 12) ? true : undefined), 30_000);
   seen = new Map();
   await everyTargetProbed(1, 30_000, survivors);
   seen = new Map();
@@ -167,10 +120,10 @@ it('probes each target from exactly one replica, and the survivors take a SIGKIL
     expect(survivors).toContain(probedBy[0]);
   }
   process.stdout.write(
-    `icmp failover: every target probed by ${survivors.join('/')} ${failoverMs} ms after SIGKILL of ${victim.name} ` +
+    `icmp failover: every target probed by ${survivors.join('/')} ${failover} ms after SIGKILL of ${victim.name} ` +
       `(it probed ${byReplica.get(victim.name)!.length} of ${TARGETS.length}; bound: session ${SESSION_TIMEOUT_MS} ms + interval ${INTERVAL_MS} ms = ${boundMs} ms)\n`,
   );
   // design.md §5's promise: a SIGKILLed replica's targets are taken over within one interval
   // plus the group's session timeout
-  expect(failoverMs).toBeLessThanOrEqual(boundMs);
+  expect(failover).toBeLessThanOrEqual(boundMs);
 }, 240_000);

@@ -1,6 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { busConfigSchema } from '@sonde/bus/bus.config';
@@ -8,7 +7,8 @@ import { createEventBus } from '@sonde/bus/create-event-bus';
 import { BusMetrics } from '@sonde/bus/bus.metrics';
 import type { EventBus, Subscription } from '@sonde/bus/event-bus';
 import { Lab } from '@sonde/lab/lab';
-import { REPO_ROOT, realService } from '@sonde/testing/real-services';
+import { realService } from '@sonde/testing/real-services';
+import { failoverMs, ServiceReplicas } from '@sonde/testing/service-replicas';
 import { Registry } from 'prom-client';
 
 /**
@@ -21,64 +21,19 @@ import { Registry } from 'prom-client';
 const INTERVAL_MS = 2000;
 const SESSION_TIMEOUT_MS = 6000;
 
-interface Replica {
-  name: string;
-  child: ChildProcess;
-  out: () => string;
-  url?: string;
-}
-
 let lab: Lab;
 let bus: EventBus;
 let sub: Subscription;
-const replicas: Replica[] = [];
+const set = new ServiceReplicas('snmp-poller');
+const replicas = set.replicas;
 /** device id → collectors (replica instance names) seen on sonde.snmp.v1 since the last reset */
 let seen = new Map<string, string[]>();
 /** device id → collector and poll time (the event's ts) of every poll since the last reset */
 let polledAt = new Map<string, { by: string; ts: number }[]>();
 
-function startReplica(name: string, configFile: string): Replica {
-  const child = spawn(process.execPath, [path.join(REPO_ROOT, 'services/snmp-poller/dist/main.js'), '--config', configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-  return { name, child, out: () => out };
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out (${timeoutMs} ms) waiting for ${what}\n${replicas.map((r) => `--- ${r.name}\n${r.out().slice(-3000)}`).join('\n')}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-/** The partitions each replica's last `target assignment changed` log line gave it, and when. */
-function lastAssignment(r: Replica): number[] | undefined {
-  return lastAssignmentLine(r)?.owned;
-}
-
-function lastAssignmentLine(r: Replica): { owned: number[]; time: number } | undefined {
-  let last: { owned: number[]; time: number } | undefined;
-  for (const line of r.out().split('\n')) {
-    if (!line.includes('target assignment changed')) continue;
-    last = JSON.parse(line) as { owned: number[]; time: number };
-  }
-  return last;
-}
-
-async function metric(r: Replica, name: string): Promise<number> {
-  const text = await (await fetch(`${r.url}/metrics`)).text();
-  const m = new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text);
-  if (!m?.[1]) throw new Error(`${r.name}: ${name} missing from /metrics`);
-  return Number(m[1]);
-}
-
 /** Waits until every device was seen `times` times since the last reset; returns who polled each. */
 async function everyDevicePolled(times: number, timeoutMs: number, by?: string): Promise<Map<string, Set<string>>> {
-  return until(
+  return set.until(
     `every lab device polled ${times}× ${by ? `by ${by}` : ''}`,
     () => {
       const ok = lab.devices.every((d) => (seen.get(d.id) ?? []).filter((c) => by === undefined || c === by).length >= times);
@@ -119,34 +74,20 @@ beforeAll(async () => {
   });
 
   for (const name of ['replica-a', 'replica-b']) {
-    const file = path.join(dir, `${name}.json`);
-    // JSON is YAML: the config file as an operator would write it, one per replica (own spool)
-    writeFileSync(
-      file,
-      JSON.stringify({
-        site,
-        instance: name,
-        telemetry: { http: { port: 0 }, logLevel: 'info' },
-        state: { type: 'memory' },
-        bus: { ...busSection, kafka: { ...busSection.kafka, spool: { dir: path.join(dir, `spool-${name}`) } } },
-        credentials: { lab: { type: 'snmp-community', community: { value: lab.devices[0]?.community ?? 'public' } } },
-        devices: lab.devices.map((d) => ({ id: d.id, name: d.name, address: d.address, snmp: { version: 'v2c', port: d.port, credential: 'lab' } })),
-        snmpPoller: { intervalMs: INTERVAL_MS, jitter: 0, timeoutMs: 500, retries: 1 },
-      }),
-    );
-    const r = startReplica(name, file);
-    replicas.push(r);
+    set.startWith(name, dir, {
+      site,
+      state: { type: 'memory' },
+      bus: busSection,
+      credentials: { lab: { type: 'snmp-community', community: { value: lab.devices[0]?.community ?? 'public' } } },
+      devices: lab.devices.map((d) => ({ id: d.id, name: d.name, address: d.address, snmp: { version: 'v2c', port: d.port, credential: 'lab' } })),
+      snmpPoller: { intervalMs: INTERVAL_MS, jitter: 0, timeoutMs: 500, retries: 1 },
+    });
   }
-  for (const r of replicas) {
-    r.url = await until(`${r.name} to start`, () => {
-      if (r.child.exitCode !== null) throw new Error(`${r.name} exited ${r.child.exitCode}:\n${r.out()}`);
-      return /"url":"([^"]+)"[^\n]*started/.exec(r.out())?.[1]?.replace('[::1]', '127.0.0.1');
-    }, 60_000);
-  }
+  await set.started();
 }, 120_000);
 
 afterAll(async () => {
-  for (const r of replicas) if (r.child.exitCode === null && r.child.signalCode === null) r.child.kill('SIGKILL');
+  set.killAll();
   await sub?.close();
   await bus?.close();
   await lab?.close();
@@ -154,17 +95,12 @@ afterAll(async () => {
 
 it('splits the devices between the replicas, and the survivor takes them all over after a SIGKILL', async () => {
   // 1. both replicas joined and the group's 12 partitions are split between them, disjointly
-  await until('both replicas to share the partitions', () => {
-    const [a, b] = replicas.map(lastAssignment);
-    if (!a || !b) return undefined;
-    const all = new Set([...a, ...b]);
-    return all.size === 12 && a.length + b.length === 12 ? true : undefined;
-  }, 60_000);
-  const owned = await until('the owned_targets gauges to add up to 6', async () => {
-    const counts = await Promise.all(replicas.map((r) => metric(r, 'sonde_snmp_poller_owned_targets')));
+  await set.until('both replicas to share the partitions', () => (set.shareDisjointly(replicas, 12) ? true : undefined), 60_000);
+  const owned = await set.until('the owned_targets gauges to add up to 6', async () => {
+    const counts = await Promise.all(replicas.map((r) => set.metric(r, 'sonde_snmp_poller_owned_targets')));
     return counts[0]! + counts[1]! === 6 ? counts : undefined;
   }, 30_000);
-  for (const r of replicas) expect(await metric(r, 'sonde_snmp_poller_targets')).toBe(6);
+  for (const r of replicas) expect(await set.metric(r, 'sonde_snmp_poller_targets')).toBe(6);
 
   // 2. every device is polled, each by exactly one replica (one round first: cycles that were
   //    in flight during the join may still publish)
@@ -185,19 +121,18 @@ it('splits the devices between the replicas, and the survivor takes them all ove
   polledAt = new Map();
   // a hang guard (×3 for a loaded machine); the promise itself is asserted below
   await everyDevicePolled(1, 3 * (SESSION_TIMEOUT_MS + 2 * INTERVAL_MS), survivor.name);
-  expect(await metric(survivor, 'sonde_snmp_poller_owned_targets')).toBe(6);
-  expect(lastAssignment(survivor)).toHaveLength(12);
+  expect(await set.metric(survivor, 'sonde_snmp_poller_owned_targets')).toBe(6);
+  expect(set.lastAssignment(survivor)).toHaveLength(12);
   // failover = when the survivor polled the last of the devices (the events' ts: the poll
   // itself, not its delivery to this test) after the SIGKILL
-  const firstPolls = lab.devices.map((d) => Math.min(...(polledAt.get(d.id) ?? []).filter((p) => p.by === survivor.name && p.ts >= killedAt).map((p) => p.ts)));
-  const failoverMs = Math.max(...firstPolls) - killedAt;
-  const rebalanceMs = lastAssignmentLine(survivor)!.time - killedAt;
+  const failover = failoverMs(polledAt, lab.devices.map((d) => d.id), [survivor.name], killedAt);
+  const rebalanceMs = set.lastAssignmentLine(survivor)!.time - killedAt;
   const boundMs = SESSION_TIMEOUT_MS + INTERVAL_MS;
   process.stdout.write(
-    `failover: every device polled by ${survivor.name} ${failoverMs} ms after SIGKILL of ${victim.name} (new assignment after ${rebalanceMs} ms; ` +
+    `failover: every device polled by ${survivor.name} ${failover} ms after SIGKILL of ${victim.name} (new assignment after ${rebalanceMs} ms; ` +
       `bound: session ${SESSION_TIMEOUT_MS} ms + interval ${INTERVAL_MS} ms = ${boundMs} ms)\n`,
   );
   // design.md §5's promise: a SIGKILLed replica's targets are taken over within one interval
   // plus the group's session timeout
-  expect(failoverMs).toBeLessThanOrEqual(boundMs);
+  expect(failover).toBeLessThanOrEqual(boundMs);
 }, 240_000);

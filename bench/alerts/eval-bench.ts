@@ -174,14 +174,22 @@ function rssWithSeries() {
   return { series: counts.series, firing: counts.firing, rssBeforeMiB: Math.round(before / 2 ** 20), rssAfterMiB: Math.round(after / 2 ** 20), bytesPerSeries: Math.round((after - before) / counts.series), heapUsedMiB: Math.round(process.memoryUsage().heapUsed / 2 ** 20) };
 }
 
+/** The last line of this script run in a fresh process with `env` (same flags, same core). */
+function child(env: Record<string, string>): unknown {
+  const text = execFileSync(process.execPath, ['--disable-warning=MODULE_TYPELESS_PACKAGE_JSON', '--expose-gc', import.meta.filename], { env: { ...process.env, ...env }, encoding: 'utf8' });
+  return JSON.parse(text.trim().split('\n').pop() ?? '{}');
+}
+
 if (process.env.BENCH_MODE === 'rss') {
   // a fresh process: RSS of the series alone, not of the throughput runs' heap
   console.log(JSON.stringify(rssWithSeries()));
+} else if (process.env.BENCH_MODE === 'throughput') {
+  console.log(JSON.stringify(throughput(process.env.BENCH_CEL as 'cel-js' | 'bufbuild')));
 } else {
   const libraries = (process.env.BENCH_CEL ?? 'cel-js,bufbuild').split(',') as ('cel-js' | 'bufbuild')[];
-  const throughputs = libraries.map(throughput);
-  const rssText = execFileSync(process.execPath, ['--disable-warning=MODULE_TYPELESS_PACKAGE_JSON', '--expose-gc', import.meta.filename], { env: { ...process.env, BENCH_MODE: 'rss' }, encoding: 'utf8' });
-  const results = { date: new Date().toISOString(), node: process.version, throughput: throughputs, rss: JSON.parse(rssText.trim().split('\n').pop() ?? '{}') };
+  // each library in a fresh process: the one measured second would otherwise run on code the first one warmed
+  const throughputs = libraries.map((cel) => child({ BENCH_MODE: 'throughput', BENCH_CEL: cel }) as ReturnType<typeof throughput>);
+  const results = { date: new Date().toISOString(), node: process.version, throughput: throughputs, rss: child({ BENCH_MODE: 'rss' }) as ReturnType<typeof rssWithSeries> };
   const [a, b] = results.throughput;
   console.log(JSON.stringify(results, null, 2));
   const dir = path.join(import.meta.dirname, 'results');

@@ -37,10 +37,34 @@ function trapNamed(p: SnmpTrapPayload, wanted: ReadonlySet<string>): boolean {
   return wanted.has(p.trapOid) || (!!p.trapName && (wanted.has(p.trapName) || wanted.has(baseNameOf(p.trapName))));
 }
 
+/** Keys rules name varbinds by (few, fixed at load): numeric OID or base name, decided once. */
+const numericKeys = new Map<string, boolean>();
+function isNumericKey(key: string): boolean {
+  let numeric = numericKeys.get(key);
+  if (numeric === undefined) {
+    numeric = /^\d+(\.\d+)*$/.test(key);
+    if (numericKeys.size < 4096) numericKeys.set(key, numeric);
+  }
+  return numeric;
+}
+
+// the varbinds of one trap are read by every trap rule in turn: their base names once per trap
+let baseNamesOf: readonly TrapVarbind[] | undefined;
+let baseNames: (string | undefined)[] = [];
+function varbindBaseNames(varbinds: readonly TrapVarbind[]): (string | undefined)[] {
+  if (varbinds !== baseNamesOf) {
+    baseNames = varbinds.map((vb) => (vb.name === undefined ? undefined : varbindBaseName(vb.name)));
+    baseNamesOf = varbinds;
+  }
+  return baseNames;
+}
+
 /** The varbind a rule names, by base name (`ifIndex`) or by OID prefix (`1.3.6.1.2.1.2.2.1.1`). */
 function findVarbind(varbinds: readonly TrapVarbind[], key: string): TrapVarbind | undefined {
-  const numeric = /^\d+(\.\d+)*$/.test(key);
-  return varbinds.find((vb) => (numeric ? vb.oid === key || vb.oid.startsWith(`${key}.`) : vb.name !== undefined && varbindBaseName(vb.name) === key));
+  if (isNumericKey(key)) return varbinds.find((vb) => vb.oid === key || vb.oid.startsWith(`${key}.`));
+  const names = varbindBaseNames(varbinds);
+  for (let i = 0; i < varbinds.length; i++) if (names[i] === key) return varbinds[i];
+  return undefined;
 }
 
 /** The value a varbind matcher and a series label see: the translated form when there is one. */

@@ -20,6 +20,8 @@ export interface LabRmonSpec {
   burst: { everySeconds: number; forSeconds: number; crcErrorsPerSec: number };
   /** alarm 1: delta of etherStatsCRCAlignErrors.1 every `intervalSeconds`, with hysteresis (RFC 2819 §3.3 alarm group). */
   alarm: { intervalSeconds: number; risingThreshold: number; fallingThreshold: number };
+  /** RMON2 (RFC 4502) protocol directory and distribution (rmon2-mib.ts). */
+  rmon2?: boolean;
 }
 
 export interface LabDeviceSpec {

@@ -63,6 +63,8 @@ export const labRmonConfigSchema = z.object({
       fallingThreshold: z.number().int().min(0).default(10),
     })
     .prefault({}),
+  /** RMON2 (RFC 4502) on every probe: probeCapabilities, protocolDirTable, protocolDistControl/StatsTable (rmon2-mib.ts). */
+  rmon2: z.boolean().default(false),
 });
 
 /** The `lab:` section of the config file: simulated devices for `sonde up`, the tests and the benchmarks. */

@@ -88,7 +88,7 @@ export class Lab {
           sysContact: config.sysContact,
           sysLocation: config.sysLocation,
           ordinal: i + 1,
-          ...(config.rmon.enabled ? { rmon: { historyIntervalSeconds: config.rmon.historyIntervalSeconds, historyBuckets: config.rmon.historyBuckets, burst: config.rmon.burst, alarm: config.rmon.alarm } } : {}),
+          ...(config.rmon.enabled ? { rmon: { historyIntervalSeconds: config.rmon.historyIntervalSeconds, historyBuckets: config.rmon.historyBuckets, burst: config.rmon.burst, alarm: config.rmon.alarm, rmon2: config.rmon.rmon2 } } : {}),
         },
         startedAt,
       );

@@ -4,6 +4,7 @@ import { Lab } from '@sonde/lab/lab';
 import { counter32, COUNTER32_MODULUS } from '@sonde/lab/lab-counters';
 import { etherCounter, type EtherCounter } from '@sonde/lab/rmon-traffic';
 import type { LabRequest } from '@sonde/lab/lab-agent';
+import { LAB_PROTOCOLS, protocolDist } from '@sonde/lab/rmon2-mib';
 import { ETHER_HISTORY_COLUMNS, ETHER_STATS_COLUMNS, RMON_TABLES } from '../src/rmon-tables';
 import { ETHER_STATS_COUNTERS } from '../src/ether-stats-samples';
 import { RmonCollector } from '../src/rmon-collector';
@@ -282,6 +283,32 @@ describe('rmon-collector against the lab probes (real UDP)', () => {
       expect(before).toBeGreaterThanOrEqual(0);
     } finally {
       await c.stop();
+    }
+  });
+
+  it('RMON2 present (probeCapabilities, protocolDirTable, protocolDistStatsTable): capabilities named, distribution by protocol, support published', async () => {
+    const lab2 = await Lab.start({ devices: 1, interfaces: 2, profiles: ['switch'], initialUptimeSeconds: 100, rmon: { rmon2: true } }, { clock });
+    const bus = new RecordingBus();
+    const c = collector(bus);
+    try {
+      const d = lab2.devices[0]!;
+      const device = lab2.agent(d.id).device;
+      await c.cycle(target(d.id, d.address, d.port, d.community));
+      const caps = bus.samples(d.id, 'rmon2').filter((x) => x.name === 'probeCapability').map((x) => x.labels.capability);
+      expect(caps.sort()).toEqual(['alarm', 'etherHistory', 'etherStats', 'event', 'historyControl', 'protocolDirectory', 'protocolDistribution']);
+      for (let ifIndex = 1; ifIndex <= 2; ifIndex++) {
+        for (const p of LAB_PROTOCOLS) {
+          for (const [name, what] of [['protocolDistStatsPkts', 'pkts'], ['protocolDistStatsOctets', 'octets']] as const) {
+            const got = bus.find(d.id, 'rmon2', name, { protocolDistControlIndex: String(ifIndex), protocol: p.descr });
+            expect(got?.value).toBe(protocolDist(device, ifIndex, p.localIndex, what, now));
+          }
+        }
+      }
+      expect(bus.find(d.id, 'rmonSupport', 'rmon_supported', { group: 'rmon2' })?.value).toBe(1);
+      expect(c.supportSummary()).toEqual([{ groups: 'statistics+history+alarm+rmon2', highCapacity: true, probes: 1 }]);
+    } finally {
+      await c.stop();
+      await lab2.close();
     }
   });
 });

@@ -8,7 +8,7 @@ import { testConfig, V2C } from './poller-fixture';
 
 /**
  * `sonde walk` of the RMON tables (RFC 2819 / RFC 3273: etherStats, HC, history control and
- * buckets, alarm, event, log) of a lab probe equals Debian's `snmpbulkwalk` of the same agent,
+ * buckets, alarm, event, log; RFC 4502 protocol directory and distribution, probeCapabilities) of a lab probe equals Debian's `snmpbulkwalk` of the same agent,
  * value for value. The lab runs on a fixed clock, so both read the same instant.
  */
 const now = Date.UTC(2026, 11, 1, 12, 0, 0);
@@ -18,7 +18,7 @@ const snmpbulkwalk = async (args: string[]) =>
   (await promisify(execFile)('snmpbulkwalk', args, { encoding: 'utf8', env: { ...process.env, MIBS: '', MIBDIRS: '/nonexistent' }, maxBuffer: 64 << 20 })).stdout;
 
 beforeAll(async () => {
-  lab = await Lab.start({ devices: 1, interfaces: 3, initialUptimeSeconds: 400, rmon: { historyIntervalSeconds: 30, historyBuckets: 5 } }, { clock: () => now });
+  lab = await Lab.start({ devices: 1, interfaces: 3, initialUptimeSeconds: 400, rmon: { historyIntervalSeconds: 30, historyBuckets: 5, rmon2: true } }, { clock: () => now });
 });
 afterAll(async () => lab?.close());
 
@@ -28,7 +28,9 @@ function parseBulkwalk(out: string): Array<[string, string]> {
     const i = l.indexOf(' = ');
     const oid = l.slice(0, i).replace(/^\./, '');
     let v = l.slice(i + 3);
-    if (/^".*"$/s.test(v)) v = v.slice(1, -1);
+    // a non-printable OCTET STRING (probeCapabilities BITS) comes quoted as hex pairs with a trailing space
+    if (/^"([0-9A-F]{2} )+"$/.test(v)) v = v.slice(1, -1).trim().toLowerCase().split(' ').join(':');
+    else if (/^".*"$/s.test(v)) v = v.slice(1, -1);
     else if (/^([0-9A-F]{2} )*[0-9A-F]{2} ?$/.test(v) && v.includes(' ')) v = v.trim().toLowerCase().split(' ').join(':');
     else if (v.startsWith('.')) v = v.slice(1);
     return [oid, v];
@@ -37,7 +39,8 @@ function parseBulkwalk(out: string): Array<[string, string]> {
 
 it('sonde walk of every RMON table equals snmpbulkwalk, value for value', async () => {
   const d = lab.devices[0]!;
-  for (const subtree of ['1.3.6.1.2.1.16.1', '1.3.6.1.2.1.16.2', '1.3.6.1.2.1.16.3', '1.3.6.1.2.1.16.9']) {
+  // RMON2 (RFC 4502): protocolDir (16.11), protocolDist (16.12), probeConfig (16.19)
+  for (const subtree of ['1.3.6.1.2.1.16.1', '1.3.6.1.2.1.16.2', '1.3.6.1.2.1.16.3', '1.3.6.1.2.1.16.9', '1.3.6.1.2.1.16.11', '1.3.6.1.2.1.16.12', '1.3.6.1.2.1.16.19']) {
     const ours = await snmpWalk({ target: d.address, port: d.port, oid: subtree, config: testConfig(), credential: V2C(d.community) });
     const theirs = parseBulkwalk(await snmpbulkwalk(['-v2c', '-c', d.community, '-On', '-OQ', '-Ot', '-Oe', `${d.address}:${d.port}`, subtree]));
     expect(ours.length).toBeGreaterThan(0);

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # RMON collector benchmark: CPU per 100 000 varbinds for a full etherStats + HC + history cycle
 # (the collector vs Net-SNMP's snmpbulkwalk of the same RMON tables of the same lab probes), then
-# the scale run (BENCH_SCALE_DEVICES probes × 8 data sources, 50 history buckets each, 60 s
+# the scale run (BENCH_SCALE_DEVICES probes × 8 data sources, 30 s history buckets, 60 s
 # interval): share of one core, RSS, late polls. Lab probes run in a child process.
-#   bench/rmon/run.sh     env: BENCH_CPU_DEVICES=20 BENCH_SCALE_DEVICES=2000 BENCH_SCALE_INTERVALS=2
+#   bench/rmon/run.sh     env: BENCH_CPU_DEVICES=20 BENCH_SCALE_DEVICES=2000 BENCH_SCALE_INTERVALS=3
+#                                BENCH_LAB_PROCESSES=2 BENCH_LAB_UPTIME_S=120 BENCH_WARMUP_CONCURRENCY=100
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"

@@ -1117,3 +1117,215 @@ GROUP BY device_id, collector;
 -- migration 8: trap-uptime-seconds
 
 ALTER TABLE `sonde`.`snmp_trap` ADD COLUMN IF NOT EXISTS `uptime_seconds` Nullable(Float64);
+
+-- migration 9: device-tags
+
+ALTER TABLE `sonde`.`icmp_probe` ADD COLUMN IF NOT EXISTS `device_tags` Array(LowCardinality(String));
+
+ALTER TABLE `sonde`.`snmp_metric` ADD COLUMN IF NOT EXISTS `device_tags` Array(LowCardinality(String));
+
+ALTER TABLE `sonde`.`snmp_trap` ADD COLUMN IF NOT EXISTS `device_tags` Array(LowCardinality(String));
+
+ALTER TABLE `sonde`.`syslog_message` ADD COLUMN IF NOT EXISTS `device_tags` Array(LowCardinality(String));
+
+ALTER TABLE `sonde`.`rmon_sample` ADD COLUMN IF NOT EXISTS `device_tags` Array(LowCardinality(String));
+
+ALTER TABLE `sonde`.`alert_state` ADD COLUMN IF NOT EXISTS `device_tags` Array(LowCardinality(String));
+
+ALTER TABLE `sonde`.`devices` ADD COLUMN IF NOT EXISTS `tags` AggregateFunction(argMax, Array(String), DateTime64(3, 'UTC'));
+
+DROP VIEW IF EXISTS `sonde`.`devices_from_snmp_metric_0_mv`;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS `sonde`.`devices_from_snmp_metric_0_mv`
+TO `sonde`.`devices`
+AS SELECT
+    e.device_id AS device_id,
+    e.collector AS collector,
+    argMaxState(toString(e.site), e.ts) AS site,
+    argMaxState(toString(e.device_name), e.ts) AS device_name,
+    argMaxState(toString(e.device_address), e.ts) AS device_address,
+    argMaxState(toString(e.labels['sysName']), e.ts) AS sys_name,
+    argMaxState(toString(e.labels['sysDescr']), e.ts) AS sys_descr,
+    argMaxState(toString(e.labels['sysObjectID']), e.ts) AS sys_object_id,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS snmp_version,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS security_level,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS snmp_reachable,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS icmp_reachability,
+    argMaxState(CAST(e.device_tags, 'Array(String)'), e.ts) AS tags,
+    min(e.ts) AS first_seen,
+    max(e.ts) AS last_seen,
+    count() AS events
+FROM `sonde`.`snmp_metric` AS e
+WHERE e.name = 'sysUpTime'
+GROUP BY device_id, collector;
+
+DROP VIEW IF EXISTS `sonde`.`devices_from_snmp_metric_1_mv`;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS `sonde`.`devices_from_snmp_metric_1_mv`
+TO `sonde`.`devices`
+AS SELECT
+    e.device_id AS device_id,
+    e.collector AS collector,
+    argMaxState(toString(e.site), e.ts) AS site,
+    argMaxState(toString(e.device_name), e.ts) AS device_name,
+    argMaxState(toString(e.device_address), e.ts) AS device_address,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS sys_name,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS sys_descr,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS sys_object_id,
+    argMaxState(toString(e.labels['version']), e.ts) AS snmp_version,
+    argMaxState(toString(e.labels['security_level']), e.ts) AS security_level,
+    argMaxState(toString(e.value), e.ts) AS snmp_reachable,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS icmp_reachability,
+    argMaxState(CAST(e.device_tags, 'Array(String)'), e.ts) AS tags,
+    min(e.ts) AS first_seen,
+    max(e.ts) AS last_seen,
+    count() AS events
+FROM `sonde`.`snmp_metric` AS e
+WHERE e.name = 'snmp_poll_reachable'
+GROUP BY device_id, collector;
+
+DROP VIEW IF EXISTS `sonde`.`devices_from_icmp_probe_2_mv`;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS `sonde`.`devices_from_icmp_probe_2_mv`
+TO `sonde`.`devices`
+AS SELECT
+    e.device_id AS device_id,
+    e.collector AS collector,
+    argMaxState(toString(e.site), e.ts) AS site,
+    argMaxState(toString(e.device_name), e.ts) AS device_name,
+    argMaxState(toString(e.device_address), e.ts) AS device_address,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS sys_name,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS sys_descr,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS sys_object_id,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS snmp_version,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS security_level,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS snmp_reachable,
+    argMaxState(toString(e.reachability), e.ts) AS icmp_reachability,
+    argMaxState(CAST(e.device_tags, 'Array(String)'), e.ts) AS tags,
+    min(e.ts) AS first_seen,
+    max(e.ts) AS last_seen,
+    count() AS events
+FROM `sonde`.`icmp_probe` AS e
+WHERE 1
+GROUP BY device_id, collector;
+
+DROP VIEW IF EXISTS `sonde`.`devices_from_snmp_trap_3_mv`;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS `sonde`.`devices_from_snmp_trap_3_mv`
+TO `sonde`.`devices`
+AS SELECT
+    e.device_id AS device_id,
+    e.collector AS collector,
+    argMaxState(toString(e.site), e.ts) AS site,
+    argMaxState(toString(e.device_name), e.ts) AS device_name,
+    argMaxState(toString(e.device_address), e.ts) AS device_address,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS sys_name,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS sys_descr,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS sys_object_id,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS snmp_version,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS security_level,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS snmp_reachable,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS icmp_reachability,
+    argMaxState(CAST(e.device_tags, 'Array(String)'), e.ts) AS tags,
+    min(e.ts) AS first_seen,
+    max(e.ts) AS last_seen,
+    count() AS events
+FROM `sonde`.`snmp_trap` AS e
+WHERE 1
+GROUP BY device_id, collector;
+
+DROP VIEW IF EXISTS `sonde`.`devices_from_syslog_message_4_mv`;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS `sonde`.`devices_from_syslog_message_4_mv`
+TO `sonde`.`devices`
+AS SELECT
+    e.device_id AS device_id,
+    e.collector AS collector,
+    argMaxState(toString(e.site), e.ts) AS site,
+    argMaxState(toString(e.device_name), e.ts) AS device_name,
+    argMaxState(toString(e.device_address), e.ts) AS device_address,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS sys_name,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS sys_descr,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS sys_object_id,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS snmp_version,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS security_level,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS snmp_reachable,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS icmp_reachability,
+    argMaxState(CAST(e.device_tags, 'Array(String)'), e.ts) AS tags,
+    min(e.ts) AS first_seen,
+    max(e.ts) AS last_seen,
+    count() AS events
+FROM `sonde`.`syslog_message` AS e
+WHERE 1
+GROUP BY device_id, collector;
+
+DROP VIEW IF EXISTS `sonde`.`devices_from_rmon_sample_5_mv`;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS `sonde`.`devices_from_rmon_sample_5_mv`
+TO `sonde`.`devices`
+AS SELECT
+    e.device_id AS device_id,
+    e.collector AS collector,
+    argMaxState(toString(e.site), e.ts) AS site,
+    argMaxState(toString(e.device_name), e.ts) AS device_name,
+    argMaxState(toString(e.device_address), e.ts) AS device_address,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS sys_name,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS sys_descr,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS sys_object_id,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS snmp_version,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS security_level,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS snmp_reachable,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS icmp_reachability,
+    argMaxState(CAST(e.device_tags, 'Array(String)'), e.ts) AS tags,
+    min(e.ts) AS first_seen,
+    max(e.ts) AS last_seen,
+    count() AS events
+FROM `sonde`.`rmon_sample` AS e
+WHERE 1
+GROUP BY device_id, collector;
+
+DROP VIEW IF EXISTS `sonde`.`devices_from_alert_state_6_mv`;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS `sonde`.`devices_from_alert_state_6_mv`
+TO `sonde`.`devices`
+AS SELECT
+    e.device_id AS device_id,
+    e.collector AS collector,
+    argMaxState(toString(e.site), e.ts) AS site,
+    argMaxState(toString(e.device_name), e.ts) AS device_name,
+    argMaxState(toString(e.device_address), e.ts) AS device_address,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS sys_name,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS sys_descr,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS sys_object_id,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS snmp_version,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS security_level,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS snmp_reachable,
+    argMaxState('', toDateTime64(0, 3, 'UTC')) AS icmp_reachability,
+    argMaxState(CAST(e.device_tags, 'Array(String)'), e.ts) AS tags,
+    min(e.ts) AS first_seen,
+    max(e.ts) AS last_seen,
+    count() AS events
+FROM `sonde`.`alert_state` AS e
+WHERE 1
+GROUP BY device_id, collector;
+
+CREATE OR REPLACE VIEW `sonde`.`devices_latest` AS
+SELECT
+    device_id,
+    collector,
+    argMaxMerge(site) AS site,
+    argMaxMerge(device_name) AS device_name,
+    argMaxMerge(device_address) AS device_address,
+    argMaxMerge(sys_name) AS sys_name,
+    argMaxMerge(sys_descr) AS sys_descr,
+    argMaxMerge(sys_object_id) AS sys_object_id,
+    argMaxMerge(snmp_version) AS snmp_version,
+    argMaxMerge(security_level) AS security_level,
+    argMaxMerge(snmp_reachable) AS snmp_reachable,
+    argMaxMerge(icmp_reachability) AS icmp_reachability,
+    argMaxMerge(tags) AS tags,
+    min(first_seen) AS first_seen,
+    max(last_seen) AS last_seen,
+    sum(events) AS events
+FROM `sonde`.`devices`
+GROUP BY device_id, collector;

@@ -15,6 +15,8 @@ export const deviceRefSchema = z.object({
   id: z.string().min(1),
   name: z.string().optional(),
   address: z.string(),
+  /** The inventory device's tags (ADR 0006); absent for an unknown source or an older producer. */
+  tags: z.array(z.string().min(1)).optional(),
 });
 export type DeviceRef = z.infer<typeof deviceRefSchema>;
 

@@ -14,6 +14,7 @@ devices:
   - { id: r1-ams, address: 10.0.0.1, site: ams1 }
   - { id: only-ams, address: 10.0.0.9, site: ams1 }
   - { id: plain, address: 10.0.0.5 }
+  - { id: tagged, address: 10.0.0.6, tags: [core, par1-dc] }
 `,
   env: {},
 });
@@ -24,6 +25,8 @@ describe('Inventory', () => {
     expect(inventory.resolveSource('10.0.0.1')).toEqual({ id: 'r1', name: 'Router 1', address: '10.0.0.1' });
     expect(inventory.resolveSource('10.0.0.1', 'ams1')).toEqual({ id: 'r1-ams', address: '10.0.0.1' });
     expect(inventory.resolveSource('10.0.0.9')).toEqual({ id: 'only-ams', address: '10.0.0.9' });
+    // the device's tags travel on its events (ADR 0006); a device without tags has no field
+    expect(inventory.resolveSource('10.0.0.6')).toEqual({ id: 'tagged', address: '10.0.0.6', tags: ['core', 'par1-dc'] });
   });
 
   it('matches the spellings sockets use: IPv4-mapped IPv6 and uncompressed IPv6', () => {
@@ -39,7 +42,7 @@ describe('Inventory', () => {
   it('looks devices up by id and lists them per site', () => {
     expect(inventory.byId('r2')?.address).toBe('2001:db8::2');
     expect(inventory.byId('nope')).toBeUndefined();
-    expect(inventory.devicesAt().map((d) => d.id)).toEqual(['r1', 'r2', 'plain']);
+    expect(inventory.devicesAt().map((d) => d.id)).toEqual(['r1', 'r2', 'plain', 'tagged']);
     expect(inventory.devicesAt('ams1').map((d) => d.id)).toEqual(['r1-ams', 'only-ams']);
     expect(inventory.sites()).toEqual(['ams1', 'par1']);
   });

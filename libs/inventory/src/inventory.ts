@@ -1,4 +1,5 @@
 import type { DeviceRef } from '@sonde/events/sonde-event';
+import { deviceRef } from './device-ref';
 import type { Credential, CredentialOfType, CredentialType } from './credential';
 import type { SnmpCommunityCredential } from './credentials/snmp-community';
 import type { SnmpUsmCredential } from './credentials/snmp-usm';
@@ -64,9 +65,7 @@ export class Inventory {
       const normalised = normalizeAddress(address);
       return { id: normalised, address: normalised };
     }
-    return device.name === undefined
-      ? { id: device.id, address: device.address }
-      : { id: device.id, name: device.name, address: device.address };
+    return deviceRef(device);
   }
 
   /** Devices at `site` (default: ours), in config order. */

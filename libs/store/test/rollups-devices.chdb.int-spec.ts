@@ -88,25 +88,28 @@ describe('ICMP rollups (migration 6)', () => {
   });
 });
 
-describe('devices table (migration 7)', () => {
-  it('keeps the latest sysName, SNMP version and security level, reachability and last seen per collector', async () => {
+describe('devices table (migrations 7 and 9)', () => {
+  it('keeps the latest sysName, tags, SNMP version and security level, reachability and last seen per collector', async () => {
     const store = await storeFor(DB);
     const now = Date.now();
-    const dev = { id: 'sw-7', name: 'Switch 7', address: '127.0.0.7' };
+    // the device's tags as its events carry them (ADR 0006): retagged in the inventory meanwhile
+    const before = { id: 'sw-7', name: 'Switch 7', address: '127.0.0.7', tags: ['staging'] };
+    const dev = { ...before, tags: ['core', 'par1-dc'] };
     const o = { site: 'par1', collector: 'poller-1' };
-    const poll = (version: string, level: string, reachable: number, ts: number) =>
-      createEvent('snmp.metric', o, dev, { group: 'snmp_poll', samples: [{ name: 'snmp_poll_reachable', labels: { version, security_level: level, profile: 'default' }, value: reachable, unit: '', type: 'status' }] }, ts);
-    const sys = (sysName: string, ts: number) =>
-      createEvent('snmp.metric', o, dev, { group: 'system', samples: [{ name: 'sysUpTime', labels: { sysName, sysDescr: 'Linux lab', sysObjectID: '1.3.6.1.4.1.8072.3.2.10' }, value: 42, unit: 's', type: 'gauge' }] }, ts);
-    await store.insert([sys('old-name', now - 60_000), poll('v2c', 'noAuthNoPriv', 1, now - 60_000)]);
+    const poll = (version: string, level: string, reachable: number, ts: number, d = dev) =>
+      createEvent('snmp.metric', o, d, { group: 'snmp_poll', samples: [{ name: 'snmp_poll_reachable', labels: { version, security_level: level, profile: 'default' }, value: reachable, unit: '', type: 'status' }] }, ts);
+    const sys = (sysName: string, ts: number, d = dev) =>
+      createEvent('snmp.metric', o, d, { group: 'system', samples: [{ name: 'sysUpTime', labels: { sysName, sysDescr: 'Linux lab', sysObjectID: '1.3.6.1.4.1.8072.3.2.10' }, value: 42, unit: 's', type: 'gauge' }] }, ts);
+    await store.insert([sys('old-name', now - 60_000, before), poll('v2c', 'noAuthNoPriv', 1, now - 60_000, before)]);
     await store.insert([sys('sw-7.lab', now - 1000), poll('v3', 'authPriv', 0, now - 1000), probe('sw-7', 5, 0.5, now - 500)]);
     const got = await rows(store, `SELECT * EXCEPT (first_seen, last_seen) FROM ${DB}.devices_latest WHERE device_id = 'sw-7' ORDER BY collector`);
     expect(got).toEqual([
       { device_id: 'sw-7', collector: 'poller-1', site: 'par1', device_name: 'Switch 7', device_address: '127.0.0.7', sys_name: 'sw-7.lab',
         sys_descr: 'Linux lab', sys_object_id: '1.3.6.1.4.1.8072.3.2.10', snmp_version: 'v3', security_level: 'authPriv', snmp_reachable: '0',
-        icmp_reachability: '', events: 4 },
+        icmp_reachability: '', tags: ['core', 'par1-dc'], events: 4 },
+      // the probe's event named no tags (an address-only device ref)
       { device_id: 'sw-7', collector: 'prober-1', site: 'par1', device_name: '', device_address: '127.0.0.6', sys_name: '', sys_descr: '',
-        sys_object_id: '', snmp_version: '', security_level: '', snmp_reachable: '', icmp_reachability: 'up', events: 1 },
+        sys_object_id: '', snmp_version: '', security_level: '', snmp_reachable: '', icmp_reachability: 'up', tags: [], events: 1 },
     ]);
     const [seen] = await rows<{ last: number }>(store, `SELECT toUnixTimestamp64Milli(max(last_seen)) AS last FROM ${DB}.devices_latest WHERE device_id = 'sw-7'`);
     expect(seen?.last).toBe(now - 500);

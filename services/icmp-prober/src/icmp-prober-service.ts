@@ -1,3 +1,4 @@
+import { deviceRef } from '@sonde/inventory/device-ref';
 import { EventPublisher } from '@sonde/collector/event-publisher';
 import type { EventOrigin } from '@sonde/events/create-event';
 import type { EventBus } from '@sonde/bus/event-bus';
@@ -127,7 +128,7 @@ export class IcmpProberService {
     const skipped: string[] = [];
     if (this.config.probeInventory) {
       for (const d of this.deps.inventory.devicesAt()) {
-        const t = probeTarget(d.address, { id: d.id, ...(d.name ? { name: d.name } : {}), address: d.address });
+        const t = probeTarget(d.address, deviceRef(d));
         if (t) byAddress.set(t.address, t);
         else skipped.push(d.id);
       }

@@ -22,6 +22,6 @@ export function probeTarget(address: string, device?: Partial<DeviceRef>): Probe
   return {
     address: canonical,
     family: family as IpFamily,
-    device: { id: device?.id ?? canonical, ...(device?.name ? { name: device.name } : {}), address: device?.address ?? address },
+    device: { id: device?.id ?? canonical, ...(device?.name ? { name: device.name } : {}), address: device?.address ?? address, ...(device?.tags?.length ? { tags: device.tags } : {}) },
   };
 }

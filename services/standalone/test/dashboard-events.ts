@@ -49,8 +49,9 @@ function sampleEvents(ts: number = Date.now()): SondeEvent[] {
 
 
 const origin = { site: 'lab', collector: 'test-1' };
-const router: DeviceRef = { id: 'router-1', name: 'Router 1', address: '127.0.0.2' };
-const sw: DeviceRef = { id: 'switch-2', name: "Switch 2 (o'clock)", address: '127.0.0.3' };
+// inventory tags as the collectors put them on events (ADR 0006): the Overview's by-tag panel reads them
+const router: DeviceRef = { id: 'router-1', name: 'Router 1', address: '127.0.0.2', tags: ['core', 'par1'] };
+const sw: DeviceRef = { id: 'switch-2', name: "Switch 2 (o'clock)", address: '127.0.0.3', tags: ['access', 'par1'] };
 const silentDevice: DeviceRef = { id: 'switch-9', address: '127.0.0.9' };
 
 function interfaceSamples(ifIndex: number, ifName: string, inBytesPerS: number): MetricSample[] {

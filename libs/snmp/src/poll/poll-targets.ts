@@ -1,4 +1,5 @@
 import type { Device } from '@sonde/inventory/device';
+import { deviceRef } from '@sonde/inventory/device-ref';
 import type { Inventory } from '@sonde/inventory/inventory';
 import type { SnmpCredential } from '../session/snmp-credential';
 import type { PollTarget } from './device-poller';
@@ -61,7 +62,7 @@ export function pollTargets(
     const intervalMs = own?.intervalMs ?? rule?.intervalMs ?? config.intervalMs;
     const profile = own?.profile ?? rule?.profile;
     targets.push({
-      device: device.name === undefined ? { id: device.id, address: device.address } : { id: device.id, name: device.name, address: device.address },
+      device: deviceRef(device),
       snmp: {
         device: device.id,
         address: device.address,

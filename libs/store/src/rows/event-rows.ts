@@ -27,6 +27,7 @@ function envelope(e: SondeEvent, storedAt: number): Row {
     device_id: e.device.id,
     device_name: e.device.name ?? '',
     device_address: e.device.address,
+    device_tags: e.device.tags ?? [],
   };
 }
 

@@ -1,5 +1,5 @@
 import { EVENT_TABLES } from './event-tables';
-import type { SchemaSettings } from './schema-ddl';
+import { addedColumnsSql, type SchemaSettings } from './schema-ddl';
 
 const q = (name: string): string => `\`${name}\``;
 
@@ -42,12 +42,24 @@ const FACTS: readonly DeviceFacts[] = [
   },
 ];
 
+/** The tags column (migration 9): the inventory tags the device's latest event carried (ADR 0006). */
+const TAGS = "AggregateFunction(argMax, Array(String), DateTime64(3, 'UTC'))";
+
 /**
- * `devices` (migration 5): one row per device and collector, maintained by materialized views
- * from the event tables — latest sysName/sysDescr/sysObjectID, site, SNMP version and security
- * level in use, SNMP and ICMP reachability, first and last seen. Read it with
- * `argMaxMerge(<column>)`, `max(last_seen)` … `GROUP BY device_id, collector` (or the `devices_latest` view).
- * Tags live in the inventory (config), not in events, so they are not here.
+ * Which generation of the devices objects: migration 7 created them without tags, migration 9
+ * adds the column and re-creates the views with it. Released migrations never change, so the
+ * statements of 7 are still generated as they were.
+ */
+interface DevicesShape {
+  tags: boolean;
+}
+
+/**
+ * `devices` (migration 7, tags since 9): one row per device and collector, maintained by
+ * materialized views from the event tables — latest sysName/sysDescr/sysObjectID, site, tags,
+ * SNMP version and security level in use, SNMP and ICMP reachability, first and last seen.
+ * Read it with `argMaxMerge(<column>)`, `max(last_seen)` … `GROUP BY device_id, collector`
+ * (or the `devices_latest` view).
  */
 export function devicesTableSql(s: SchemaSettings): string {
   return [
@@ -80,7 +92,7 @@ export function devicesTableSql(s: SchemaSettings): string {
   ].join('\n');
 }
 
-function factsSelect(table: string, where: string, f: Omit<DeviceFacts, 'table' | 'where'>, s: SchemaSettings): string {
+function factsSelect(table: string, where: string, f: Omit<DeviceFacts, 'table' | 'where'>, s: SchemaSettings, shape: DevicesShape): string {
   return [
     'SELECT',
     [
@@ -96,6 +108,8 @@ function factsSelect(table: string, where: string, f: Omit<DeviceFacts, 'table' 
       `${f.security_level} AS security_level`,
       `${f.snmp_reachable} AS snmp_reachable`,
       `${f.icmp_reachability} AS icmp_reachability`,
+      // every event carries its device's tags: the latest event's win (CAST: the state's type)
+      ...(shape.tags ? ["argMaxState(CAST(e.device_tags, 'Array(String)'), e.ts) AS tags"] : []),
       'min(e.ts) AS first_seen',
       'max(e.ts) AS last_seen',
       'count() AS events',
@@ -118,13 +132,36 @@ function sources(): DeviceFacts[] {
   return [...FACTS, ...EVENT_TABLES.filter((t) => !special.has(t.table)).map((t) => plain(t.table))];
 }
 
+/** Migration 7: the table, its views and a backfill from the raw tables. */
 export function devicesSql(s: SchemaSettings): string[] {
-  const out = [devicesTableSql(s)];
+  const shape: DevicesShape = { tags: false };
+  const out = [devicesTableSql(s), ...viewsSql(s, shape)];
+  // backfill from what the raw tables still hold (the views only see new inserts)
+  out.push(`TRUNCATE TABLE ${q(s.database)}.${q('devices')}`);
+  for (const f of sources()) out.push(`INSERT INTO ${q(s.database)}.${q('devices')}\n${factsSelect(f.table, f.where, f, s, shape)}`);
+  return out;
+}
+
+/**
+ * Migration 9: the events' `device.tags` (ADR 0006) reach `devices` — `device_tags` on every
+ * event table, a `tags` column here, the views re-created to fill it. No backfill: rows written
+ * before have no tags, and the next event of each device brings them.
+ */
+export function deviceTagsSql(s: SchemaSettings): string[] {
+  return [
+    ...addedColumnsSql(9)(s),
+    `ALTER TABLE ${q(s.database)}.${q('devices')} ADD COLUMN IF NOT EXISTS \`tags\` ${TAGS}`,
+    ...viewsSql(s, { tags: true }),
+  ];
+}
+
+function viewsSql(s: SchemaSettings, shape: DevicesShape): string[] {
+  const out: string[] = [];
   sources().forEach((f, i) => {
     const view = `devices_from_${f.table}_${i}_mv`;
     out.push(
       `DROP VIEW IF EXISTS ${q(s.database)}.${q(view)}`,
-      `CREATE MATERIALIZED VIEW IF NOT EXISTS ${q(s.database)}.${q(view)}\nTO ${q(s.database)}.${q('devices')}\nAS ${factsSelect(f.table, f.where, f, s)}`,
+      `CREATE MATERIALIZED VIEW IF NOT EXISTS ${q(s.database)}.${q(view)}\nTO ${q(s.database)}.${q('devices')}\nAS ${factsSelect(f.table, f.where, f, s, shape)}`,
     );
   });
   // a readable view of the latest facts: what the dashboards and `sonde query` read
@@ -138,6 +175,7 @@ export function devicesSql(s: SchemaSettings): string[] {
         'argMaxMerge(sys_name) AS sys_name', 'argMaxMerge(sys_descr) AS sys_descr', 'argMaxMerge(sys_object_id) AS sys_object_id',
         'argMaxMerge(snmp_version) AS snmp_version', 'argMaxMerge(security_level) AS security_level',
         'argMaxMerge(snmp_reachable) AS snmp_reachable', 'argMaxMerge(icmp_reachability) AS icmp_reachability',
+        ...(shape.tags ? ['argMaxMerge(tags) AS tags'] : []),
         'min(first_seen) AS first_seen', 'max(last_seen) AS last_seen', 'sum(events) AS events',
       ]
         .map((l) => `    ${l}`)
@@ -146,8 +184,5 @@ export function devicesSql(s: SchemaSettings): string[] {
       'GROUP BY device_id, collector',
     ].join('\n'),
   );
-  // backfill from what the raw tables still hold (the views only see new inserts)
-  out.push(`TRUNCATE TABLE ${q(s.database)}.${q('devices')}`);
-  for (const f of sources()) out.push(`INSERT INTO ${q(s.database)}.${q('devices')}\n${factsSelect(f.table, f.where, f, s)}`);
   return out;
 }

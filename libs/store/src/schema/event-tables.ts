@@ -36,6 +36,8 @@ export const ENVELOPE_COLUMNS: readonly ColumnSpec[] = [
   { name: 'device_id', type: LC },
   { name: 'device_name', type: LC },
   { name: 'device_address', type: LC },
+  // the inventory device's tags (ADR 0006); [] for an unknown source and for older rows
+  { name: 'device_tags', type: 'Array(LowCardinality(String))', addedIn: 9 },
 ];
 
 /** Long-format samples (design.md §3): one row per sample, like an OpenTelemetry point. */

@@ -1,4 +1,4 @@
-import { devicesSql } from './devices-table';
+import { deviceTagsSql, devicesSql } from './devices-table';
 import { icmpRollupsSql } from './icmp-rollups';
 import { metricRollupsV2Sql } from './rollups-v2';
 import { addedColumnsSql, eventTablesSql, rollupsSql, ttlByReceivedAtSql, type SchemaSettings } from './schema-ddl';
@@ -24,4 +24,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 6, name: 'icmp-rollups', statements: icmpRollupsSql },
   { version: 7, name: 'devices', statements: devicesSql },
   { version: 8, name: 'trap-uptime-seconds', statements: addedColumnsSql(8) },
+  { version: 9, name: 'device-tags', statements: deviceTagsSql },
 ];

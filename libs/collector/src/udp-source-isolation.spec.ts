@@ -6,8 +6,12 @@ const bound = (address: string, options: dgram.SocketOptions = { type: 'udp4' })
     const s = dgram.createSocket(options);
     s.bind({ address, port: 0, exclusive: true }, () => resolve(s));
   });
-const until = async (ok: () => boolean) => {
-  while (!ok()) await new Promise((r) => setTimeout(r, 10));
+// a hang guard only: every datagram sent here fits the receive buffers
+const until = async (ok: () => boolean, what = 'datagrams') => {
+  for (let i = 0; !ok(); i++) {
+    if (i > 2000) throw new Error(`waited 20 s for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
 };
 
 // real loopback sockets: the point is what the Linux kernel does with a connected socket in a
@@ -19,13 +23,11 @@ describe('UdpSourceIsolation', () => {
   let isolation: UdpSourceIsolation;
   const got: { socket: 'shared' | 'own'; from: string }[] = [];
   const released: IsolatedSource[] = [];
-  let queue: { queuedBytes: number; bufferBytes: number } | undefined;
 
   beforeEach(async () => {
     got.length = 0;
     released.length = 0;
-    queue = undefined;
-    shared = await bound('127.0.0.1', { type: 'udp4', reusePort: true });
+    shared = await bound('127.0.0.1', { type: 'udp4', reusePort: true, recvBufferSize: 1 << 20 });
     flood = await bound('127.0.0.2');
     quiet = await bound('127.0.0.3');
     shared.on('message', (_m, r) => {
@@ -34,9 +36,10 @@ describe('UdpSourceIsolation', () => {
     });
     isolation = new UdpSourceIsolation(
       { type: 'udp4', address: '127.0.0.1', port: shared.address().port, ipv6Only: false, recvBufferSize: 1 << 20 },
-      { maxSources: 1, releaseAfterMs: 1000, watchMs: 0 },
+      // the watch is called by the test (the timer's interval is longer than any test)
+      { maxSources: 1, releaseAfterMs: 1000, watchMs: 3_600_000 },
       (_m, r, source) => got.push({ socket: 'own', from: `${r.address}=${source.address}` }),
-      { onRelease: (s) => released.push(s), sharedQueue: () => queue },
+      { onRelease: (s) => released.push(s) },
     );
   });
 
@@ -74,17 +77,19 @@ describe('UdpSourceIsolation', () => {
     expect(got.every((g) => g.socket === 'shared')).toBe(true);
   });
 
-  it('watch: a filling shared queue isolates the top talker of the samples, a quiet queue nobody', async () => {
-    send(flood, 64);
-    send(quiet, 16);
-    await until(() => got.length === 80);
-    queue = { queuedBytes: 0, bufferBytes: 1 << 20 };
+  it('watch: a reader behind on the shared socket isolates the top talker of the samples; one keeping up, nobody', async () => {
+    // one datagram at a time: every loop iteration reads one, the reader keeps up
+    for (let i = 0; i < 48; i++) {
+      send(i % 4 === 0 ? quiet : flood, 1);
+      await until(() => got.length === i + 1);
+    }
     isolation.watch(0);
     expect(isolation.isolated).toHaveLength(0);
-    send(flood, 64);
-    send(quiet, 16);
-    await until(() => got.length === 160);
-    queue = { queuedBytes: 1 << 19, bufferBytes: 1 << 20 };
+    // 160 at once: they wait in the kernel, iterations read full batches (libuv takes 32 per iteration)
+    send(flood, 128);
+    send(quiet, 32);
+    await until(() => got.length === 48 + 160);
+    await new Promise((r) => setImmediate(r));
     isolation.watch(0);
     expect(isolation.isolated.map((s) => s.address)).toEqual(['127.0.0.2']);
   });

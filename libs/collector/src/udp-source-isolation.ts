@@ -15,17 +15,25 @@ export interface UdpSourceIsolationOptions {
   /** an isolated source under its rate for this long gets its socket closed (it is back on the shared one) */
   releaseAfterMs: number;
   /**
-   * How often the shared socket's receive queue is looked at (0 = never): filled beyond an
-   * eighth of its buffer, the source seen most in the sampled datagrams since the last look is
-   * isolated — whether or not the reader kept up enough for the rate limit to notice it.
+   * How often the shared socket's reading is looked at (0 = never): when most of the loop
+   * iterations since the last look read a full batch from it (the reader falls behind, a queue
+   * builds in the kernel), the source seen most in the sampled datagrams is isolated — whether or
+   * not the reader kept up enough for the rate limit to notice it.
    */
   watchMs?: number;
 }
 
 /** One datagram in SAMPLE_EVERY is sampled for the top-talker count (a bit mask: a power of 2). */
 const SAMPLE_EVERY = 16;
-/** The shared socket's queue beyond this share of its buffer means the reader falls behind. */
-const FILLING = 1 / 8;
+/**
+ * libuv reads at most this many datagrams from a socket per event-loop iteration
+ * (uv__udp_recvmsg): an iteration that read that many left more in the kernel queue.
+ */
+const READS_PER_ITERATION = 32;
+/** Behind in at least this share of the iterations that read the shared socket. */
+const BEHIND_SHARE = 0.5;
+/** Samples of the top talker before it is named: two full iterations' worth. */
+const MIN_SAMPLES = (2 * READS_PER_ITERATION) / SAMPLE_EVERY;
 /** The top talker must be at least this share of the samples to be moved (not a crowd's top). */
 const TOP_SHARE = 0.25;
 
@@ -71,6 +79,15 @@ export class UdpSourceIsolation {
   private seen = 0;
   private samples = new Map<string, { address: string; port: number; n: number }>();
   private sampled = 0;
+  /** datagrams read from the shared socket in this loop iteration */
+  private inIteration = 0;
+  private iterations = 0;
+  private fullIterations = 0;
+  private readonly endIteration = () => {
+    if (this.inIteration >= READS_PER_ITERATION) this.fullIterations++;
+    this.iterations++;
+    this.inIteration = 0;
+  };
 
   constructor(
     private readonly local: IsolatedLocal,
@@ -79,17 +96,15 @@ export class UdpSourceIsolation {
     private readonly hooks: {
       /** just before a socket is closed: read its kernel drops (they vanish with it) */
       onRelease?(source: IsolatedSource): void;
-      /** the shared socket's receive queue now, and its buffer (bytes); undefined where unknown */
-      sharedQueue?(): { queuedBytes: number; bufferBytes: number } | undefined;
       onError?(source: IsolatedSource, err: Error): void;
       now?(): number;
     } = {},
   ) {
-    this.sampling = options.maxSources > 0 && hooks.sharedQueue !== undefined;
+    this.sampling = options.maxSources > 0 && (options.watchMs ?? 0) > 0;
     if (options.maxSources > 0) {
       this.timer = setInterval(() => this.sweep(), Math.max(100, options.releaseAfterMs / 2));
       this.timer.unref();
-      if (options.watchMs && hooks.sharedQueue) {
+      if (this.sampling) {
         this.watcher = setInterval(() => this.watch(), options.watchMs);
         this.watcher.unref();
       }
@@ -97,11 +112,14 @@ export class UdpSourceIsolation {
   }
 
   /**
-   * Every datagram of the shared socket passes here: one in SAMPLE_EVERY is counted by source, so
-   * `watch` knows who fills the queue (an increment and a mask for the others).
+   * Every datagram of the shared socket passes here: counted per loop iteration (one
+   * setImmediate per iteration that read any), and one in SAMPLE_EVERY counted by source, so
+   * `watch` knows whether the reader is behind and who sends most.
    */
   sample(address: string, port: number): void {
-    if ((++this.seen & (SAMPLE_EVERY - 1)) !== 0 || !this.sampling) return;
+    if (!this.sampling) return;
+    if (this.inIteration++ === 0) setImmediate(this.endIteration);
+    if ((++this.seen & (SAMPLE_EVERY - 1)) !== 0) return;
     const key = `${address}|${port}`;
     const s = this.samples.get(key);
     if (s) s.n++;
@@ -109,17 +127,26 @@ export class UdpSourceIsolation {
     this.sampled++;
   }
 
-  /** The shared queue is filling: isolate the top talker of the samples since the last look. */
+  /** The reader is behind on the shared socket: isolate the top talker of the samples since the last look. */
   watch(now = this.hooks.now?.() ?? Date.now()): void {
+    const behind = this.iterations > 0 && this.fullIterations >= this.iterations * BEHIND_SHARE;
+    this.iterations = 0;
+    this.fullIterations = 0;
     const samples = this.samples;
     const sampled = this.sampled;
+    let top: { address: string; port: number; n: number } | undefined;
+    let backlog = false;
+    for (const [key, s] of samples) {
+      // what the shared socket still holds of a source isolated since is its backlog, not a new
+      // flood: wait for the next look rather than move whoever comes second
+      if (this.sources.has(key)) backlog = true;
+      if (!top || s.n > top.n) top = s;
+    }
+    // too few samples to name a top talker (a starved reader): keep counting while behind
+    if (behind && !backlog && top && top.n < MIN_SAMPLES) return;
     this.samples = new Map();
     this.sampled = 0;
-    const q = this.hooks.sharedQueue?.();
-    if (!q || q.queuedBytes <= q.bufferBytes * FILLING || sampled === 0) return;
-    let top: { address: string; port: number; n: number } | undefined;
-    for (const s of samples.values()) if (!top || s.n > top.n) top = s;
-    if (top && top.n >= sampled * TOP_SHARE) this.isolate(top.address, top.port, now);
+    if (behind && !backlog && top && top.n >= sampled * TOP_SHARE) this.isolate(top.address, top.port, now);
   }
 
   get enabled(): boolean {

@@ -70,7 +70,7 @@ export const syslogReceiverConfigSchema = z.object({
         .object({
           maxSources: z.number().int().min(0).max(256).default(16),
           releaseAfterMs: z.number().int().min(100).default(30_000),
-          /** how often the shared socket's queue is looked at, to isolate the top sender when it fills (0 = only by rate) */
+          /** how often the shared socket's reading is looked at, to isolate the top sender when the reader falls behind (0 = only by rate) */
           watchMs: z.number().int().min(0).default(100),
         })
         .prefault({}),

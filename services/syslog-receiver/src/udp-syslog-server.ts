@@ -2,7 +2,6 @@ import dgram from 'node:dgram';
 import { isIPv6 } from 'node:net';
 import type { EventPublisher } from '@sonde/collector/event-publisher';
 import type { SourceTokenBucket } from '@sonde/collector/source-token-bucket';
-import { readUdpSocketDrops } from '@sonde/collector/udp-kernel-drops';
 import { UdpSourceIsolation, type IsolatedSource, type UdpSourceIsolationOptions } from '@sonde/collector/udp-source-isolation';
 import { normalizeAddress } from '@sonde/inventory/network-address';
 import type { RateLimitedLog } from '@sonde/telemetry/rate-limited-log';
@@ -28,10 +27,9 @@ export function isolationFor(
   socket: dgram.Socket,
   options: UdpSourceIsolationOptions,
   handler: (msg: Buffer, rinfo: dgram.RemoteInfo, source: IsolatedSource) => void,
-  hooks: Omit<NonNullable<ConstructorParameters<typeof UdpSourceIsolation>[3]>, 'sharedQueue'>,
+  hooks: ConstructorParameters<typeof UdpSourceIsolation>[3],
 ): UdpSourceIsolation {
   const local = socket.address();
-  const ports = new Set([local.port]);
   return new UdpSourceIsolation(
     {
       type: isIPv6(binding.host) ? 'udp6' : 'udp4', address: binding.host, port: local.port,
@@ -40,15 +38,7 @@ export function isolationFor(
     // without SO_REUSEPORT on the shared socket a second one cannot bind the port
     binding.reusePort ? options : { ...options, maxSources: 0 },
     handler,
-    {
-      ...hooks,
-      // the fullest unconnected socket on the port (with worker threads, any worker's counts)
-      sharedQueue: () => {
-        let queuedBytes = -1;
-        for (const s of readUdpSocketDrops(ports)) if (s.remote === undefined) queuedBytes = Math.max(queuedBytes, s.queuedBytes);
-        return queuedBytes < 0 ? undefined : { queuedBytes, bufferBytes: socket.getRecvBufferSize() };
-      },
-    },
+    hooks,
   );
 }
 

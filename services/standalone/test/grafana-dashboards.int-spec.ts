@@ -202,8 +202,14 @@ describe('Grafana dashboards (deploy/grafana)', () => {
     const board = dashboards.find((d) => d.dashboard.uid === 'sonde-collectors')?.dashboard;
     expect(board).toBeDefined();
     // every metrics file of the repo: literal names, and the collector vocabulary's prefixes (libs/collector)
-    const sources = execFileSync('git', ['ls-files', '*.metrics.ts', 'libs/collector/src/*.ts', 'libs/telemetry/src/*.ts'], { cwd: REPO_ROOT, encoding: 'utf8' })
+    const read = (...patterns: string[]) => execFileSync('git', ['ls-files', ...patterns], { cwd: REPO_ROOT, encoding: 'utf8' })
       .split('\n').filter(Boolean).map((f) => fs.readFileSync(path.join(REPO_ROOT, f), 'utf8')).join('\n');
+    const literal = read('*.metrics.ts', 'libs/collector/src/*.ts', 'libs/telemetry/src/*.ts');
+    // the poll engine's counters are named `${p}<what>` with the service's prefix
+    // ('sonde_snmp_poller_', 'sonde_rmon_collector_' in the services' *.metrics.ts)
+    const prefixes = [...literal.matchAll(/'(sonde_[a-z_]+_)'/g)].map((m) => m[1] as string);
+    const suffixes = [...read('libs/snmp/src/poll/*.ts').matchAll(/`\$\{p\}([a-z_]+)`/g)].map((m) => m[1] as string);
+    const sources = [literal, ...prefixes.flatMap((pre) => suffixes.map((suf) => `'${pre}${suf}'`))].join('\n');
     for (const panel of queryPanels(board!)) {
       for (const t of panel.targets ?? []) {
         expect({ panel: panel.title, uid: t.datasource?.uid, type: t.datasource?.type }).toEqual({ panel: panel.title, uid: ds?.uid, type: ds?.type });

@@ -11,6 +11,7 @@ import { FLAP_HISTORY, nextFlapping, percentStateChange } from './flap-detector'
 import type { LabelSet } from './label-set';
 import { matchesAll } from './notify/matcher';
 import type { RuleSet } from './rule-set';
+import { forgetSamples } from './rule-types/sample-rows';
 
 /** A firing alert that mutes others (topology or inhibit_rules); shared between replicas. */
 export interface Inhibitor {
@@ -199,6 +200,7 @@ export class AlertEvaluator {
   evaluate(events: readonly SondeEvent[]): AlertStateEvent[] {
     for (const event of events) {
       if (event.kind === 'alert.state') continue;
+      forgetSamples();
       const state = this.stateOf(event);
       state.lastSeen[event.kind] = event.ts;
       this.dirty.add(state.device.id);

@@ -17,8 +17,8 @@ const MAX_KEYS = 1024;
  * severity): a poller sends the same groups every cycle.
  */
 export class RuleSelection {
-  /** Per kind and metric group: the sample names a list was made for, and the list. */
-  private readonly metricLists = new Map<string, { names: string[]; list: readonly CompiledRule[] }>();
+  /** Per kind, per metric group: the sample names a list was made for, and the list. */
+  private readonly metricLists = new Map<EventKind, Map<string, { names: string[]; list: readonly CompiledRule[] }>>();
   private readonly trapLists = new Map<string, readonly CompiledRule[]>();
   private readonly syslogLists = new Map<number, readonly CompiledRule[]>();
 
@@ -43,11 +43,13 @@ export class RuleSelection {
   private forSamples(kind: EventKind, rules: readonly CompiledRule[], event: Extract<SondeEvent, { kind: 'snmp.metric' | 'rmon.sample' }>): readonly CompiledRule[] {
     const groups = sampleGroups(event.payload.samples);
     // a group (interfaces, host-cpu …) has the same sample names every poll: check them, do not rebuild a key
-    const key = `${kind}\u0000${'group' in event.payload ? event.payload.group : ''}`;
-    const cached = this.metricLists.get(key);
+    const group = 'group' in event.payload ? event.payload.group : '';
+    let byGroup = this.metricLists.get(kind);
+    if (!byGroup) this.metricLists.set(kind, (byGroup = new Map()));
+    const cached = byGroup.get(group);
     if (cached && cached.names.length === groups.size && cached.names.every((n) => groups.has(n))) return cached.list;
     const list = rules.filter((r) => r.behaviour.metrics === undefined || r.behaviour.metrics.some((m) => groups.has(m)));
-    remember(this.metricLists, key, { names: [...groups.keys()], list });
+    remember(byGroup, group, { names: [...groups.keys()], list });
     return list;
   }
 

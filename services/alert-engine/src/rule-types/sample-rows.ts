@@ -26,42 +26,43 @@ function labelKey(labels: Record<string, string>): string {
   return key;
 }
 
-const rowCache = new WeakMap<readonly MetricSample[], SampleRow[]>();
-const groupCache = new WeakMap<readonly MetricSample[], Map<string, SampleGroup>>();
-// every rule of an event asks for the same samples array in a row: one entry in front of the WeakMaps
+// The rules of one event read its samples one after the other: the rows and groups of the last
+// samples array are kept (not a WeakMap per event: ephemeron tables are GC work), and the
+// evaluator forgets them before each event (forgetSamples), so an array reused by a producer
+// with new values is read afresh.
 let lastRowsOf: readonly MetricSample[] | undefined;
 let lastRows: SampleRow[] = [];
 let lastGroupsOf: readonly MetricSample[] | undefined;
 let lastGroups = new Map<string, SampleGroup>();
 const NO_SAMPLES: readonly MetricSample[] = [];
 
+/** Drops the rows and groups of the last event (the evaluator calls it before each event). */
+export function forgetSamples(): void {
+  lastRowsOf = undefined;
+  lastRows = [];
+  lastGroupsOf = undefined;
+  lastGroups = new Map();
+}
+
 /** sampleRows, computed once per event however many rules read the rows. */
 export function cachedRows(samples: readonly MetricSample[]): SampleRow[] {
-  if (samples === lastRowsOf) return lastRows;
-  let rows = rowCache.get(samples);
-  if (!rows) {
-    rows = sampleRows(samples);
-    rowCache.set(samples, rows);
+  if (samples !== lastRowsOf) {
+    lastRows = sampleRows(samples);
+    lastRowsOf = samples;
   }
-  lastRowsOf = samples;
-  lastRows = rows;
-  return rows;
+  return lastRows;
 }
 
 /** The samples of the event by name, indexed once per event (threshold rules read only their metric). */
 export function sampleGroups(samples: readonly MetricSample[]): ReadonlyMap<string, SampleGroup> {
   if (samples === lastGroupsOf) return lastGroups;
-  let groups = groupCache.get(samples);
-  if (!groups) {
-    groups = new Map();
-    for (const s of samples) {
-      let g = groups.get(s.name);
-      if (!g) groups.set(s.name, (g = { samples: [], min: Infinity, max: -Infinity }));
-      g.samples.push(s);
-      if (s.value < g.min) g.min = s.value;
-      if (s.value > g.max) g.max = s.value;
-    }
-    groupCache.set(samples, groups);
+  const groups = new Map<string, SampleGroup>();
+  for (const s of samples) {
+    let g = groups.get(s.name);
+    if (!g) groups.set(s.name, (g = { samples: [], min: Infinity, max: -Infinity }));
+    g.samples.push(s);
+    if (s.value < g.min) g.min = s.value;
+    if (s.value > g.max) g.max = s.value;
   }
   lastGroupsOf = samples;
   lastGroups = groups;

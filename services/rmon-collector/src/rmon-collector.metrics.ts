@@ -1,4 +1,4 @@
-import { PollEngineMetrics } from '@sonde/snmp/poll/poll-engine-metrics';
+import { PollEngineMetrics } from '@sonde/snmp/poll/poll-engine.metrics';
 import { Counter, Gauge, type Registry } from 'prom-client';
 
 export interface RmonMetricSources {

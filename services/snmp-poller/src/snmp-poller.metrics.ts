@@ -1,4 +1,4 @@
-import { PollEngineMetrics } from '@sonde/snmp/poll/poll-engine-metrics';
+import { PollEngineMetrics } from '@sonde/snmp/poll/poll-engine.metrics';
 import { Gauge, type Registry } from 'prom-client';
 import type { VersionSummary } from './version-accounting';
 

@@ -5,7 +5,7 @@ import type { DeviceRef, SondeEvent } from '@sonde/events/sonde-event';
 import { CounterCache, type CounterStateBackend } from '../counters/counter-cache';
 import { SnmpSessionPool, type OpenNetSnmpSession } from '../session/snmp-session-pool';
 import { DevicePoller, statusSamples, type DeviceSampler, type GroupReader, type GroupSelector, type PollOutcome, type PollStatus, type PollTarget } from './device-poller';
-import type { PollEngineMetrics } from './poll-engine-metrics';
+import type { PollEngineMetrics } from './poll-engine.metrics';
 import { PollScheduler, type CycleInfo } from './poll-scheduler';
 import { VARBIND_DROPS, type VarbindDropReason } from './varbind-counts';
 
@@ -53,7 +53,7 @@ export interface PollEngineDeps {
   origin: EventOrigin;
   /** The state store (Redis / memory): last counter readings survive a restart. */
   state?: CounterStateBackend;
-  /** The engine's counters (poll-engine-metrics.ts), which each service's metrics class extends. */
+  /** The engine's counters (poll-engine.metrics.ts), which each service's metrics class extends. */
   metrics?: PollEngineMetrics;
   /** Opens each agent's net-snmp session (the unit-spec seam, SnmpSessionPoolOptions.openSession). */
   openSession?: OpenNetSnmpSession;

@@ -16,7 +16,7 @@ import { HEALTH_CHECKS, LOGGER, METRICS_REGISTRY, TELEMETRY_IDENTITY } from '@so
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { PollEngine, PollEngineConfig, PollServiceDeps } from './poll-engine';
-import type { PollEngineMetrics } from './poll-engine-metrics';
+import type { PollEngineMetrics } from './poll-engine.metrics';
 import { pollTargets, type DevicePollOverrides, type PollTargetsConfig } from './poll-targets';
 
 /** What a service's config section needs for the shared wiring (both sections have it). */

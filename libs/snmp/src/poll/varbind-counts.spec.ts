@@ -3,7 +3,7 @@ import { StubNetSnmpAgent, stubAgents } from '../session/stub-net-snmp-agent';
 import type { GroupSelector, PollTarget } from './device-poller';
 import { metricGroupSchema } from './metric-group';
 import { PollEngine, type PollEngineConfig } from './poll-engine';
-import { PollEngineMetrics } from './poll-engine-metrics';
+import { PollEngineMetrics } from './poll-engine.metrics';
 
 const config: PollEngineConfig = {
   intervalMs: 60_000, jitter: 0, lateAfterMs: 5000, maxGapIntervals: 3, maxSamplesPerEvent: 500,

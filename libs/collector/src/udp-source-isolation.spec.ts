@@ -94,3 +94,28 @@ describe('UdpSourceIsolation', () => {
     expect(isolation.isolated.map((s) => s.address)).toEqual(['127.0.0.2']);
   });
 });
+
+describe('UdpSourceIsolation over IPv6', () => {
+  it('a source on ::1 is isolated from a shared socket bound to :: (IPv6 only)', async () => {
+    const shared = await bound('::', { type: 'udp6', reusePort: true, ipv6Only: true });
+    const flood = await bound('::1', { type: 'udp6' });
+    const got: string[] = [];
+    shared.on('message', () => got.push('shared'));
+    const isolation = new UdpSourceIsolation(
+      { type: 'udp6', address: '::', port: shared.address().port, ipv6Only: true, recvBufferSize: 1 << 20 },
+      { maxSources: 1, releaseAfterMs: 1000 },
+      () => got.push('own'),
+    );
+    try {
+      isolation.isolate('::1', flood.address().port, 0);
+      await until(() => isolation.isolated[0]?.socket !== undefined);
+      for (let i = 0; i < 3; i++) flood.send('x', shared.address().port, '::1');
+      await until(() => got.length === 3);
+      expect(got).toEqual(['own', 'own', 'own']);
+    } finally {
+      await isolation.close();
+      shared.close();
+      flood.close();
+    }
+  });
+});

@@ -19,6 +19,8 @@ export interface UdpBinding {
   ipv6Only: boolean;
   /** The config path that chose this address, named when it cannot be bound (`syslogReceiver.udp.hosts[1]`). */
   configPath?: string;
+  /** joins a port our own sockets hold (worker threads after the first): no probe (see bindUdp) */
+  join?: boolean;
 }
 
 /** A flooding source's own socket, on the port and address of the shared one it arrived on. */
@@ -42,24 +44,43 @@ export function isolationFor(
   );
 }
 
-/** Binds one UDP socket; resolves once it listens. */
-export async function bindUdp(binding: UdpBinding, onMessage: (msg: Buffer, rinfo: dgram.RemoteInfo) => void): Promise<dgram.Socket> {
+/** Binds one socket; resolves with it bound, rejects with a ListenError. */
+function bindSocket(binding: UdpBinding, port: number, reusePort: boolean, onMessage?: (msg: Buffer, rinfo: dgram.RemoteInfo) => void): Promise<dgram.Socket> {
   const socket = dgram.createSocket({
     type: isIPv6(binding.host) ? 'udp6' : 'udp4',
-    reusePort: binding.reusePort,
+    reusePort,
     ipv6Only: binding.ipv6Only && isIPv6(binding.host),
-    recvBufferSize: binding.receiveBufferBytes,
+    ...(onMessage ? { recvBufferSize: binding.receiveBufferBytes } : {}),
   });
-  socket.on('message', onMessage);
-  await new Promise<void>((resolve, reject) => {
-    const onError = (err: Error) => reject(new ListenError(binding.configPath ?? 'syslogReceiver.udp.hosts', 'udp', binding.host, binding.port, err));
+  if (onMessage) socket.on('message', onMessage);
+  return new Promise<dgram.Socket>((resolve, reject) => {
+    const onError = (err: Error) => {
+      socket.close();
+      reject(new ListenError(binding.configPath ?? 'syslogReceiver.udp.hosts', 'udp', binding.host, binding.port, err));
+    };
     socket.once('error', onError);
-    socket.bind({ address: binding.host, port: binding.port, exclusive: true }, () => {
+    socket.bind({ address: binding.host, port, exclusive: true }, () => {
       socket.off('error', onError);
-      resolve();
+      resolve(socket);
     });
   });
-  return socket;
+}
+
+/**
+ * Binds one UDP socket; resolves once it listens. With SO_REUSEPORT, another socket of the same
+ * user may bind the port too — a second Sonde by mistake would silently share it, and port 0 may
+ * be given a port such a socket already holds. So the first socket on a port (not `join`) is
+ * preceded by a probe without SO_REUSEPORT: it fails as any busy port does (ListenError, exit 3)
+ * and, for port 0, chooses a port nobody holds; the probe is closed and the port bound at once.
+ */
+export async function bindUdp(binding: UdpBinding, onMessage: (msg: Buffer, rinfo: dgram.RemoteInfo) => void): Promise<dgram.Socket> {
+  let port = binding.port;
+  if (binding.reusePort && !binding.join) {
+    const probe = await bindSocket(binding, port, false);
+    port = probe.address().port;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+  }
+  return bindSocket(binding, port, binding.reusePort, onMessage);
 }
 
 /**

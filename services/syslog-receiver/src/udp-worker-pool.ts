@@ -72,7 +72,7 @@ export class UdpWorkerPool {
     for (let i = 0; i < n; i++) {
       const ports = await this.spawn({ config, bindings: resolved });
       if (i === 0) {
-        resolved = bindings.map((b, j) => ({ ...b, port: ports[j] ?? b.port }));
+        resolved = bindings.map((b, j) => ({ ...b, port: ports[j] ?? b.port, join: true }));
         this.ports.push(...ports);
       }
     }

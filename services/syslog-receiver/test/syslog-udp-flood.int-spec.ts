@@ -1,5 +1,6 @@
 import { execFile, execFileSync } from 'node:child_process';
 import path from 'node:path';
+import { ListenError } from '@sonde/events/listen-error';
 import { SyslogHarness } from './syslog-harness';
 
 /** What udp-flood-sender.js prints when it is done. */
@@ -43,6 +44,18 @@ describe('syslog-receiver UDP under a flood (issue 11 item 3)', () => {
   // UDP worker threads load the compiled worker (dist/udp-worker.js): build first, as CI does
   beforeAll(() => {
     execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-b', 'services/syslog-receiver'], { cwd: ROOT, stdio: 'pipe' });
+  });
+
+  it.each([0, 2])('SO_REUSEPORT (isolation, %i workers) does not let a second receiver share the port: it fails as on a busy port', async (workers) => {
+    const first = await SyslogHarness.start({ udp: { workers } });
+    try {
+      const port = first.listening.udp[0] ?? 0;
+      const second = SyslogHarness.start({ udp: { port, workers }, tcp: { enabled: false } });
+      await expect(second).rejects.toThrow(ListenError);
+      await expect(second).rejects.toThrow(/address already in use/);
+    } finally {
+      await first.stop();
+    }
   });
 
   it.each([

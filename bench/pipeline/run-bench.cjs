@@ -23,13 +23,13 @@
 //        [--lab-interval-ms 5000] [--kafka-client kafkajs|platformatic] [--partitions 6]
 //        [--drain-timeout 120] [--poll-ms 200]
 // Needs SONDE_TEST_KAFKA_BROKERS, the build, and Debian's snmptrap (to capture the trap datagram).
-const { spawn, execFileSync } = require('node:child_process');
+const { spawn } = require('node:child_process');
 const { randomUUID } = require('node:crypto');
-const dgram = require('node:dgram');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const readline = require('node:readline');
+const { cpuSeconds, freeUdpPort, captureTrap } = require('../lib/bench-util.cjs');
 const YAML = require('yaml');
 
 const ROOT = path.join(__dirname, '../..');
@@ -49,7 +49,6 @@ const POLL_MS = Number(arg('poll-ms', '200'));
 const BROKERS = (process.env.SONDE_TEST_KAFKA_BROKERS ?? '').split(',').filter(Boolean);
 const KAFKA_PID = Number(fs.readFileSync(path.join(process.env.SONDE_SERVICES_DIR ?? '/tmp/sonde-services', 'kafka/pid'), 'utf8').trim());
 const FAMILIES = ['icmp', 'snmp', 'syslog', 'rmon'];
-const TICK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim());
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const log = (m) => process.stderr.write(`bench/pipeline ${new Date().toISOString().slice(11, 19)} ${m}\n`);
 
@@ -61,15 +60,6 @@ const killAll = () => {
 process.on('exit', killAll);
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => process.exit(130));
 
-function cpuSeconds(pid) {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(f[11]) + Number(f[12])) / TICK;
-  } catch {
-    return NaN;
-  }
-}
 function memory(pid) {
   try {
     const s = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -129,27 +119,6 @@ async function metrics(p) {
 }
 const sum = (m, name, filter = () => true) => Object.entries(m).filter(([k]) => (k === name || k.startsWith(`${name}{`)) && filter(k)).reduce((a, [, v]) => a + v, 0);
 const pick = (m, re) => Object.fromEntries(Object.entries(m).filter(([k]) => re.test(k) && m[k] !== 0));
-
-async function freeUdpPort() {
-  const s = dgram.createSocket('udp4');
-  await new Promise((r) => s.bind(0, '127.0.0.1', r));
-  const { port } = s.address();
-  await new Promise((r) => s.close(r));
-  return port;
-}
-
-/** One v2c linkDown trap datagram from Debian's snmptrap (as bench/traps sends). */
-async function captureTrap() {
-  const s = dgram.createSocket('udp4');
-  await new Promise((r) => s.bind(0, '127.0.0.1', r));
-  const got = new Promise((r) => s.once('message', r));
-  execFileSync('snmptrap', ['-M', '/nonexistent', '-m', '', '-v', '2c', '-c', 'public', `127.0.0.1:${s.address().port}`, '12345',
-    '1.3.6.1.6.3.1.1.5.3', '1.3.6.1.2.1.2.2.1.1.3', 'i', '3', '1.3.6.1.2.1.2.2.1.7.3', 'i', '1', '1.3.6.1.2.1.2.2.1.8.3', 'i', '2'],
-  { env: { PATH: process.env.PATH, SNMP_PERSISTENT_DIR: os.tmpdir(), SNMPCONFPATH: '/nonexistent' } });
-  const buf = await got;
-  s.close();
-  return buf;
-}
 
 /** A child printing JSON lines; `lines` collects them, `first` resolves with the first. */
 function jsonChild(name, args) {

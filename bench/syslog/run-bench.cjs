@@ -15,6 +15,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const readline = require('node:readline');
+const { cpuSeconds, freeUdpPort } = require('../lib/bench-util.cjs');
 
 const arg = (name, def) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -23,14 +24,7 @@ const arg = (name, def) => {
 const RATES = arg('rates', '20000,50000,100000,150000').split(',').map(Number);
 const SECONDS = Number(arg('seconds', '4'));
 const TARGETS = arg('targets', 'bare,sonde,sonde-w2,rsyslog').split(',');
-const TICK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim());
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-function cpuSeconds(pid) {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / TICK; // utime, stime (fields 14, 15)
-}
 
 /** A Node target speaking the READY/stats protocol. */
 async function nodeTarget(script, args, env = {}) {
@@ -105,14 +99,6 @@ action(type="omkafka" broker=["${BROKERS.join('","')}"] topic="${topic}"
   errorFile="${process.env.BENCH_OMKAFKA_ERRORS ?? '/dev/null'}" queue.type="LinkedList" queue.size="1000000")`,
   );
   return { ...target, count: () => counter.count(), stop: async () => { await target.stop(); await counter.close(); } };
-}
-
-async function freeUdpPort() {
-  const s = dgram.createSocket('udp4');
-  await new Promise((r) => s.bind(0, '127.0.0.1', r));
-  const { port } = s.address();
-  await new Promise((r) => s.close(r));
-  return port;
 }
 
 async function rsyslogTarget(output) {

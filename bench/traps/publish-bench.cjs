@@ -6,11 +6,10 @@
 // Per round and mode: events/s from the first enqueue to the drained publisher, CPU µs per event
 // of this process, and the events on the topic (sum of end offsets) — every one must arrive.
 //   SONDE_TEST_KAFKA_BROKERS=… node publish-bench.cjs [--events 100000] [--rounds 2] [--client kafkajs|platformatic]
-const { execFileSync } = require('node:child_process');
-const dgram = require('node:dgram');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
+const { captureTrap } = require('../lib/bench-util.cjs');
 const { Registry } = require('prom-client');
 
 const ROOT = path.join(__dirname, '../..');
@@ -29,18 +28,6 @@ const { loadOidDictionary } = require(path.join(ROOT, 'libs/snmp/dist/mib/mib-lo
 const { busConfigSchema } = require('@sonde/bus/bus.config');
 const { BusMetrics } = require('@sonde/bus/bus.metrics');
 const { createEventBus } = require('@sonde/bus/create-event-bus');
-
-async function captureTrap() {
-  const s = dgram.createSocket('udp4');
-  await new Promise((r) => s.bind(0, '127.0.0.1', r));
-  const got = new Promise((r) => s.once('message', r));
-  execFileSync('snmptrap', ['-M', '/nonexistent', '-m', '', '-v', '2c', '-c', 'public', `127.0.0.1:${s.address().port}`, '12345',
-    '1.3.6.1.6.3.1.1.5.3', '1.3.6.1.2.1.2.2.1.1.3', 'i', '3', '1.3.6.1.2.1.2.2.1.7.3', 'i', '1', '1.3.6.1.2.1.2.2.1.8.3', 'i', '2'],
-  { env: { PATH: process.env.PATH, SNMP_PERSISTENT_DIR: os.tmpdir(), SNMPCONFPATH: '/nonexistent' } });
-  const buf = await got;
-  s.close();
-  return buf;
-}
 
 async function round(mode, events) {
   const prefix = `bench-publish-${process.pid}-${mode}-${Date.now()}.`;

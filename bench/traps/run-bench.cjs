@@ -10,12 +10,13 @@
 //   rates each rate step sends --seconds worth of traps; the highest step with zero loss wins
 // Loopback only, bounded (each step ≤ --seconds of sending plus a drain wait).
 //   node run-bench.cjs [--rates 5000,10000,20000,40000,80000] [--seconds 2] [--cpu-count 100000] [--cpu-rate 10000]
-const { spawn, execFileSync } = require('node:child_process');
+const { spawn } = require('node:child_process');
 const dgram = require('node:dgram');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const readline = require('node:readline');
+const { cpuSeconds, captureTrap, freeUdpPort } = require('../lib/bench-util.cjs');
 
 const arg = (name, def) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -26,29 +27,9 @@ const SECONDS = Number(arg('seconds', '2'));
 const CPU_COUNT = Number(arg('cpu-count', '100000'));
 const CPU_RATE = Number(arg('cpu-rate', '10000'));
 const TARGETS = arg('targets', 'bare,net-snmp,sonde,snmptrapd').split(',');
-const TICK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim());
 const ROOT = path.join(__dirname, '../..');
 const MIB_DIRS = ['ietf', 'net-snmp'].map((d) => path.join(ROOT, 'libs/snmp/mibs', d)).join(':');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-function cpuSeconds(pid) {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / TICK;
-}
-
-/** One v2c trap datagram, captured from Debian's snmptrap so both targets get real bytes. */
-async function captureTrap() {
-  const s = dgram.createSocket('udp4');
-  await new Promise((r) => s.bind(0, '127.0.0.1', r));
-  const got = new Promise((r) => s.once('message', r));
-  execFileSync('snmptrap', ['-M', '/nonexistent', '-m', '', '-v', '2c', '-c', 'public', `127.0.0.1:${s.address().port}`, '12345',
-    '1.3.6.1.6.3.1.1.5.3', '1.3.6.1.2.1.2.2.1.1.3', 'i', '3', '1.3.6.1.2.1.2.2.1.7.3', 'i', '1', '1.3.6.1.2.1.2.2.1.8.3', 'i', '2'],
-    { env: { PATH: process.env.PATH, SNMP_PERSISTENT_DIR: os.tmpdir(), SNMPCONFPATH: '/nonexistent' } });
-  const buf = await got;
-  s.close();
-  return buf;
-}
 
 async function nodeTarget(mode) {
   const env = { ...process.env, ...(mode === 'net-snmp' ? { NET_SNMP_PORT: String(await freeUdpPort()) } : {}) };
@@ -73,14 +54,6 @@ async function nodeTarget(mode) {
       await new Promise((r) => child.once('exit', r));
     },
   };
-}
-
-async function freeUdpPort() {
-  const s = dgram.createSocket('udp4');
-  await new Promise((r) => s.bind(0, '127.0.0.1', r));
-  const { port } = s.address();
-  await new Promise((r) => s.close(r));
-  return port;
 }
 
 async function snmptrapd() {

@@ -1,7 +1,8 @@
 import type { ReadContext } from '@sonde/snmp/poll/device-poller';
 import type { GroupReading } from '@sonde/snmp/poll/group-poller';
 import type { SnmpSession } from '@sonde/snmp/session/snmp-session';
-import { compareOids, type Varbind } from '@sonde/snmp/session/varbind';
+import { ScriptedMib } from '@sonde/snmp/session/scripted-mib';
+import type { Varbind } from '@sonde/snmp/session/varbind';
 import { readEtherHistory, readHistoryHighCapacity, type HistoryPlan } from './history-reader';
 import { emptyIndexes, type StoredIndexes } from './probe-indexes';
 import { RMON_TABLES } from './rmon-tables';
@@ -26,8 +27,7 @@ function probe(held: Record<number, Held>): SnmpSession & { bulks: string[][] } 
       }
     }
   }
-  mib.sort((a, b) => compareOids(a.oid, b.oid));
-  const next = (oid: string): Varbind => mib.find((v) => compareOids(v.oid, oid) > 0) ?? { oid, type: 'EndOfMibView', value: null };
+  const scripted = new ScriptedMib(mib);
   const bulks: string[][] = [];
   const s = {
     version: 'v2c',
@@ -36,17 +36,7 @@ function probe(held: Record<number, Held>): SnmpSession & { bulks: string[][] } 
     context: () => ({ device: 'scripted' }),
     async getBulk(oids: string[], _n: number, reps: number) {
       bulks.push(oids);
-      return oids.map((o) => {
-        const out: Varbind[] = [];
-        let cur = o;
-        for (let i = 0; i < reps; i++) {
-          const vb = next(cur);
-          out.push(vb);
-          if (vb.type === 'EndOfMibView') break;
-          cur = vb.oid;
-        }
-        return out;
-      });
+      return scripted.bulk(oids, reps);
     },
   };
   return s as unknown as SnmpSession & { bulks: string[][] };

@@ -1,6 +1,7 @@
 import { SnmpError } from '../session/snmp-error';
 import type { SnmpSession } from '../session/snmp-session';
-import { compareOids, type Varbind } from '../session/varbind';
+import { ScriptedMib } from '../session/scripted-mib';
+import type { Varbind } from '../session/varbind';
 import { expireDowngrades, walkColumns, type WalkCapabilities } from './table-walk';
 
 // A scripted agent MIB behind the three calls the walk makes: the walk's fallbacks are pure
@@ -9,7 +10,8 @@ const MIB: Varbind[] = [];
 for (let col = 1; col <= 3; col++) for (let row = 1; row <= 30; row++) MIB.push({ oid: `1.3.6.1.2.1.2.2.1.${col}.${row}`, type: 'Integer', value: col * 100 + row });
 MIB.push({ oid: '1.3.6.1.2.1.31.1', type: 'Integer', value: 0 });
 
-const next = (oid: string): Varbind => MIB.find((v) => compareOids(v.oid, oid) > 0) ?? { oid, type: 'EndOfMibView', value: null };
+const scripted = new ScriptedMib(MIB);
+const next = (oid: string): Varbind => scripted.next(oid);
 
 function agent(version: 'v1' | 'v2c', behave: { tooBigAbove?: number; garbleBulk?: boolean } = {}): SnmpSession & { calls: string[] } {
   const calls: string[] = [];
@@ -26,17 +28,7 @@ function agent(version: 'v1' | 'v2c', behave: { tooBigAbove?: number; garbleBulk
       calls.push(`GETBULK×${reps}`);
       if (behave.garbleBulk) throw new SnmpError('malformed-response', 'garbage');
       if (behave.tooBigAbove && oids.length * reps > behave.tooBigAbove) throw new SnmpError('too-big', 'tooBig');
-      return oids.map((o) => {
-        const out: Varbind[] = [];
-        let cur = o;
-        for (let i = 0; i < reps; i++) {
-          const vb = next(cur);
-          out.push(vb);
-          if (vb.type === 'EndOfMibView') break;
-          cur = vb.oid;
-        }
-        return out;
-      });
+      return scripted.bulk(oids, reps);
     },
   };
   return s as unknown as SnmpSession & { calls: string[] };

@@ -9,6 +9,8 @@ import type { SondeEvent } from '@sonde/events/sonde-event';
 export interface EventBatch {
   /** Where the batch came from, e.g. `sonde.snmp.v1/3` (topic/partition) or `memory/0`. */
   source: string;
+  /** The Kafka partition number (Kafka adapters; the same number in every co-partitioned topic). */
+  partition?: number;
   /** Deterministic identity of this batch: stable across redelivery. */
   dedupToken: string;
   events: SondeEvent[];

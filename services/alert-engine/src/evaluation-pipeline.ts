@@ -53,7 +53,7 @@ export class EvaluationPipeline {
       for (const e of events) this.options.metrics.eventsEvaluated.inc({ kind: e.kind });
       try {
         await this.publish(transitions);
-        await this.roster(batch.source, events);
+        await this.roster(batch.partition, events);
       } catch (err) {
         // the bus redelivers this batch: evaluate it again from the last checkpoint, not from memory
         this.evaluator.forget(new Set(events.map((e) => e.device.id)));
@@ -115,10 +115,9 @@ export class EvaluationPipeline {
   }
 
   /** Puts the batch's devices on their partition's roster (once each), before the bus commits. */
-  private async roster(source: string, events: readonly SondeEvent[]): Promise<void> {
-    if (this.owned === null) return; // the memory bus: one process owns everything, nothing to adopt
-    const partition = Number(source.slice(source.lastIndexOf('/') + 1));
-    if (!Number.isInteger(partition)) return;
+  private async roster(partition: number | undefined, events: readonly SondeEvent[]): Promise<void> {
+    // the memory bus: one process owns everything, nothing to adopt
+    if (this.owned === null || partition === undefined) return;
     const fresh: string[] = [];
     for (const e of events) {
       const id = e.device.id;

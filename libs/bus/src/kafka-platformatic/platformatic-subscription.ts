@@ -322,7 +322,7 @@ export class PlatformaticSubscription implements Subscription {
       }
     }
     if (invalid) this.metrics.invalidMessages.inc({ adapter: 'kafka', source: `${topic}/${partition}` }, invalid);
-    return { source: `${topic}/${partition}`, dedupToken: batchToken(topic, partition, first, last), events, invalid };
+    return { source: `${topic}/${partition}`, partition, dedupToken: batchToken(topic, partition, first, last), events, invalid };
   }
 }
 

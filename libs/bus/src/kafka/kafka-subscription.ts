@@ -233,7 +233,7 @@ export class KafkaSubscription implements Subscription {
       }
     }
     if (invalid) this.metrics.invalidMessages.inc({ adapter: 'kafka', source: `${topic}/${partition}` }, invalid);
-    return { source: `${topic}/${partition}`, dedupToken: batchToken(topic, partition, first, last), events, invalid };
+    return { source: `${topic}/${partition}`, partition, dedupToken: batchToken(topic, partition, first, last), events, invalid };
   }
 
   private async commit(payload: EachBatchPayload, offset: number, metadata: string | null): Promise<void> {

@@ -16,6 +16,8 @@ export interface ProbeQuery {
   settings?: Record<string, string | number>;
   queryId?: string;
   exec?: boolean;
+  /** Rows sent as one batch (`sql` is `INSERT INTO t (…)`): Native blocks in the body. */
+  insert?: unknown[][];
 }
 
 export interface ProbeResult {
@@ -37,7 +39,9 @@ export interface ProbeOptions {
   database?: string;
   user?: string;
   password?: string;
-  compression?: 'none' | 'gzip' | 'deflate' | 'br';
+  /** lz4 and zstd are ClickHouse's block compression (`compress=1`, `decompress=1` for batches). */
+  compression?: 'none' | 'gzip' | 'deflate' | 'br' | 'lz4' | 'zstd';
+  level?: number;
   httpCompression?: boolean;
 }
 
@@ -67,6 +71,7 @@ export async function runClickhouseGo(binary: string, options: ProbeOptions, que
     '-user', options.user ?? 'default',
     '-password', options.password ?? '',
     '-compression', options.compression ?? 'gzip',
+    ...(options.level === undefined ? [] : ['-level', String(options.level)]),
     ...(options.httpCompression ? ['-http-compression'] : []),
   ];
   return new Promise((resolve, reject) => {

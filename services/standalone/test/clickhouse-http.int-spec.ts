@@ -5,6 +5,7 @@ import type { SondeEvent } from '@sonde/events/sonde-event';
 import { createEventStore } from '@sonde/store/clickhouse/create-event-store';
 import type { ClickHouseEventStore } from '@sonde/store/clickhouse/clickhouse-event-store';
 import { MIGRATIONS } from '@sonde/store/schema/migrations';
+import { writeCompressedBlocks } from '../src/clickhouse-http/compressed-block';
 import { buildClickhouseGoProbe, runClickhouseGo, type ProbeQuery } from './clickhouse-go-probe';
 import { CHDB_PATH, startClickHouseHttp, type RunningInterface } from './chdb/clickhouse-http-harness';
 
@@ -117,6 +118,60 @@ describe('ClickHouse HTTP interface through clickhouse-go/v2 (Grafana plugin opt
   });
 });
 
+describe("ClickHouse HTTP interface through clickhouse-go/v2 with ClickHouse's block compression (LZ4, ZSTD)", () => {
+  it.each([['lz4', undefined], ['zstd', undefined], ['zstd', 9]] as const)('queries with %s (level %s): answers in compressed blocks, errors too', async (compression, level) => {
+    const out = await runClickhouseGo(probe, { addr: server.addr, database: DB, compression, level }, [
+      { id: 'metric', sql: `SELECT ts, device_id, name, labels, value FROM snmp_metric ORDER BY ts` },
+      { id: 'many', sql: 'SELECT number, toString(number) AS s, repeat(toString(number), 20) AS r FROM system.numbers LIMIT 200000' },
+      { id: 'empty', sql: `SELECT * FROM icmp_probe WHERE device_id = 'nobody'` },
+      { id: 'unknown-table', sql: 'SELECT * FROM nope' },
+    ]);
+    expect(out.ping).toBe('ok');
+    const byId = new Map(out.results.map((r) => [r.id, r]));
+    expect(byId.get('metric')?.error).toBeUndefined();
+    expect(byId.get('metric')?.rows.map((r) => r[4])).toEqual(events.flatMap((e) => (e.kind === 'snmp.metric' ? [e.payload.samples[0]?.value] : [])));
+    const many = byId.get('many');
+    expect(many?.error).toBeUndefined();
+    expect(many?.rows).toHaveLength(200_000);
+    expect(many?.rows[199_999]).toEqual(['199999', '199999', '199999'.repeat(20)]);
+    expect(byId.get('empty')).toMatchObject({ rows: [] });
+    expect(byId.get('unknown-table')?.exception).toMatchObject({ code: 60, name: 'UNKNOWN_TABLE' });
+  });
+
+  it('answers raw compress=1 requests in LZ4 unless network_compression_method says ZSTD', async () => {
+    const sql = encodeURIComponent('SELECT number FROM system.numbers LIMIT 1000 FORMAT TSV');
+    const lz4 = Buffer.from(await (await fetch(`${server.url}/?compress=1&query=${sql}`)).arrayBuffer());
+    const zstd = Buffer.from(await (await fetch(`${server.url}/?compress=1&network_compression_method=ZSTD&query=${sql}`)).arrayBuffer());
+    expect([lz4[16], zstd[16]]).toEqual([0x82, 0x90]);
+    const corrupt = writeCompressedBlocks(Buffer.from('SELECT 1'), 'LZ4');
+    corrupt[corrupt.length - 1] = (corrupt[corrupt.length - 1] ?? 0) ^ 1;
+    const err = await fetch(`${server.url}/?decompress=1`, { method: 'POST', body: corrupt });
+    expect([err.status, err.headers.get('x-clickhouse-exception-code')]).toEqual([500, '40']);
+    expect(await err.text()).toMatch(/^Code: 40\. DB::Exception: Checksum doesn't match: corrupted data/);
+  });
+
+  it.each(['lz4', 'zstd'] as const)('inserts a batch with %s (Native blocks, decompress=1) and reads it back', async (compression) => {
+    const writable = await startClickHouseHttp({ database: DB, allowWrites: true });
+    const table = `batch_${compression}`;
+    try {
+      const rows = Array.from({ length: 5000 }, (_, i) => [`device-${i % 7}`, `if-${i}\u00e9\u0000`, i * 0.5]);
+      const out = await runClickhouseGo(probe, { addr: writable.addr, database: DB, compression }, [
+        { id: 'create', sql: `CREATE TABLE ${table} (device_id String, name String, value Float64) ENGINE = MergeTree ORDER BY device_id`, exec: true },
+        { id: 'insert', sql: `INSERT INTO ${table} (device_id, name, value)`, insert: rows },
+        { id: 'read', sql: `SELECT count(), sum(value), countDistinct(device_id), max(length(name)) FROM ${table}` },
+        { id: 'row', sql: `SELECT device_id, name, value FROM ${table} WHERE value = 2499.5` },
+      ]);
+      for (const r of out.results) expect([r.id, r.error]).toEqual([r.id, undefined]);
+      const byId = new Map(out.results.map((r) => [r.id, r]));
+      expect(byId.get('read')?.rows).toEqual([['5000', rows.reduce((a, r) => a + Number(r[2]), 0), '7', '10']]);
+      expect(byId.get('row')?.rows).toEqual([rows[4999]]);
+    } finally {
+      await store.command(`DROP TABLE IF EXISTS ${DB}.${table}`);
+      await writable.close();
+    }
+  });
+});
+
 describe('ClickHouse HTTP interface through @clickhouse/client', () => {
   it('queries in JSON formats, with response and request compression, and reads the summary', async () => {
     const client = createClient({ url: server.url, database: DB, compression: { response: true, request: true }, log: { level: ClickHouseLogLevel.OFF } });
@@ -130,6 +185,25 @@ describe('ClickHouse HTTP interface through @clickhouse/client', () => {
       expect((await client.ping()).success).toBe(true);
     } finally {
       await client.close();
+    }
+  });
+
+  it.each(['zstd', 'br'] as const)('queries and inserts with %s HTTP compression both ways (the codecs it offers besides gzip; it has no block compression)', async (codec) => {
+    const writable = await startClickHouseHttp({ database: DB, allowWrites: true });
+    const table = `js_${codec}`;
+    const client = createClient({ url: writable.url, database: DB, compression: { response: { codec }, request: { codec } }, log: { level: ClickHouseLogLevel.OFF } });
+    try {
+      await client.command({ query: `CREATE TABLE ${table} (name String, value Float64) ENGINE = MergeTree ORDER BY name` });
+      const values = Array.from({ length: 3000 }, (_, i) => ({ name: `n${i}`, value: i }));
+      await client.insert({ table, values, format: 'JSONEachRow' });
+      const rows = await (await client.query({ query: `SELECT count() AS n, sum(value) AS s FROM ${table}`, format: 'JSONEachRow' })).json();
+      expect(rows).toEqual([{ n: '3000', s: (2999 * 3000) / 2 }]);
+      const raw = await fetch(`${writable.url}/?enable_http_compression=1&query=${encodeURIComponent(`SELECT name FROM ${DB}.${table}`)}`, { headers: { 'Accept-Encoding': codec } });
+      expect(raw.headers.get('content-encoding')).toBe(codec);
+    } finally {
+      await client.command({ query: `DROP TABLE IF EXISTS ${table}` }).catch(() => undefined);
+      await client.close();
+      await writable.close();
     }
   });
 

@@ -37,8 +37,8 @@ const STATUS_BY_CODE: Record<number, number> = {
   48: 501,
   // TIMEOUT_EXCEEDED, SESSION_IS_LOCKED
   159: 500, 373: 500,
-  // UNKNOWN_COMPRESSION_METHOD, HTTP_LENGTH_REQUIRED
-  394: 400, 381: 411,
+  // UNKNOWN_COMPRESSION_METHOD (a client's Content-Encoding), HTTP_LENGTH_REQUIRED
+  89: 400, 381: 411,
 };
 
 export function httpStatusFor(code: number): number {

@@ -1,8 +1,9 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
-import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
+import { brotliCompressSync, deflateSync, gzipSync, zstdCompressSync } from 'node:zlib';
 import type { SqlEngine } from '@sonde/store/sql-engine';
 import { ClickHouseHttpError, fromEngineMessage } from './clickhouse-http-error';
 import type { ClickHouseHttpMetrics } from './clickhouse-http.metrics';
+import { writeCompressedBlocks } from './compressed-block';
 import { effectiveFormat, parseClickHouseQuery, type ClickHouseQuery, type HttpExchange } from './clickhouse-http-request';
 import { NativeFormatError, nativeForRevision } from './native-revision';
 
@@ -56,6 +57,7 @@ const CONTENT_TYPES: Record<string, string> = {
 const ENCODERS: Record<string, (b: Buffer) => Buffer> = {
   gzip: (b) => gzipSync(b),
   deflate: (b) => deflateSync(b),
+  zstd: (b) => zstdCompressSync(b),
   br: (b) => brotliCompressSync(b),
 };
 
@@ -69,7 +71,8 @@ function equalSecret(a: string, b: string): boolean {
  * The subset of ClickHouse's HTTP interface that clients use (clickhouse-go, the Grafana plugin,
  * @clickhouse/client, curl), answered from the embedded engine: `/ping`, `/` with the query in
  * the URL or the body, `database`, formats, allow-listed settings, query parameters, sessions,
- * ClickHouse's error text, status codes and `X-ClickHouse-*` headers, HTTP compression.
+ * ClickHouse's error text, status codes and `X-ClickHouse-*` headers, HTTP compression and
+ * ClickHouse's own block compression (`compress=1`; `decompress=1` bodies are undone by the listener).
  * No HTTP server in here: the listener passes an HttpExchange and writes the HttpReply.
  */
 export class ClickHouseHttpHandler {
@@ -146,7 +149,8 @@ export class ClickHouseHttpHandler {
     } catch (err) {
       const reply = this.error(this.asError(err), info.version);
       Object.assign(reply.headers, base);
-      return reply;
+      // ClickHouse writes the exception through the same compressed buffer the answer would have used
+      return query.blockCompression ? { ...reply, body: writeCompressedBlocks(reply.body, query.blockCompression.method, query.blockCompression.zstdLevel) } : reply;
     }
   }
 
@@ -162,7 +166,9 @@ export class ClickHouseHttpHandler {
     }
   }
 
-  private compress(reply: HttpReply, q: ClickHouseQuery, acceptEncoding: string | undefined): HttpReply {
+  private compress(plain: HttpReply, q: ClickHouseQuery, acceptEncoding: string | undefined): HttpReply {
+    // compress=1 frames the bytes; HTTP compression, when asked too, wraps those frames (HTTPHandler's buffer order)
+    const reply = q.blockCompression ? { ...plain, body: writeCompressedBlocks(plain.body, q.blockCompression.method, q.blockCompression.zstdLevel) } : plain;
     if (!q.compressResponse || !acceptEncoding) return reply;
     const accepted = acceptEncoding.split(',').map((e) => e.trim().split(';')[0]?.toLowerCase());
     const encoding = Object.keys(ENCODERS).find((e) => accepted.includes(e));

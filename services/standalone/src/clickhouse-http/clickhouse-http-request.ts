@@ -1,4 +1,6 @@
+import { binaryInsertSql } from './binary-insert';
 import { ClickHouseHttpError } from './clickhouse-http-error';
+import type { BlockMethod } from './compressed-block';
 import { HTTP_PARAMETERS, isAllowedSetting } from './clickhouse-http-settings';
 
 /** One HTTP request as the listener received it (body already read and decompressed). */
@@ -28,6 +30,11 @@ export interface ClickHouseQuery {
   clientProtocolVersion: number;
   /** `enable_http_compression=1`: compress the answer with what Accept-Encoding allows. */
   compressResponse: boolean;
+  /**
+   * `compress=1`: frame the answer (and an error) in ClickHouse's compressed blocks, with
+   * `network_compression_method` (LZ4 unless told) and `network_zstd_compression_level`.
+   */
+  blockCompression: { method: BlockMethod; zstdLevel: number | undefined } | undefined;
   /** GET requests are read-only in ClickHouse (readonly = 2), whatever the server allows. */
   readonlyMethod: boolean;
 }
@@ -54,12 +61,11 @@ export function parseClickHouseQuery(x: HttpExchange): ClickHouseQuery {
   if ((x.headers['content-type'] ?? '').toLowerCase().startsWith('multipart/form-data')) {
     throw new ClickHouseHttpError(48, 'NOT_IMPLEMENTED', 'External data (multipart/form-data) is not supported by this server');
   }
-  if (p.get('compress') === '1' || p.get('decompress') === '1') {
-    throw new ClickHouseHttpError(48, 'NOT_IMPLEMENTED', 'ClickHouse native block compression (compress/decompress=1, LZ4/ZSTD) is not supported by this server: use HTTP compression (gzip, deflate, br)');
-  }
   const urlQuery = p.get('query') ?? '';
-  const body = x.body.toString('utf8');
-  const sql = urlQuery && body ? `${urlQuery}\n${body}` : urlQuery || body;
+  // binary rows after an INSERT's query cannot be joined to it as text
+  const binaryInsert = urlQuery ? binaryInsertSql(urlQuery, x.body) : undefined;
+  const body = binaryInsert === undefined ? x.body.toString('utf8') : '';
+  const sql = binaryInsert ?? (urlQuery && body ? `${urlQuery}\n${body}` : urlQuery || body);
   if (sql.trim() === '') throw new ClickHouseHttpError(62, 'SYNTAX_ERROR', 'Empty query');
 
   const settings: Record<string, string> = {};
@@ -78,6 +84,8 @@ export function parseClickHouseQuery(x: HttpExchange): ClickHouseQuery {
     }
     settings[key] = value;
   }
+  // the rows are in the statement's text now: let the parser read past max_query_size (256 KiB)
+  if (binaryInsert !== undefined) settings.max_query_size = String(binaryInsert.length + 1024);
   const basic = basicAuth(x.headers.authorization);
   const protocol = Number(p.get('client_protocol_version') ?? 0);
   return {
@@ -92,8 +100,24 @@ export function parseClickHouseQuery(x: HttpExchange): ClickHouseQuery {
     password: x.headers['x-clickhouse-key'] ?? basic.password ?? p.get('password') ?? undefined,
     clientProtocolVersion: Number.isInteger(protocol) && protocol > 0 ? protocol : 0,
     compressResponse: p.get('enable_http_compression') === '1',
+    blockCompression: p.get('compress') === '1' ? blockCompression(p) : undefined,
     readonlyMethod: x.method === 'GET' || x.method === 'HEAD',
   };
+}
+
+const BLOCK_METHODS: Record<string, BlockMethod> = { LZ4: 'LZ4', LZ4HC: 'LZ4', ZSTD: 'ZSTD', NONE: 'NONE' };
+
+/** `network_compression_method` / `network_zstd_compression_level`, as clickhouse-go sends them with `compress=1`. */
+function blockCompression(p: URLSearchParams): { method: BlockMethod; zstdLevel: number | undefined } {
+  const name = (p.get('network_compression_method') ?? 'LZ4').toUpperCase();
+  const method = BLOCK_METHODS[name];
+  if (!method) throw new ClickHouseHttpError(89, 'UNKNOWN_COMPRESSION_METHOD', `Unknown network_compression_method ${name} (LZ4, ZSTD or NONE)`);
+  const level = p.get('network_zstd_compression_level');
+  const zstdLevel = level === null ? undefined : Number(level);
+  if (zstdLevel !== undefined && (!Number.isInteger(zstdLevel) || zstdLevel < 1 || zstdLevel > 22)) {
+    throw new ClickHouseHttpError(69, 'ARGUMENT_OUT_OF_BOUND', `network_zstd_compression_level ${level} is not an integer from 1 to 22`);
+  }
+  return { method, zstdLevel };
 }
 
 /**

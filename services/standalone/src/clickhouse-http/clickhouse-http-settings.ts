@@ -8,7 +8,7 @@ export const HTTP_PARAMETERS: ReadonlySet<string> = new Set([
   'user', 'password', 'quota_key', 'compress', 'decompress', 'client_protocol_version', 'buffer_size',
   'wait_end_of_query', 'enable_http_compression', 'http_zlib_compression_level',
   'send_progress_in_http_headers', 'http_headers_progress_interval_ms', 'http_response_buffer_size',
-  'http_native_compression_disable_checksumming_on_decompress', 'cancel_http_readonly_queries_on_client_close',
+  'http_native_compression_disable_checksumming_on_decompress', 'network_compression_method', 'network_zstd_compression_level', 'cancel_http_readonly_queries_on_client_close',
 ]);
 
 /**

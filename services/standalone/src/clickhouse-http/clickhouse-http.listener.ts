@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
+import { brotliDecompressSync, gunzipSync, inflateSync, zstdDecompressSync } from 'node:zlib';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { ListenError } from '@sonde/events/listen-error';
 import { LOGGER } from '@sonde/telemetry/telemetry.tokens';
@@ -8,13 +8,17 @@ import type { Logger } from 'pino';
 import { ClickHouseHttpError } from './clickhouse-http-error';
 import type { ClickHouseHttpHandler, HttpReply } from './clickhouse-http-handler';
 import type { ClickHouseHttpConfig } from './clickhouse-http.config';
+import { readCompressedBlocks } from './compressed-block';
 
 export const CLICKHOUSE_HTTP_HANDLER = 'CLICKHOUSE_HTTP_HANDLER';
 export const CLICKHOUSE_HTTP_CONFIG = 'CLICKHOUSE_HTTP_CONFIG';
 
-const DECODERS: Record<string, (b: Buffer) => Buffer> = { gzip: gunzipSync, deflate: inflateSync, br: brotliDecompressSync };
+const DECODERS: Record<string, (b: Buffer) => Buffer> = { gzip: gunzipSync, deflate: inflateSync, br: brotliDecompressSync, zstd: (b) => zstdDecompressSync(b) };
 
-/** The socket: reads the body (decompressing Content-Encoding), hands one exchange to the handler, writes its reply. */
+/**
+ * The socket: reads the body (undoing Content-Encoding, then ClickHouse's compressed blocks when
+ * `decompress=1`), hands one exchange to the handler, writes its reply.
+ */
 @Injectable()
 export class ClickHouseHttpListener implements OnApplicationBootstrap, OnApplicationShutdown {
   private server: Server | undefined;
@@ -56,7 +60,8 @@ export class ClickHouseHttpListener implements OnApplicationBootstrap, OnApplica
     let reply: HttpReply;
     try {
       const url = new URL(req.url ?? '/', 'http://sonde');
-      const body = await this.readBody(req);
+      const encoded = await this.readBody(req);
+      const body = url.searchParams.get('decompress') === '1' ? readCompressedBlocks(encoded, this.config.maxBodyBytes) : encoded;
       const headers: Record<string, string | undefined> = {};
       for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
       reply = await this.handler.handle({ method: req.method ?? 'GET', path: url.pathname, search: url.searchParams, headers, body });
@@ -73,17 +78,17 @@ export class ClickHouseHttpListener implements OnApplicationBootstrap, OnApplica
     let size = 0;
     for await (const chunk of req as AsyncIterable<Buffer>) {
       size += chunk.length;
-      if (size > this.config.maxBodyBytes) throw new ClickHouseHttpError(307, 'TOO_LARGE_STRING_SIZE', `Request body exceeds clickhouseHttp.maxBodyBytes (${this.config.maxBodyBytes})`);
+      if (size > this.config.maxBodyBytes) throw new ClickHouseHttpError(131, 'TOO_LARGE_STRING_SIZE', `Request body exceeds clickhouseHttp.maxBodyBytes (${this.config.maxBodyBytes})`);
       chunks.push(chunk);
     }
     const raw = Buffer.concat(chunks);
     const encoding = (req.headers['content-encoding'] ?? '').trim().toLowerCase();
     if (encoding === '' || encoding === 'identity') return raw;
     const decode = DECODERS[encoding];
-    if (!decode) throw new ClickHouseHttpError(394, 'UNKNOWN_COMPRESSION_METHOD', `Unknown Content-Encoding ${encoding} (gzip, deflate and br are supported)`);
+    if (!decode) throw new ClickHouseHttpError(89, 'UNKNOWN_COMPRESSION_METHOD', `Unknown Content-Encoding ${encoding} (gzip, deflate, br and zstd are supported)`);
     try {
       const body = decode(raw);
-      if (body.length > this.config.maxBodyBytes) throw new ClickHouseHttpError(307, 'TOO_LARGE_STRING_SIZE', `Request body exceeds clickhouseHttp.maxBodyBytes (${this.config.maxBodyBytes})`);
+      if (body.length > this.config.maxBodyBytes) throw new ClickHouseHttpError(131, 'TOO_LARGE_STRING_SIZE', `Request body exceeds clickhouseHttp.maxBodyBytes (${this.config.maxBodyBytes})`);
       return body;
     } catch (err) {
       if (err instanceof ClickHouseHttpError) throw err;

@@ -26,7 +26,11 @@ describe('parseClickHouseQuery', () => {
     const q = parseClickHouseQuery(exchange('query=1&default_format=Native&client_protocol_version=54460&param_x=5&max_threads=2&output_format_json_quote_64bit_integers=0'));
     expect(q).toMatchObject({ defaultFormat: 'Native', clientProtocolVersion: 54460, params: { x: '5' }, settings: { max_threads: '2', output_format_json_quote_64bit_integers: '0' } });
     expect(() => parseClickHouseQuery(exchange('query=1&max_server_memory_usage=1'))).toThrow(/allow-list/);
-    expect(() => parseClickHouseQuery(exchange('query=1&compress=1'))).toThrow(/native block compression/);
+    expect(parseClickHouseQuery(exchange('query=1&compress=1')).blockCompression).toEqual({ method: 'LZ4', zstdLevel: undefined });
+    expect(parseClickHouseQuery(exchange('query=1&compress=1&decompress=1&network_compression_method=ZSTD&network_zstd_compression_level=7'))).toMatchObject({ blockCompression: { method: 'ZSTD', zstdLevel: 7 }, settings: {} });
+    expect(parseClickHouseQuery(exchange('query=1')).blockCompression).toBeUndefined();
+    expect(() => parseClickHouseQuery(exchange('query=1&compress=1&network_compression_method=QPL'))).toThrow(/Unknown network_compression_method/);
+    expect(() => parseClickHouseQuery(exchange('query=1&compress=1&network_zstd_compression_level=99'))).toThrow(/1 to 22/);
     expect(() => parseClickHouseQuery(exchange(''))).toThrow(/Empty query/);
   });
 
@@ -38,6 +42,29 @@ describe('parseClickHouseQuery', () => {
         } catch (err) {
           expect(err).toBeInstanceOf(ClickHouseHttpError);
         }
+      }),
+    );
+  });
+});
+
+describe('binary INSERT bodies (clickhouse-go batches)', () => {
+  const unescape = (literal: string): Buffer => Buffer.from(literal.split('\\x').slice(1).map((h) => parseInt(h, 16)));
+
+  it('turns INSERT … FORMAT Native + binary rows into INSERT … SELECT FROM format(Native, escaped bytes)', () => {
+    const q = parseClickHouseQuery(exchange('query=INSERT%20INTO%20t%20(a%2C%20b)%20FORMAT%20Native', { body: Buffer.from([0, 0xff, 0x27, 0x5c, 10]) }));
+    expect(q.sql).toBe("INSERT INTO t (a, b) SELECT * FROM format(Native, '\\x00\\xff\\x27\\x5c\\x0a')");
+    expect(Number(q.settings.max_query_size)).toBeGreaterThan(q.sql.length);
+    // text formats keep ClickHouse's query + newline + body
+    expect(parseClickHouseQuery(exchange('query=INSERT%20INTO%20t%20FORMAT%20CSV', { body: Buffer.from('1,2') })).sql).toBe('INSERT INTO t FORMAT CSV\n1,2');
+  });
+
+  it('carries any bytes unchanged in the literal, and nothing but \\xHH escapes', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 1, maxLength: 512 }), fc.constantFrom('Native', 'native', 'RowBinaryWithNamesAndTypes'), (rows, format) => {
+        const q = parseClickHouseQuery(exchange(new URLSearchParams({ query: `INSERT INTO db.t FORMAT ${format}` }).toString(), { body: Buffer.from(rows) }));
+        const m = /^INSERT INTO db\.t SELECT \* FROM format\((\w+), '((?:\\x[0-9a-f]{2})*)'\)$/.exec(q.sql);
+        expect(m?.[1]).toBe(format);
+        expect(unescape(m?.[2] ?? '')).toEqual(Buffer.from(rows));
       }),
     );
   });

@@ -30,6 +30,9 @@ type query struct {
 	QueryID  string         `json:"queryId,omitempty"`
 	// Exec runs a statement without rows (DDL, INSERT … VALUES).
 	Exec bool `json:"exec,omitempty"`
+	// Insert sends Rows as one batch (`INSERT INTO t (…)` prepared in a transaction: the
+	// driver's httpBatch, Native blocks in the body, compressed as the connection is).
+	Insert [][]any `json:"insert,omitempty"`
 }
 
 type column struct {
@@ -61,7 +64,8 @@ func main() {
 	database := flag.String("database", "sonde", "default database")
 	user := flag.String("user", "default", "user")
 	password := flag.String("password", "", "password")
-	compression := flag.String("compression", "gzip", "none | gzip | deflate | br (the plugin uses gzip over HTTP)")
+	compression := flag.String("compression", "gzip", "none | gzip | deflate | br | lz4 | zstd (the plugin uses gzip over HTTP; lz4 and zstd are ClickHouse's block compression, compress=1/decompress=1)")
+	level := flag.Int("level", 0, "compression level (zstd: network_zstd_compression_level)")
 	httpCompression := flag.Bool("http-compression", false, "also set enable_http_compression=1 so the server compresses answers")
 	flag.Parse()
 
@@ -74,10 +78,11 @@ func main() {
 	methods := map[string]clickhouse.CompressionMethod{
 		"none": clickhouse.CompressionNone, "gzip": clickhouse.CompressionGZIP,
 		"deflate": clickhouse.CompressionDeflate, "br": clickhouse.CompressionBrotli,
+		"lz4": clickhouse.CompressionLZ4, "zstd": clickhouse.CompressionZSTD,
 	}
 	method, ok := methods[*compression]
 	if !ok {
-		fail(fmt.Errorf("-compression %q: expected none, gzip, deflate or br", *compression))
+		fail(fmt.Errorf("-compression %q: expected none, gzip, deflate, br, lz4 or zstd", *compression))
 	}
 	settings := clickhouse.Settings{}
 	if *httpCompression {
@@ -87,7 +92,7 @@ func main() {
 		Addr:        []string{*addr},
 		Auth:        clickhouse.Auth{Database: *database, Username: *user, Password: *password},
 		Protocol:    clickhouse.HTTP,
-		Compression: &clickhouse.Compression{Method: method},
+		Compression: &clickhouse.Compression{Method: method, Level: *level},
 		DialTimeout: 10 * time.Second,
 		ReadTimeout: 60 * time.Second,
 		Settings:    settings,
@@ -118,6 +123,9 @@ func run(ctx context.Context, db *sql.DB, q query) result {
 		opts = append(opts, clickhouse.WithQueryID(q.QueryID))
 	}
 	qctx := clickhouse.Context(ctx, opts...)
+	if q.Insert != nil {
+		return insert(qctx, db, q, r)
+	}
 	if q.Exec {
 		if _, err := db.ExecContext(qctx, q.SQL); err != nil {
 			return withError(r, err)
@@ -151,6 +159,29 @@ func run(ctx context.Context, db *sql.DB, q query) result {
 		r.Rows = append(r.Rows, row)
 	}
 	if err := rows.Err(); err != nil {
+		return withError(r, err)
+	}
+	return r
+}
+
+func insert(ctx context.Context, db *sql.DB, q query, r result) result {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return withError(r, err)
+	}
+	stmt, err := tx.PrepareContext(ctx, q.SQL)
+	if err != nil {
+		_ = tx.Rollback()
+		return withError(r, err)
+	}
+	defer stmt.Close()
+	for _, row := range q.Insert {
+		if _, err := stmt.ExecContext(ctx, row...); err != nil {
+			_ = tx.Rollback()
+			return withError(r, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
 		return withError(r, err)
 	}
 	return r

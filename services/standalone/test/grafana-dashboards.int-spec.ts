@@ -10,7 +10,7 @@ import { buildClickhouseGoProbe, runClickhouseGo } from './clickhouse-go-probe';
 import { CHDB_PATH, startClickHouseHttp, type RunningInterface } from './chdb/clickhouse-http-harness';
 import { dashboardEvents } from './dashboard-events';
 import {
-  allPanels, DASHBOARD_DIR, expandGrafanaSql, GRAFANA_DIR, loadDashboards, primaryKeyUse, queryPanels, usesClickHouse, VARIABLE, variableSql,
+  allPanels, customAllValue, DASHBOARD_DIR, expandGrafanaSql, GRAFANA_DIR, loadDashboards, primaryKeyUse, queryPanels, usesClickHouse, VARIABLE, variableSql,
   type Dashboard,
 } from './grafana-expansion';
 
@@ -59,8 +59,8 @@ async function query(sql: string): Promise<Record<string, unknown>[]> {
 }
 
 /** Resolves a dashboard's variables in order, as Grafana does: each query variable from its own SQL. */
-async function resolveVariables(dashboard: Dashboard, chosen: ReadonlyMap<string, string[]> = new Map()): Promise<Map<string, string[]>> {
-  const variables = new Map<string, string[]>();
+async function resolveVariables(dashboard: Dashboard, chosen: ReadonlyMap<string, string[]> = new Map()): Promise<Map<string, readonly string[]>> {
+  const variables = new Map<string, readonly string[]>();
   for (const v of dashboard.templating.list) {
     const pick = chosen.get(v.name);
     if (pick) variables.set(v.name, pick); // a value the user picked or typed
@@ -72,6 +72,11 @@ async function resolveVariables(dashboard: Dashboard, chosen: ReadonlyMap<string
       const sql = expandGrafanaSql(variableSql(v), { ...range, variables });
       const rows = await query(sql);
       const values = rows.map((r) => String(Object.values(r)[0]));
+      // "All" with a custom all value is that value, whatever the query lists (Grafana's default for includeAll)
+      if (v.includeAll && v.allValue !== undefined) {
+        variables.set(v.name, customAllValue(v.allValue));
+        continue;
+      }
       if (values.length === 0) throw new Error(`${dashboard.title}: variable ${v.name} returned no values:\n${sql}`);
       // "All" of a multi-value variable selects every value; a single-value one takes the first
       variables.set(v.name, v.multi || v.includeAll ? values : values.slice(0, 1));
@@ -236,6 +241,40 @@ describe('Grafana dashboards (deploy/grafana)', () => {
       const rows = await query(expandGrafanaSql(rawSql, { from: now - span, to: now + 60_000, intervalS, variables }));
       expect({ span, loss: rows.map((r) => Number(r.loss_pct).toFixed(6)) }).toEqual({ span, loss: [(100 * (1 - received / sent)).toFixed(6)] });
     }
+  });
+
+  it('Device: the tag variable narrows the device list, "All" keeps untagged devices, and every panel runs with a picked tag', async () => {
+    const board = clickhouseDashboards.find((d) => d.dashboard.uid === 'sonde-device')?.dashboard;
+    const tagVar = board?.templating.list.find((v) => v.name === 'tag');
+    const deviceVar = board?.templating.list.find((v) => v.name === 'device');
+    expect({ ...pick(tagVar), custom: tagVar?.allValue !== undefined }).toEqual({ type: 'query', multi: true, includeAll: true, custom: true });
+    const devicesWith = async (chosen: ReadonlyMap<string, string[]>): Promise<string[]> => {
+      // the variables before `device`; the interface list of a device without interfaces would be empty
+      const variables = await resolveVariables(board!, new Map([...chosen, ['interface', ['-']]]));
+      return (await query(expandGrafanaSql(variableSql(deviceVar!), { ...range, variables }))).map((r) => String(r.device_id));
+    };
+    const stored = (await query(`SELECT DISTINCT device_id FROM ${DB}.devices_latest ORDER BY device_id`)).map((r) => String(r.device_id));
+    const tagsOf = new Map(events.map((e) => [e.device.id, e.device.tags ?? []]));
+    expect(stored.filter((d) => (tagsOf.get(d) ?? []).length === 0).length).toBeGreaterThan(0); // an untagged device is there to keep
+    // the tag list is the stored devices' tags
+    const tags = (await query(expandGrafanaSql(variableSql(tagVar!), { ...range, variables: await resolveVariables(board!) }))).map((r) => String(r.tag));
+    expect(tags).toEqual([...new Set(stored.flatMap((d) => tagsOf.get(d) ?? []))].sort());
+    // All: every device, tagged or not
+    expect(await devicesWith(new Map())).toEqual(stored);
+    // picked tags: the devices carrying any of them
+    for (const picked of [['core'], ['access'], ['par1'], ['core', 'access']]) {
+      const expected = stored.filter((d) => (tagsOf.get(d) ?? []).some((t) => picked.includes(t)));
+      expect({ picked, devices: await devicesWith(new Map([['tag', picked]])) }).toEqual({ picked, devices: expected });
+    }
+    // with a tag picked the device follows it, and every panel of the board runs through clickhouse-go
+    const chosen = new Map([['tag', ['core']]]);
+    const variables = await resolveVariables(board!, chosen);
+    expect(variables.get('device')).toEqual(['router-1']);
+    for (const panel of queryPanels(board!)) {
+      for (const t of panel.targets ?? []) await query(expandGrafanaSql(t.rawSql ?? '', { ...range, variables }));
+    }
+    const [device] = await query(expandGrafanaSql(allPanels(board!.panels).find((p) => p.title === 'Device')?.targets?.[0]?.rawSql ?? '', { ...range, variables }));
+    expect(device?.tags).toBe('core, par1');
   });
 
   describe('values a user would read', () => {

@@ -25,6 +25,19 @@ export const VARIABLE = /\$\{(\w+)(?::(\w+))?\}|\[\[(\w+)\]\]|\$(?!__)(\w+)/g;
 /** `$__name` with an optional `(args)`; \w takes `_ms` / `_s` suffixes into the name. */
 export const MACRO = /\$__(\w+)(?:\(([^()]*)\))?/g;
 
+/**
+ * "All" of a variable that sets a custom all value (`allValue`): Grafana inserts that text as it
+ * is, with no format applied (templateSrv: a custom all value is formatted only for `text` and
+ * `percentencode`), where a plain "All" is every value, formatted. The arrays made here are
+ * remembered, so a resolver hands one over in `variables` like any value list.
+ */
+const CUSTOM_ALL = new WeakSet<readonly string[]>();
+export function customAllValue(allValue: string): readonly string[] {
+  const values = [allValue];
+  CUSTOM_ALL.add(values);
+  return values;
+}
+
 /** Grafana's template interpolation (public/app/features/templating: formatters `raw`, `singlequote`, `sqlstring`). */
 export function interpolateVariables(sql: string, variables: QueryContext['variables']): string {
   return sql.replace(VARIABLE, (token, braced?: string, format?: string, bracketed?: string, bare?: string) => {
@@ -32,6 +45,7 @@ export function interpolateVariables(sql: string, variables: QueryContext['varia
     const values = variables.get(name);
     if (!values) throw new Error(`unknown template variable ${token}`);
     if (values.length === 0) throw new Error(`template variable ${token} has no value`);
+    if (CUSTOM_ALL.has(values)) return values[0] ?? '';
     switch (format ?? 'raw') {
       case 'raw':
         if (values.length > 1) throw new Error(`${token}: a multi-value variable needs a format (e.g. :singlequote)`);
@@ -114,6 +128,8 @@ export interface DashboardVariable {
   query: string | { rawSql?: string };
   multi?: boolean;
   includeAll?: boolean;
+  /** What "All" expands to, as is (else every value). */
+  allValue?: string;
   current?: { value?: string | string[] };
 }
 export interface Dashboard {

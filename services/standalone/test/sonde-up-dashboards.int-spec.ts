@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT } from '@sonde/testing/real-services';
 import { buildClickhouseGoProbe, runClickhouseGo } from './clickhouse-go-probe';
-import { allPanels, expandGrafanaSql, loadDashboards, usesClickHouse, variableSql } from './grafana-expansion';
+import { allPanels, customAllValue, expandGrafanaSql, loadDashboards, usesClickHouse, variableSql } from './grafana-expansion';
 
 // The dashboards on lab data (issue 12 §4): the built `sonde up` with its lab devices, Grafana's
 // driver (clickhouse-go/v2 over HTTP) against its ClickHouse HTTP interface, every panel and
@@ -84,7 +84,7 @@ describe('dashboards on lab data through `sonde up` (clickhouse-go over HTTP)', 
     const empty: string[] = [];
     for (const { dashboard: d } of loadDashboards().filter((x) => usesClickHouse(x.dashboard))) {
       const targets = allPanels(d.panels).flatMap((p) => (p.targets ?? []).map((t) => [p.title, t.rawSql ?? ''] as const));
-      const vars = new Map<string, string[]>();
+      const vars = new Map<string, readonly string[]>();
       const ctx = { from, to, intervalS: 60, variables: vars };
       for (const v of d.templating.list) {
         if (v.type === 'constant') vars.set(v.name, ['sonde']);
@@ -93,8 +93,10 @@ describe('dashboards on lab data through `sonde up` (clickhouse-go over HTTP)', 
           vars.set(v.name, Array.isArray(current) ? current : [current]);
         } else if (v.type === 'query') {
           const values = (await run(expandGrafanaSql(variableSql(v), ctx))).map((r) => String(r[0]));
+          // "All" with a custom all value is that value as it is (Grafana's default for includeAll)
+          if (v.includeAll && v.allValue !== undefined) vars.set(v.name, customAllValue(v.allValue));
           // an empty variable would leave its panels nothing to show: use a value no row has, so the queries still run
-          vars.set(v.name, values.length === 0 ? ['(none)'] : v.multi || v.includeAll ? values : values.slice(0, 1));
+          else vars.set(v.name, values.length === 0 ? ['(none)'] : v.multi || v.includeAll ? values : values.slice(0, 1));
         }
       }
       for (const [title, sql] of targets) {

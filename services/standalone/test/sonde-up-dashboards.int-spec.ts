@@ -119,6 +119,20 @@ describe('dashboards on lab data through `sonde up` (clickhouse-go over HTTP)', 
       const reason = /\b\w+=0\b/.test(line) || HEALTHY_LAB_HAS_NONE.test(line);
       expect({ panel: line, explained: reason }).toEqual({ panel: line, explained: true });
     }
+    // ClickHouse's block compression (clickhouse-go `Compression: LZ4 / ZSTD`) against the same
+    // `sonde up`: the same lab rows as gzip; a batch is read (decompress=1) and refused, read-only
+    // rows observed before the panels ran: all written long since, so both answers see the same
+    const sql = `SELECT device_id, name, count() AS n FROM sonde.snmp_metric WHERE ts <= fromUnixTimestamp64Milli(${now - 3000}) GROUP BY device_id, name ORDER BY device_id, name`;
+    const plain = await runClickhouseGo(probe, { addr, database: 'sonde' }, [{ id: 'q', sql }]);
+    expect(plain.results[0]?.rows.length).toBeGreaterThan(0);
+    for (const compression of ['lz4', 'zstd'] as const) {
+      const out = await runClickhouseGo(probe, { addr, database: 'sonde', compression }, [
+        { id: 'q', sql },
+        { id: 'insert', sql: 'INSERT INTO sonde.snmp_metric (device_id, name)', insert: [['x', 'y']] },
+      ]);
+      expect({ compression, ping: out.ping, rows: out.results[0]?.rows }).toEqual({ compression, ping: 'ok', rows: plain.results[0]?.rows });
+      expect({ compression, refused: out.results[1]?.exception?.name }).toEqual({ compression, refused: 'READONLY' });
+    }
     child.kill('SIGINT');
   }, 400_000);
 });

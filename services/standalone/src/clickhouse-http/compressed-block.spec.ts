@@ -63,6 +63,16 @@ describe('readCompressedBlocks / writeCompressedBlocks', () => {
     );
   });
 
+  it('answers any bytes that are not blocks, and blocks followed by garbage, with a ClickHouse error only', () => {
+    const good = writeCompressedBlocks(RAW, 'LZ4');
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 1, maxLength: 300 }), fc.boolean(), (garbage, afterGood) => {
+        const body = afterGood ? Buffer.concat([good, garbage]) : Buffer.from(garbage);
+        expect(codeOf(() => readCompressedBlocks(body, LIMIT))).not.toBe('no error');
+      }),
+    );
+  });
+
   it('answers truncated streams, lying sizes and garbage with a ClickHouse error', () => {
     const framed = writeCompressedBlocks(RAW, 'LZ4');
     expect(codeOf(() => readCompressedBlocks(framed.subarray(0, 10), LIMIT))).toBe('CANNOT_READ_ALL_DATA');

@@ -68,9 +68,19 @@ peer_alertmanager() {
 # --with-mib-modules=Rmon, and caches the result under ~/.cache/sonde/net-snmp-rmon (like the
 # Kafka jars) so later runs only check for the binary. Tests find it at
 # $SONDE_CACHE_DIR/net-snmp-rmon/sbin/snmpd. The build takes several minutes on 2 cores.
+#
+# Patches: scripts/patches/net-snmp-rmon-*.patch are applied on top of Debian's (like a distro
+# patch, each with a DEP-3 header saying why). Today one: alarmTable.c's GET handler dereferences
+# a NULL row for a GETNEXT/GETBULK varbind that ran past the table while another varbind of the
+# same PDU still had a row (the last step of any column-parallel walk) and snmpd dies with
+# SIGSEGV. The cache records the patch set (PATCHES); a cached build made with another set is
+# rebuilt.
 peer_snmpd_rmon() {
   local cache="${SONDE_CACHE_DIR:-$HOME/.cache/sonde}/net-snmp-rmon"
-  if [ -x "$cache/sbin/snmpd" ]; then return 0; fi
+  local patches=("$SONDE_ROOT"/scripts/patches/net-snmp-rmon-*.patch)
+  local stamp; stamp=$(cat "${patches[@]}" | sha256sum | cut -d' ' -f1)
+  if [ -x "$cache/sbin/snmpd" ] && [ "$(cat "$cache/PATCHES" 2>/dev/null)" = "$stamp" ]; then return 0; fi
+  [ -x "$cache/sbin/snmpd" ] && log "cached snmpd with Rmon was built with another patch set: rebuilding"
   (
     flock 9
     local src=/etc/apt/sources.list.d/sonde-deb-src.sources
@@ -88,6 +98,11 @@ peer_snmpd_rmon() {
   ( cd "$work" && apt-get source -qq net-snmp >&2 ) || die "apt-get source net-snmp failed"
   local dir; dir=$(find "$work" -maxdepth 1 -type d -name 'net-snmp-*' | head -1)
   [ -n "$dir" ] || die "net-snmp source not unpacked in $work"
+  local p
+  for p in "${patches[@]}"; do
+    log "applying $(basename "$p")"
+    patch -d "$dir" -p1 --forward --quiet < "$p" >&2 || die "patch $(basename "$p") does not apply to $(basename "$dir")"
+  done
   (
     cd "$dir"
     ./configure --prefix="$cache" --with-defaults --with-mib-modules=Rmon \
@@ -104,6 +119,7 @@ peer_snmpd_rmon() {
     done
   ) || die "net-snmp build failed (logs in $work)"
   [ -x "$cache/sbin/snmpd" ] || die "net-snmp build produced no $cache/sbin/snmpd"
+  echo "$stamp" > "$cache/PATCHES"
   rm -rf "$work"
   log "snmpd with Rmon cached at $cache/sbin/snmpd"
 }

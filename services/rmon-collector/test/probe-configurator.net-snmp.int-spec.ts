@@ -10,9 +10,8 @@ import { RecordingBus, target, testConfig } from './rmon-fixture';
 /**
  * Probe configuration against net-snmp's own RMON agent (agent/mibgroup/Rmon, built from
  * Debian's net-snmp source by `scripts/peers.sh install snmpd_rmon`), read back with Debian's
- * `snmpwalk`/`snmpget`. alarmTable is not managed here: that agent dies on a GETNEXT from the
- * last row of a non-empty alarmTable (see the README); alarm rows are unit-tested
- * (src/probe-configurator.spec.ts).
+ * `snmpwalk`/`snmpget`. Alarm rows (with their sampling, log entries and a refused SET) are
+ * probe-alarm.net-snmp.int-spec.ts'.
  */
 const RW = 'private';
 const STATS = '1.3.6.1.2.1.16.1.1.1';

@@ -35,9 +35,7 @@ describe('rmon-collector against net-snmp RMON and a stock snmpd', () => {
     // event 3: log(2)
     set(rmon.port, `${EVENT}.7.3`, 'i', '2');
     set(rmon.port, `${EVENT}.2.3`, 's', 'pkts rising', `${EVENT}.3.3`, 'i', '2', `${EVENT}.6.3`, 's', 'sonde-test', `${EVENT}.7.3`, 'i', '1');
-    // No alarm row here: net-snmp 5.9.3's Rmon module stops answering (the agent dies) on a
-    // GETNEXT from the last alarmTable row, e.g. `snmpgetnext … alarmStatus.4` — any walk of a
-    // non-empty alarmTable ends that way. The alarm group is tested against the lab probes.
+    // Alarm rows, their sampling and log entries: probe-alarm.net-snmp.int-spec.ts.
 
     const bus = new RecordingBus();
     const c = new RmonCollector({ config: testConfig(), bus, origin: { site: 'lab', collector: 'test' } });

@@ -4,13 +4,14 @@ import type { LabDevice } from './lab-device';
 import type { DynamicMibObject, MibObject, MibValue } from './mib-object';
 import { RMON_DYNAMIC_OBJECTS, RMON_OBJECTS } from './rmon-mib';
 import { RMON2_OBJECTS } from './rmon2-mib';
+import { RMON2_NL_OBJECTS } from './rmon2-nl-mib';
 import { compareOids, formatOid, oidStartsWith, type Oid } from './oid-order';
 import { SYSTEM_GROUP } from './system-group';
 
 /** Every object a lab device serves. */
 export const LAB_MIB_OBJECTS: readonly MibObject[] = [...SYSTEM_GROUP, IF_NUMBER, ...IF_TABLE, ...IFX_TABLE, ...HOST_RESOURCES, ...RMON_OBJECTS];
 /** Objects whose instances move with the clock (RMON history buckets, log entries). */
-export const LAB_DYNAMIC_OBJECTS: readonly DynamicMibObject[] = [...RMON_DYNAMIC_OBJECTS, ...RMON2_OBJECTS];
+export const LAB_DYNAMIC_OBJECTS: readonly DynamicMibObject[] = [...RMON_DYNAMIC_OBJECTS, ...RMON2_OBJECTS, ...RMON2_NL_OBJECTS];
 
 /** The instances of a device shape in GETNEXT order: parallel arrays, shared by every device of that shape. */
 interface Layout {

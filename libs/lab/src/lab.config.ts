@@ -63,7 +63,7 @@ export const labRmonConfigSchema = z.object({
       fallingThreshold: z.number().int().min(0).default(10),
     })
     .prefault({}),
-  /** RMON2 (RFC 4502) on every probe: probeCapabilities, protocolDirTable, protocolDistControl/StatsTable (rmon2-mib.ts). */
+  /** RMON2 (RFC 4502) on every probe: probeCapabilities, protocolDirTable, protocolDistControl/StatsTable (rmon2-mib.ts), hlHost/hlMatrixControlTable, nlHostTable, nlMatrixSDTable (rmon2-nl-mib.ts). */
   rmon2: z.boolean().default(false),
 });
 

@@ -9,7 +9,7 @@ import { IF_INDEX_OID, LAB_RMON_OWNER } from './rmon-mib';
  * RMON2-MIB (RFC 4502) on a lab probe with `rmon.rmon2`: probeCapabilities, a protocol directory
  * of four protocols (RFC 2895 identifiers) and one protocolDistControl row per interface whose
  * protocolDistStats split the interface's etherStats packets and octets by a fixed share per
- * protocol. All dynamic objects (served only when the probe has RMON2), so the shared layout
+ * protocol (the nlHost and nlMatrix groups are rmon2-nl-mib.ts). All dynamic objects (served only when the probe has RMON2), so the shared layout
  * of the other tables does not depend on it.
  */
 
@@ -37,7 +37,7 @@ export const LAB_PROTOCOLS: readonly Protocol[] = [
 ];
 
 /** probeCapabilities bits set (RFC 4502 probeCapabilities BITS, bit 0 = high bit of octet 0). */
-const CAPABILITY_BITS = [0, 1, 2, 3, 9, 18, 19]; // etherStats historyControl etherHistory alarm event protocolDirectory protocolDistribution
+const CAPABILITY_BITS = [0, 1, 2, 3, 9, 18, 19, 21, 22]; // etherStats historyControl etherHistory alarm event protocolDirectory protocolDistribution nlHost nlMatrix
 
 export function probeCapabilitiesValue(): Buffer {
   const out = Buffer.alloc(4);

@@ -2,10 +2,8 @@ import { agentRestarted } from '@sonde/snmp/counters/counter-rate';
 import type { ReadContext } from '@sonde/snmp/poll/device-poller';
 import { pollGroup, type GroupReading, type RowRange } from '@sonde/snmp/poll/group-poller';
 import type { MetricGroup } from '@sonde/snmp/poll/metric-group';
-import { addDropped } from '@sonde/snmp/poll/varbind-counts';
-import { SnmpError } from '@sonde/snmp/session/snmp-error';
-import { varbindsReadBefore } from '@sonde/snmp/walk/table-walk';
 import type { StoredIndexes } from './probe-indexes';
+import { addPart, emptyReading, readInParts } from './reading-parts';
 
 /** How this cycle read each control row's buckets; the HC table is read over the same ranges. */
 export interface HistoryPlan {
@@ -34,7 +32,7 @@ const INTERVAL_START = 'etherHistoryIntervalStart';
 export async function readEtherHistory(group: MetricGroup, ctx: ReadContext, stored: StoredIndexes, plan: HistoryPlan): Promise<GroupReading> {
   const controls = controlIndexes(ctx.readings);
   const reading = emptyReading(group.name);
-  return counted(reading, async () => {
+  return readInParts(reading, async () => {
     const restarted =
       stored.u !== undefined && stored.w !== undefined && ctx.sysUpTime !== undefined && ctx.ts > stored.w &&
       agentRestarted({ value: 0n, ts: stored.w, sysUpTime: stored.u }, { value: 0n, ts: ctx.ts, sysUpTime: ctx.sysUpTime }, ctx.ts - stored.w);
@@ -43,7 +41,7 @@ export async function readEtherHistory(group: MetricGroup, ctx: ReadContext, sto
       const whole: RowRange = { within: c };
       if (last === undefined || restarted) {
         if (last !== undefined) plan.restarted.add(c);
-        add(reading, await pollGroup(ctx.session, group, ctx.walk, whole));
+        addPart(reading, await pollGroup(ctx.session, group, ctx.walk, whole));
         plan.ranges.set(c, whole);
         continue;
       }
@@ -55,14 +53,14 @@ export async function readEtherHistory(group: MetricGroup, ctx: ReadContext, sto
       const anchorStart = anchor?.cells.find((x) => x.name === INTERVAL_START)?.vb.value;
       const moved = anchor !== undefined && stored.t[c] !== undefined && typeof anchorStart === 'number' && anchorStart !== stored.t[c];
       if (part.rows.length > 0 && !moved) {
-        add(reading, part);
+        addPart(reading, part);
         plan.ranges.set(c, from);
         continue;
       }
       // re-created control row: the part read counts as received and parsed, then it is read whole
-      add(reading, part, false);
+      addPart(reading, part, false);
       if (moved) plan.restarted.add(c);
-      add(reading, await pollGroup(ctx.session, group, ctx.walk, whole));
+      addPart(reading, await pollGroup(ctx.session, group, ctx.walk, whole));
       plan.ranges.set(c, whole);
     }
   });
@@ -71,8 +69,8 @@ export async function readEtherHistory(group: MetricGroup, ctx: ReadContext, sto
 /** etherHistoryHighCapacityTable over the ranges etherHistoryTable was read with this cycle. */
 export async function readHistoryHighCapacity(group: MetricGroup, ctx: ReadContext, plan: HistoryPlan): Promise<GroupReading> {
   const reading = emptyReading(group.name);
-  return counted(reading, async () => {
-    for (const [c, range] of plan.ranges) add(reading, await pollGroup(ctx.session, group, plan.walk.get(c) ?? ctx.walk, range));
+  return readInParts(reading, async () => {
+    for (const [c, range] of plan.ranges) addPart(reading, await pollGroup(ctx.session, group, plan.walk.get(c) ?? ctx.walk, range));
   });
 }
 
@@ -96,33 +94,4 @@ function intervalOf(readings: readonly GroupReading[], c: string): number | unde
 function controlIndexes(readings: readonly GroupReading[]): string[] {
   const control = readings.find((r) => r.group === 'historyControl');
   return (control?.rows ?? []).map((r) => r.index).filter((i) => /^\d+$/.test(i));
-}
-
-function emptyReading(group: string): GroupReading {
-  return { group, rows: [], varbinds: 0, parsed: 0, dropped: {}, requests: 0, missing: 0 };
-}
-
-/** Adds a part's counts (varbinds received = parsed + dropped, the collector contract); its rows only with `rows`. */
-function add(into: GroupReading, part: GroupReading, rows = true): void {
-  if (rows) into.rows.push(...part.rows);
-  into.varbinds += part.varbinds;
-  into.parsed += part.parsed;
-  addDropped(into, part.dropped);
-  into.requests += part.requests;
-  into.missing += part.missing;
-  if (part.fallback) into.fallback = part.fallback;
-}
-
-/**
- * Runs the per-row reads of one table; if one fails, the error says how many values the table
- * had received before it (as pollGroup does for one walk), so the poller counts them lost.
- */
-async function counted(reading: GroupReading, read: () => Promise<void>): Promise<GroupReading> {
-  try {
-    await read();
-  } catch (err) {
-    if (err instanceof SnmpError && reading.varbinds > 0) err.context['varbinds'] = reading.varbinds + varbindsReadBefore(err);
-    throw err;
-  }
-  return reading;
 }

@@ -13,6 +13,7 @@ import { interfaceNames } from './interface-names';
 import { RMON_TABLES } from './rmon-tables';
 import { rowsOf, wasRead } from './rmon-row';
 import { rmon2Samples } from './rmon2-samples';
+import { readTimeFiltered, TIME_FILTERED_CONTROL } from './time-filter-reader';
 
 /** What a probe offers, as `sonde status` and the `sonde_rmon_collector_probes` gauge show it. */
 export interface ProbeSupport {
@@ -79,7 +80,8 @@ export class RmonSampler {
 
   /**
    * The poll engine's GroupReader: etherHistory and its HC twin are read from the last
-   * published bucket on (history-reader.ts); every other table whole.
+   * published bucket on (history-reader.ts); the RMON2 time-filtered tables per control row at
+   * timeMark 0 (time-filter-reader.ts); every other table whole.
    */
   readonly read = (group: MetricGroup, ctx: ReadContext): Promise<GroupReading> | undefined => {
     const device = ctx.target.device.id;
@@ -88,6 +90,7 @@ export class RmonSampler {
       this.plans.set(device, plan);
       return this.loadIndexes(device).then((stored) => readEtherHistory(group, ctx, stored, plan));
     }
+    if (group.name in TIME_FILTERED_CONTROL) return readTimeFiltered(group, ctx);
     if (group.name === 'etherHistoryHighCapacity') {
       const plan = this.plans.get(device);
       return plan ? readHistoryHighCapacity(group, ctx, plan) : undefined;
@@ -160,7 +163,9 @@ export class RmonSampler {
         capabilities: Buffer.isBuffer(caps) ? caps : undefined,
         protocolDir: rowsOf(readings, 'protocolDir'),
         protocolDistStats: rowsOf(readings, 'protocolDistStats'),
+        hlHostControl: rowsOf(readings, 'hlHostControl'),
         nlHost: rowsOf(readings, 'nlHost'),
+        hlMatrixControl: rowsOf(readings, 'hlMatrixControl'),
         nlMatrixSD: rowsOf(readings, 'nlMatrixSD'),
       };
       support.rmon2 = input.capabilities !== undefined || input.protocolDir.size > 0;

@@ -16,6 +16,7 @@ const TEXT_COLUMNS: ReadonlySet<string> = new Set([
   'ifName', 'ifAlias', 'etherStatsDataSource', 'etherStatsOwner', 'historyControlDataSource', 'historyControlOwner',
   'alarmVariable', 'alarmOwner', 'eventDescription', 'eventCommunity', 'eventOwner', 'logDescription',
   'probeCapabilities', 'protocolDirDescr',
+  'hlHostControlDataSource', 'hlHostControlOwner', 'hlMatrixControlDataSource', 'hlMatrixControlOwner',
 ]);
 
 const column = (oid: string, name: string) => ({ oid, name, ...(TEXT_COLUMNS.has(name) ? { type: 'label' } : {}) });
@@ -86,7 +87,17 @@ export const RMON_TABLES = {
   probeCapabilities: metricGroupSchema.parse({ name: 'probeCapabilities', scalars: [column('1.3.6.1.2.1.16.19.1.0', 'probeCapabilities')] }),
   protocolDir: sparse('protocolDir', '1.3.6.1.2.1.16.11.2.1', { 3: 'protocolDirLocalIndex', 4: 'protocolDirDescr' }),
   protocolDistStats: sparse('protocolDistStats', '1.3.6.1.2.1.16.12.2.1', { 1: 'protocolDistStatsPkts', 2: 'protocolDistStatsOctets' }),
-  nlHost: sparse('nlHost', '1.3.6.1.2.1.16.14.2.1', { 3: 'nlHostInPkts', 4: 'nlHostOutPkts', 5: 'nlHostInOctets', 6: 'nlHostOutOctets' }),
+  // RFC 4502 hlHostControlEntry / hlMatrixControlEntry: the network-layer columns (the Al ones are alHost/alMatrix's)
+  hlHostControl: sparse('hlHostControl', '1.3.6.1.2.1.16.14.1.1', {
+    2: 'hlHostControlDataSource', 3: 'hlHostControlNlDroppedFrames', 4: 'hlHostControlNlInserts', 5: 'hlHostControlNlDeletes',
+    6: 'hlHostControlNlMaxDesiredEntries', 11: 'hlHostControlOwner', 12: 'hlHostControlStatus',
+  }),
+  // time-filtered (index control.timeMark.localIndex.address…): read per control row at timeMark 0 (time-filter-reader.ts)
+  nlHost: sparse('nlHost', '1.3.6.1.2.1.16.14.2.1', { 3: 'nlHostInPkts', 4: 'nlHostOutPkts', 5: 'nlHostInOctets', 6: 'nlHostOutOctets', 7: 'nlHostOutMacNonUnicastPkts' }),
+  hlMatrixControl: sparse('hlMatrixControl', '1.3.6.1.2.1.16.15.1.1', {
+    2: 'hlMatrixControlDataSource', 3: 'hlMatrixControlNlDroppedFrames', 4: 'hlMatrixControlNlInserts', 5: 'hlMatrixControlNlDeletes',
+    6: 'hlMatrixControlNlMaxDesiredEntries', 11: 'hlMatrixControlOwner', 12: 'hlMatrixControlStatus',
+  }),
   nlMatrixSD: sparse('nlMatrixSD', '1.3.6.1.2.1.16.15.2.1', { 4: 'nlMatrixSDPkts', 5: 'nlMatrixSDOctets' }),
 } as const satisfies Record<string, MetricGroup>;
 
@@ -97,7 +108,8 @@ export const GROUP_TABLES: Readonly<Record<RmonGroupName, readonly RmonTableName
   statistics: ['ifNames', 'ifSpeed', 'etherStats', 'etherStatsHighCapacity'],
   history: ['historyControl', 'etherHistory', 'etherHistoryHighCapacity'],
   alarm: ['alarm', 'event', 'log'],
-  rmon2: ['probeCapabilities', 'protocolDir', 'protocolDistStats', 'nlHost', 'nlMatrixSD'],
+  // each control table before the table it controls (the time-filtered reader needs its rows)
+  rmon2: ['probeCapabilities', 'protocolDir', 'protocolDistStats', 'hlHostControl', 'nlHost', 'hlMatrixControl', 'nlMatrixSD'],
 };
 
 /** The groups to walk for the configured RMON groups, IF-MIB names first (statistics and history join them). */

@@ -1,6 +1,7 @@
 import type { MetricSample } from '@sonde/events/payloads/metric-sample';
 import type { GroupOutput } from '@sonde/snmp/poll/device-poller';
 import type { RmonRow } from './rmon-row';
+import { nlSamples } from './rmon2-host-samples';
 
 /** probeCapabilities bits (RFC 4502 §5, probeConfig group), most significant bit first. */
 export const PROBE_CAPABILITIES = [
@@ -24,15 +25,17 @@ export interface Rmon2Input {
   capabilities: Buffer | undefined;
   protocolDir: ReadonlyMap<string, RmonRow>;
   protocolDistStats: ReadonlyMap<string, RmonRow>;
+  hlHostControl: ReadonlyMap<string, RmonRow>;
   nlHost: ReadonlyMap<string, RmonRow>;
+  hlMatrixControl: ReadonlyMap<string, RmonRow>;
   nlMatrixSD: ReadonlyMap<string, RmonRow>;
 }
 
 /**
  * RMON2 (RFC 4502), best effort: the capabilities the probe announces, the protocol
  * distribution by protocol (protocolDistStats × protocolDirDescr via protocolDirLocalIndex), and
- * the size of the host and matrix tables (counts, not one series per host: a busy probe holds
- * tens of thousands).
+ * the network-layer hosts and conversations per control row (rmon2-host-samples.ts: counts and
+ * the busiest few, not one series per host: a busy probe holds tens of thousands).
  */
 export function rmon2Samples(input: Rmon2Input): GroupOutput[] {
   const samples: MetricSample[] = [];
@@ -53,7 +56,6 @@ export function rmon2Samples(input: Rmon2Input): GroupOutput[] {
       if (v !== undefined) samples.push({ name: n, labels, value: v, unit: n === 'protocolDistStatsOctets' ? 'By' : '', type: 'gauge' });
     }
   }
-  if (input.nlHost.size > 0) samples.push({ name: 'nlHostEntries', labels: {}, value: input.nlHost.size, unit: '', type: 'gauge' });
-  if (input.nlMatrixSD.size > 0) samples.push({ name: 'nlMatrixSDEntries', labels: {}, value: input.nlMatrixSD.size, unit: '', type: 'gauge' });
+  samples.push(...nlSamples({ hostControl: input.hlHostControl, hosts: input.nlHost, matrixControl: input.hlMatrixControl, matrix: input.nlMatrixSD, protocols }));
   return samples.length > 0 ? [{ group: 'rmon2', samples }] : [];
 }

@@ -5,6 +5,8 @@ import { counter32, COUNTER32_MODULUS } from '@sonde/lab/lab-counters';
 import { etherCounter, type EtherCounter } from '@sonde/lab/rmon-traffic';
 import type { LabRequest } from '@sonde/lab/lab-agent';
 import { LAB_PROTOCOLS, protocolDist } from '@sonde/lab/rmon2-mib';
+import { conversationCount, hostAddress, hostCount, hostOutNonUnicast, LAB_CONVERSATIONS, LAB_HOSTS } from '@sonde/lab/rmon2-hosts';
+import { NL_TOP } from '../src/rmon2-host-samples';
 import { ETHER_HISTORY_COLUMNS, ETHER_STATS_COLUMNS, RMON_TABLES } from '../src/rmon-tables';
 import { ETHER_STATS_COUNTERS } from '../src/ether-stats-samples';
 import { RmonCollector } from '../src/rmon-collector';
@@ -295,7 +297,7 @@ describe('rmon-collector against the lab probes (real UDP)', () => {
       const device = lab2.agent(d.id).device;
       await c.cycle(target(d.id, d.address, d.port, d.community));
       const caps = bus.samples(d.id, 'rmon2').filter((x) => x.name === 'probeCapability').map((x) => x.labels.capability);
-      expect(caps.sort()).toEqual(['alarm', 'etherHistory', 'etherStats', 'event', 'historyControl', 'protocolDirectory', 'protocolDistribution']);
+      expect(caps.sort()).toEqual(['alarm', 'etherHistory', 'etherStats', 'event', 'historyControl', 'nlHost', 'nlMatrix', 'protocolDirectory', 'protocolDistribution']);
       for (let ifIndex = 1; ifIndex <= 2; ifIndex++) {
         for (const p of LAB_PROTOCOLS) {
           for (const [name, what] of [['protocolDistStatsPkts', 'pkts'], ['protocolDistStatsOctets', 'octets']] as const) {
@@ -306,6 +308,57 @@ describe('rmon-collector against the lab probes (real UDP)', () => {
       }
       expect(bus.find(d.id, 'rmonSupport', 'rmon_supported', { group: 'rmon2' })?.value).toBe(1);
       expect(c.supportSummary()).toEqual([{ groups: 'statistics+history+alarm+rmon2', highCapacity: true, probes: 1 }]);
+    } finally {
+      await c.stop();
+      await lab2.close();
+    }
+  });
+
+  it('RMON2 nlHost / nlMatrixSD (time-filtered): per control row every host and conversation counted once, the busiest published with the lab\'s values, read at timeMark 0 in bounded requests', async () => {
+    const lab2 = await Lab.start({ devices: 1, interfaces: 2, profiles: ['switch'], initialUptimeSeconds: 100, rmon: { rmon2: true } }, { clock });
+    const bus = new RecordingBus();
+    const c = new RmonCollector({ config: testConfig({ groups: ['rmon2'] }), bus, origin: { site: 'lab', collector: 'test' }, now: clock });
+    try {
+      const d = lab2.devices[0]!;
+      const agent = lab2.agent(d.id);
+      const device = agent.device;
+      const log = agent.recordRequests();
+      await c.cycle(target(d.id, d.address, d.port, d.community));
+      agent.stopRecording();
+      expect(bus.find(d.id, 'rmon_poll', 'rmon_poll_errors')?.value).toBe(0);
+      const rmon2 = bus.samples(d.id, 'rmon2');
+      const dotted = (ifIndex: number, octet: number) => hostAddress(device, ifIndex, octet).join('.');
+      for (const ifIndex of [1, 2]) {
+        const control = { hlHostControlIndex: String(ifIndex), data_source: `1.3.6.1.2.1.2.2.1.1.${ifIndex}`, ifIndex: String(ifIndex) };
+        expect(bus.find(d.id, 'rmon2', 'nlHostEntries', control)).toMatchObject({ value: LAB_HOSTS.length, labels: { owner: 'monitor', status: 'active' } });
+        expect(bus.find(d.id, 'rmon2', 'hlHostControlNlInserts', control)?.value).toBe(LAB_HOSTS.length);
+        // fewer hosts than NL_TOP: each of them, with the lab's counts
+        for (const h of LAB_HOSTS) {
+          const labels = { ...control, protocol: 'ip', address: dotted(ifIndex, h.octet) };
+          expect(bus.find(d.id, 'rmon2', 'nlHostInOctets', labels)?.value).toBe(hostCount(device, ifIndex, h.octet, 'in', 'octets', now));
+          expect(bus.find(d.id, 'rmon2', 'nlHostOutPkts', labels)?.value).toBe(hostCount(device, ifIndex, h.octet, 'out', 'pkts', now));
+          expect(bus.find(d.id, 'rmon2', 'nlHostOutMacNonUnicastPkts', labels)?.value).toBe(hostOutNonUnicast(device, ifIndex, h.octet, now));
+        }
+        const matrix = { hlMatrixControlIndex: String(ifIndex), data_source: `1.3.6.1.2.1.2.2.1.1.${ifIndex}`, ifIndex: String(ifIndex) };
+        expect(bus.find(d.id, 'rmon2', 'nlMatrixSDEntries', matrix)?.value).toBe(LAB_CONVERSATIONS.length);
+        // more conversations than NL_TOP: exactly the busiest NL_TOP by octets
+        const published = rmon2.filter((x) => x.name === 'nlMatrixSDOctets' && x.labels.hlMatrixControlIndex === String(ifIndex));
+        const busiest = [...LAB_CONVERSATIONS].sort((a, b) => conversationCount(device, ifIndex, b, 'octets', now) - conversationCount(device, ifIndex, a, 'octets', now)).slice(0, NL_TOP);
+        expect(LAB_CONVERSATIONS.length).toBeGreaterThan(NL_TOP);
+        expect(published.map((x) => [x.labels.source, x.labels.destination, x.value]).sort()).toEqual(
+          busiest.map((x) => [dotted(ifIndex, x.src), dotted(ifIndex, x.dst), conversationCount(device, ifIndex, x, 'octets', now)]).sort(),
+        );
+      }
+      // the time-filtered tables were walked per control row under timeMark 0 only: every request
+      // for them starts at <column>.<control>.0… and nothing under another timeMark was asked for
+      const nl = log.filter((r) => r.oids.some((o) => o.startsWith('1.3.6.1.2.1.16.14.2.1.') || o.startsWith('1.3.6.1.2.1.16.15.2.1.')));
+      expect(nl.length).toBeGreaterThan(0);
+      for (const r of nl) for (const o of r.oids) expect(o.split('.').slice(11, 13)).toEqual([expect.stringMatching(/^[12]$/), '0']);
+      const varbinds = nl.reduce((n, r) => n + r.answered.length, 0);
+      // hosts × 5 columns + conversations × 2 per control row, plus at most one GETBULK's worth past each row's end
+      const rows = 2 * (LAB_HOSTS.length * 5 + LAB_CONVERSATIONS.length * 2);
+      expect(varbinds).toBeGreaterThanOrEqual(rows);
+      expect(varbinds).toBeLessThanOrEqual(rows + 2 * 2 * (5 + 2) * 25);
     } finally {
       await c.stop();
       await lab2.close();

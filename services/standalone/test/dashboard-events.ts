@@ -146,6 +146,17 @@ export function dashboardEvents(now: number): SondeEvent[] {
       samples: ['alarmValue', 'alarmRisingThreshold', 'alarmFallingThreshold'].map((name, k) => r(name, [120, 100, 10][k] ?? 0, { alarmIndex: '1', variable: '1.3.6.1.2.1.16.1.1.1.8.1', variable_name: 'etherStatsCRCAlignErrors.1', sample_type: 'delta' })),
     }, now - 3 * 60_000),
     createEvent('rmon.sample', origin, router, { table: 'logTable', samples: [r('logEntry', 1, { eventIndex: '1', logIndex: '5', description: 'CRC rising', event_description: 'errors rising' })] }, now - 3 * 60_000),
+    // RMON2 hosts and conversations (rmon2-host-samples.ts names and labels)
+    createEvent('rmon.sample', origin, router, {
+      table: 'rmon2',
+      samples: [
+        r('nlHostInOctets', 5000, { hlHostControlIndex: '1', data_source: '1.3.6.1.2.1.2.2.1.1.1', ifIndex: '1', protocol: 'ip', address: '10.1.1.101' }, 'gauge', 'By'),
+        r('nlHostOutOctets', 900, { hlHostControlIndex: '1', data_source: '1.3.6.1.2.1.2.2.1.1.1', ifIndex: '1', protocol: 'ip', address: '10.1.1.101' }, 'gauge', 'By'),
+        r('nlHostOutPkts', 12, { hlHostControlIndex: '1', data_source: '1.3.6.1.2.1.2.2.1.1.1', ifIndex: '1', protocol: 'ip', address: '10.1.1.101' }),
+        r('nlMatrixSDOctets', 4000, { hlMatrixControlIndex: '1', data_source: '1.3.6.1.2.1.2.2.1.1.1', ifIndex: '1', protocol: 'ip', source: '10.1.1.10', destination: '10.1.1.101' }, 'gauge', 'By'),
+        r('nlMatrixSDPkts', 40, { hlMatrixControlIndex: '1', data_source: '1.3.6.1.2.1.2.2.1.1.1', ifIndex: '1', protocol: 'ip', source: '10.1.1.10', destination: '10.1.1.101' }),
+      ],
+    }, now - 3 * 60_000),
   );
   return events;
 }

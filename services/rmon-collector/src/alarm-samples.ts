@@ -19,6 +19,8 @@ export interface AlarmInput {
   last: Readonly<Record<string, number>>;
   wallOf: (ticks: number) => number;
   ts: number;
+  /** The probe's sysUpTime this cycle (TimeTicks), when read. */
+  sysUpTime?: number;
   /** Name an OID (alarmVariable) for the label; numeric when unknown. */
   nameOf: (oid: string) => string;
 }
@@ -70,8 +72,17 @@ export function alarmSamples(input: AlarmInput): AlarmOutput {
     eventDescr.set(index, description);
     const labels = { eventIndex: index, description, type: EVENT_TYPE[row.num('eventType') ?? 0] ?? 'unknown', owner: row.text('eventOwner') ?? '', status: entryStatusName(row.num('eventStatus')) };
     const sent = row.num('eventLastTimeSent');
-    // sysUpTime of the last time the event fired (0 = never): as wall time, in seconds since the epoch
-    events.push({ name: 'eventLastTimeSent', labels, value: sent ? Math.round(input.wallOf(sent) / 1000) : 0, unit: 's', type: 'gauge' });
+    // sysUpTime of the last time the event fired (0 = never): as wall time, in seconds since the
+    // epoch. A TimeStamp later than the probe's sysUpTime is no time at all (net-snmp's Rmon
+    // module answers uninitialized memory for an event that never fired): 0, and said so.
+    const beyond = sent !== undefined && input.sysUpTime !== undefined && sent > input.sysUpTime;
+    events.push({
+      name: 'eventLastTimeSent',
+      labels: beyond ? { ...labels, detail: 'beyond sysUpTime' } : labels,
+      value: sent && !beyond ? Math.round(input.wallOf(sent) / 1000) : 0,
+      unit: 's',
+      type: 'gauge',
+    });
   }
   if (events.length > 0) groups.push({ group: 'eventTable', samples: events });
 

@@ -151,7 +151,7 @@ export class RmonSampler {
       const alarms = rowsOf(readings, 'alarm');
       const events = rowsOf(readings, 'event');
       support.alarm = alarms.size > 0 || events.size > 0;
-      const out = alarmSamples({ alarms, events, log: rowsOf(readings, 'log'), last: stored.l, wallOf, ts: ctx.ts, nameOf: columnInstanceName });
+      const out = alarmSamples({ alarms, events, log: rowsOf(readings, 'log'), last: stored.l, wallOf, ts: ctx.ts, ...(ctx.sysUpTime !== undefined ? { sysUpTime: ctx.sysUpTime } : {}), nameOf: columnInstanceName });
       stored.l = out.last;
       counts.logEntries = out.newLogEntries;
       counts.logEntriesLost = out.lostLogEntries;

@@ -134,6 +134,7 @@ describe('RMON alarms and events against net-snmp RMON', () => {
       ...eventOnly,
       alarms: [{ variable: IF_IN_UCAST_1, intervalS: 1, sampleType: 'absolute', startup: 'rising', risingThreshold: rising, fallingThreshold: 0, risingEvent: eventIndex, fallingEvent: 0 }],
     };
+    const alarmMadeAt = Date.now();
     const second = await new ProbeConfigurator(probeConfig(OWNER, withAlarm)).reconcile('rmon-probe', session);
     expect([second.failed, second.removed]).toEqual([[], []]);
     expect(second.created.map((c) => c.table)).toEqual(['alarm']);
@@ -171,7 +172,10 @@ describe('RMON alarms and events against net-snmp RMON', () => {
       expect(ours!.value).toBeGreaterThanOrEqual(rising);
       expect(bus.find(t.device.id, 'alarmTable', 'alarmRisingThreshold', { alarmIndex: String(alarmIndex) })?.value).toBe(rising);
       expect(bus.find(t.device.id, 'alarmTable', 'alarmValue', { alarmIndex: '1' })?.labels.owner).toBe('noc');
-      expect(bus.find(t.device.id, 'eventTable', 'eventLastTimeSent', { eventIndex: String(eventIndex) })?.value).toBeGreaterThan(0);
+      // fired after the alarm was made and before this cycle (as wall time, seconds)
+      const sent = bus.find(t.device.id, 'eventTable', 'eventLastTimeSent', { eventIndex: String(eventIndex) })?.value;
+      expect(sent).toBeGreaterThanOrEqual(Math.floor(alarmMadeAt / 1000) - 1);
+      expect(sent).toBeLessThanOrEqual(Math.ceil(Date.now() / 1000) + 1);
       const entries = bus.samples(t.device.id, 'logTable').filter((s) => s.labels.eventIndex === String(eventIndex));
       expect(entries.map((s) => [s.labels.description, s.labels.event_description])).toEqual([[logged, 'sonde lo rising']]);
       // the next cycle: the same entry is not published again (rising re-arms only after a falling crossing)

@@ -13,7 +13,8 @@ import { Registry } from 'prom-client';
 import { createEvent } from '@sonde/events/create-event';
 import { busConfigSchema } from '@sonde/bus/bus.config';
 import { BusMetrics } from '@sonde/bus/bus.metrics';
-import type { EventBus } from '@sonde/bus/event-bus';
+import type { EventBatch, EventBus } from '@sonde/bus/event-bus';
+import { batchRows } from '@sonde/store/rows/event-rows';
 import { KafkaEventBus } from '@sonde/bus/kafka/kafka-event-bus';
 import { PlatformaticEventBus } from '@sonde/bus/kafka-platformatic/platformatic-event-bus';
 import { Kafka, logLevel } from 'kafkajs';
@@ -56,7 +57,21 @@ function metricEvents(count: number, ts: number) {
 }
 
 type InsertPath = 'raw' | 'client';
-interface Result { client: string; views: 'on' | 'off'; path: InsertPath; fetchBytes: number; seconds: number; cpu: number; inserts: number; stored: number; distinct: number; onTopic: number }
+/** `perbatch`: one insert per bus batch as the writer did before the fill wait; `fillwait`: the writer with `eventWriter.insert` defaults. */
+type Mode = 'perbatch' | 'fillwait';
+interface Result { client: string; views: 'on' | 'off'; path: InsertPath; mode: Mode; fetchBytes: number; seconds: number; cpu: number; inserts: number; maxInsertsPerSecond: number; stored: number; distinct: number; onTopic: number; rss: number }
+interface FloorResult { views: 'on' | 'off'; rowsPerInsert: number; rows: number; seconds: number; cpu: number }
+const floors: FloorResult[] = [];
+
+/** Most inserts into snmp_metric that started within any 1 s window. */
+function maxPerSecond(starts: readonly number[]): number {
+  let best = 0;
+  for (let i = 0, j = 0; i < starts.length; i++) {
+    while ((starts[i] as number) - (starts[j] as number) >= 1000) j++;
+    best = Math.max(best, i - j + 1);
+  }
+  return best;
+}
 const results: Result[] = [];
 const dir = mkdtempSync(path.join(os.tmpdir(), 'sonde-writer-bench-'));
 const spool = mkdtempSync(path.join(os.tmpdir(), 'sonde-writer-bench-spool-'));
@@ -73,17 +88,34 @@ function openStore(database: string, insertPath: InsertPath) {
   return new ClickHouseEventStore(client, config, target, new StoreMetrics(new Registry()));
 }
 
-async function drain(bus: EventBus, client: string, views: 'on' | 'off', insertPath: InsertPath, fetchBytes: number, onTopic: number): Promise<void> {
+async function drain(bus: EventBus, client: string, views: 'on' | 'off', insertPath: InsertPath, mode: Mode, fetchBytes: number, onTopic: number): Promise<void> {
   // one chDB folder per process; the databases live side by side in it
-  const db = `wbench_${client}_${views}_${insertPath}_${fetchBytes}`;
+  const db = `wbench_${client}_${views}_${insertPath}_${mode}_${fetchBytes}`;
   const store = openStore(db, insertPath);
   await store.migrate();
   if (views === 'off') for (const mv of ROLLUP_VIEWS) await store.command(`DROP TABLE IF EXISTS ${db}.${mv}`);
-  const writer = new EventBatchWriter(store, new EventWriterMetrics(new Registry()), {
-    onError: (err, batch) => process.stderr.write(`writer bench: insert of ${batch.dedupToken} failed (the bus redelivers it): ${String(err).slice(0, 300)}\n`),
-  });
+  // every insert into snmp_metric, timed: inserts per second per table
+  const starts: number[] = [];
+  const insertTableRows = store.insertTableRows.bind(store);
+  store.insertTableRows = (tables, options) => {
+    starts.push(performance.now());
+    return insertTableRows(tables, options);
+  };
+  const insert = store.insert.bind(store);
+  store.insert = (events, options) => {
+    starts.push(performance.now());
+    return insert(events, options);
+  };
+  const onError = (err: unknown, batches: readonly { dedupToken: string }[]) =>
+    process.stderr.write(`writer bench: insert of ${batches.map((b) => b.dedupToken).join(',')} failed (the bus redelivers it): ${String(err).slice(0, 300)}\n`);
+  const writer = new EventBatchWriter(store, new EventWriterMetrics(new Registry()), { onError, insert: writerConfig.insert });
+  // the writer before the fill wait: the store's insert per bus batch (its token, its check)
+  const perBatch = async (batch: EventBatch) => {
+    if (batch.events.length === 0) return;
+    await store.insert(batch.events, { dedupToken: batch.dedupToken, mayBeRedelivered: batch.redelivered === true, retry: false });
+  };
   let stored = 0;
-  let inserts = 0;
+  let rss = 0;
   let t0 = 0;
   const c0 = process.cpuUsage();
   const sub = await bus.subscribe({
@@ -95,9 +127,9 @@ async function drain(bus: EventBus, client: string, views: 'on' | 'off', insertP
     handler: async (batch) => {
       if (t0 === 0) t0 = performance.now(); // from the first batch: the group join is excluded
       if (batch.redelivered) process.stderr.write(`writer bench: redelivered ${batch.dedupToken}\n`);
-      await writer.write(batch);
-      inserts++;
+      await (mode === 'perbatch' ? perBatch(batch) : writer.write(batch));
       stored += batch.events.length * SAMPLES;
+      rss = Math.max(rss, process.memoryUsage.rss());
     },
   });
   const deadline = Date.now() + 900_000;
@@ -112,7 +144,30 @@ async function drain(bus: EventBus, client: string, views: 'on' | 'off', insertP
   const distinct = Number(row?.u);
   if (distinct !== ROWS) throw new Error(`${client}/${views}: ${distinct} distinct rows stored, expected ${ROWS}`);
   await store.close();
-  results.push({ client, views, path: insertPath, fetchBytes, seconds, cpu: (c.user + c.system) / 1e6, inserts, stored: Number(row?.n), distinct, onTopic });
+  results.push({ client, views, path: insertPath, mode, fetchBytes, seconds, cpu: (c.user + c.system) / 1e6, inserts: starts.length, maxInsertsPerSecond: maxPerSecond(starts), stored: Number(row?.n), distinct, onTopic, rss });
+}
+
+/**
+ * The floor: chDB alone taking the same rows the same way (mapped by the store's batchRows,
+ * JSONCompactEachRow through the raw insert, same settings and a token), no Kafka and no
+ * decode: `rowsPerInsert` rows per insert, sequential, views on or off.
+ */
+async function floor(views: 'on' | 'off', rowsPerInsert: number): Promise<void> {
+  const db = `wbench_floor_${views}_${rowsPerInsert}`;
+  const store = openStore(db, 'raw');
+  await store.migrate();
+  if (views === 'off') for (const mv of ROLLUP_VIEWS) await store.command(`DROP TABLE IF EXISTS ${db}.${mv}`);
+  const perInsert = rowsPerInsert / SAMPLES;
+  const chunks = [];
+  for (let i = 0; i < EVENTS; i += perInsert) chunks.push(batchRows(metricEvents(Math.min(perInsert, EVENTS - i), Date.now() - 3_600_000 + i * 10), Date.now()));
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  let n = 0;
+  for (const tables of chunks) await store.insertTableRows(tables, { dedupToken: `floor/${n++}`, retry: false });
+  const seconds = (performance.now() - t0) / 1000;
+  const c = process.cpuUsage(c0);
+  await store.close();
+  floors.push({ views, rowsPerInsert, rows: ROWS, seconds, cpu: (c.user + c.system) / 1e6 });
 }
 
 try {
@@ -131,24 +186,38 @@ try {
     await admin.disconnect();
     const onTopic = offsets.reduce((n, o) => n + Number(o.high) - Number(o.low), 0);
     process.stderr.write(`writer bench: ${client}: ${EVENTS} events published, ${onTopic} records on the topic\n`);
-    for (const run of (process.env.BENCH_RUNS ?? 'client/on/1048576,client/off/1048576,raw/on,raw/off').split(',')) {
-      // path/views[/fetch bytes per partition]: `client/on/1048576` is the writer as it was
-      const [insertPath, views, fetch] = run.split('/') as [InsertPath, 'on' | 'off', string | undefined];
+    for (const run of (process.env.BENCH_RUNS ?? 'perbatch/on,fillwait/on,perbatch/off,fillwait/off').split(',')) {
+      // mode/views[/path[/fetch bytes per partition]]: `perbatch/on` is the writer before the fill wait
+      const [mode, views, p, fetch] = run.split('/') as [Mode, 'on' | 'off', InsertPath | undefined, string | undefined];
+      const insertPath = p ?? 'raw';
       const fetchBytes = fetch ? Number(fetch) : writerConfig.maxBytesPerPartition;
-      process.stderr.write(`writer bench: ${client}, ${insertPath} insert, views ${views}, fetch ${fetchBytes}…\n`);
-      await drain(bus, client, views, insertPath, fetchBytes, onTopic);
+      process.stderr.write(`writer bench: ${client}, ${mode}, ${insertPath} insert, views ${views}, fetch ${fetchBytes}…\n`);
+      await drain(bus, client, views, insertPath, mode, fetchBytes, onTopic);
     }
     await bus.close();
+  }
+  for (const run of (process.env.BENCH_FLOOR ?? 'on/200000,off/200000,on/50000,off/50000').split(',').filter(Boolean)) {
+    const [views, rowsPerInsert] = run.split('/') as ['on' | 'off', string];
+    process.stderr.write(`writer bench: floor, chDB alone, views ${views}, ${rowsPerInsert} rows per insert…\n`);
+    await floor(views, Number(rowsPerInsert));
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });
   rmSync(spool, { recursive: true, force: true });
 }
 
-console.log(`${EVENTS.toLocaleString('en-US')} snmp.metric events × ${SAMPLES} samples = ${ROWS.toLocaleString('en-US')} rows, ${PARTITIONS} partitions; writer batches of ≤ ${writerConfig.maxBatchEvents} events (one insert per batch).\n`);
-console.log('| bus client | insert path | fetch bytes / partition | rollup views | rows | records on topic | rows stored (distinct) | inserts | seconds | rows/s | CPU-s per 100k rows |');
-console.log('|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|');
+console.log(`${EVENTS.toLocaleString('en-US')} snmp.metric events × ${SAMPLES} samples = ${ROWS.toLocaleString('en-US')} rows, ${PARTITIONS} partitions; bus batches of ≤ ${writerConfig.maxBatchEvents} events; fill wait: eventWriter.insert maxRows ${writerConfig.insert.maxRows}, maxWaitMs ${writerConfig.insert.maxWaitMs}.\n`);
+console.log('| bus client | writer | insert path | fetch bytes / partition | rollup views | rows | records on topic | rows stored (distinct) | inserts into snmp_metric | most inserts in 1 s | rows per insert | seconds | rows/s | CPU-s per 100k rows | peak RSS MiB |');
+console.log('|---|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const r of results) {
-  console.log(`| ${r.client} | ${r.path === 'raw' ? 'chDB raw insert, JSONCompactEachRow bytes (the store)' : '@clickhouse/client, JSONCompactEachRowWithNames (before)'} | ${r.fetchBytes} | ${r.views} | ${ROWS} | ${r.onTopic} | ${r.stored} (${r.distinct}) | ${r.inserts} | ${r.seconds.toFixed(2)} | ${Math.round(ROWS / r.seconds).toLocaleString('en-US')} | ${((r.cpu * 100_000) / ROWS).toFixed(2)} |`);
+  const writerName = r.mode === 'perbatch' ? 'one insert per bus batch (before)' : 'fill wait (eventWriter.insert)';
+  const pathName = r.path === 'raw' ? 'chDB raw insert, JSONCompactEachRow' : '@clickhouse/client, JSONCompactEachRowWithNames';
+  console.log(`| ${r.client} | ${writerName} | ${pathName} | ${r.fetchBytes} | ${r.views} | ${ROWS} | ${r.onTopic} | ${r.stored} (${r.distinct}) | ${r.inserts} | ${r.maxInsertsPerSecond} | ${Math.round(ROWS / r.inserts).toLocaleString('en-US')} | ${r.seconds.toFixed(2)} | ${Math.round(ROWS / r.seconds).toLocaleString('en-US')} | ${((r.cpu * 100_000) / ROWS).toFixed(2)} | ${Math.round(r.rss / 1048576)} |`);
+}
+if (floors.length) {
+  console.log('\nFloor: chDB alone, the same rows pre-mapped (batchRows), JSONCompactEachRow through the raw insert with the same settings and a token, sequential inserts, no Kafka, no decode:\n');
+  console.log('| rollup views | rows per insert | rows | seconds | rows/s | CPU-s per 100k rows (engine included) |');
+  console.log('|---|---:|---:|---:|---:|---:|');
+  for (const f of floors) console.log(`| ${f.views} | ${f.rowsPerInsert} | ${f.rows} | ${f.seconds.toFixed(2)} | ${Math.round(f.rows / f.seconds).toLocaleString('en-US')} | ${((f.cpu * 100_000) / f.rows).toFixed(2)} |`);
 }
 process.exit(0);

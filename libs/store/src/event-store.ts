@@ -1,5 +1,6 @@
 import type { EventKind } from '@sonde/events/event-kind';
 import type { SondeEvent } from '@sonde/events/sonde-event';
+import type { TableRows } from './rows/event-rows';
 
 export interface InsertOptions {
   /**
@@ -44,6 +45,14 @@ export type Row = Record<string, unknown>;
 export interface EventStore {
   migrate(): Promise<MigrationReport>;
   insert(events: readonly SondeEvent[], options?: InsertOptions): Promise<InsertReport>;
+  /**
+   * Rows already mapped (rows/event-rows.ts `batchRows`), one INSERT per table in the given
+   * order, each carrying `${dedupToken}/${table}`. The event-writer builds the rows of a bus
+   * batch while it waits for others to join its insert, and inserts several batches at once.
+   */
+  insertTableRows(tables: readonly TableRows[], options?: Omit<InsertOptions, 'mayBeRedelivered'>): Promise<void>;
+  /** Event ids (lower-case UUIDs) of these rows that are in their table already. */
+  storedEventIds(tables: readonly TableRows[]): Promise<ReadonlySet<string>>;
   query<T extends Row = Row>(sql: string, params?: Record<string, unknown>): Promise<T[]>;
   ping(): Promise<void>;
   close(): Promise<void>;

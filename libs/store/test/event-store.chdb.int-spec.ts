@@ -3,7 +3,7 @@ import type { SondeEvent } from '@sonde/events/sonde-event';
 import { createEvent } from '@sonde/events/create-event';
 import { createEventStore } from '../src/clickhouse/create-event-store';
 import type { ClickHouseEventStore } from '../src/clickhouse/clickhouse-event-store';
-import { eventRows } from '../src/rows/event-rows';
+import { batchRows, eventRows } from '../src/rows/event-rows';
 import { EVENT_TABLES } from '../src/schema/event-tables';
 import { MIGRATIONS } from '../src/schema/migrations';
 import { StoreError } from '../src/store-error';
@@ -116,6 +116,17 @@ describe('chDB event store', () => {
        SETTINGS output_format_json_quote_64bit_integers = 0`,
     );
     expect(rolled?.n).toBe(direct?.n);
+  });
+
+  it('inserts prepared rows under a token per table and tells which event ids of rows are stored (the event-writer path)', async () => {
+    const stored = sampleEvents(Date.now());
+    const fresh = sampleEvents(Date.now());
+    const tables = batchRows(stored, Date.now());
+    await store.insertTableRows(tables, { dedupToken: 'prepared/0/0-9' });
+    await store.insertTableRows(tables, { dedupToken: 'prepared/0/0-9' }); // same token: dropped
+    expect(await count('icmp_probe', `id = '${stored.find((e) => e.kind === 'icmp.probe')!.id}'`)).toBe(1);
+    const asked = batchRows([...stored, ...fresh], Date.now());
+    expect(await store.storedEventIds(asked)).toEqual(new Set(stored.map((e) => e.id.toLowerCase())));
   });
 
   it('tells which kinds of a possibly redelivered batch were stored already (issue 11 item 8)', async () => {

@@ -16,6 +16,19 @@ export const eventWriterConfigSchema = z
      * 50 000-row inserts that it does on 7 000-row ones (bench/store/RESULTS.md).
      */
     maxBytesPerPartition: z.number().int().positive().default(8 * 1024 * 1024),
+    /**
+     * When inserts are made (fill-wait-batcher.ts): the bus batches of all partitions that
+     * arrive within `maxWaitMs` of the previous insert's start go into one insert per table, so
+     * under load a table gets one insert per maxWaitMs (ClickHouse: about one per second), and a
+     * batch after a quiet spell is inserted at once. `maxRows` pending start an insert at once
+     * (memory bound). The partitions' batches wait with them: nothing is committed before the insert.
+     */
+    insert: z
+      .object({
+        maxRows: z.number().int().positive().default(250_000),
+        maxWaitMs: z.number().int().nonnegative().default(1000),
+      })
+      .default({ maxRows: 250_000, maxWaitMs: 1000 }),
     /** Subscribing while the broker is unreachable (boot before Kafka, an outage): retried, doubling up to the max; not ready meanwhile. */
     subscribeRetryInitialMs: z.number().int().positive().default(1000),
     subscribeRetryMaxMs: z.number().int().positive().default(30_000),
@@ -26,6 +39,7 @@ export const eventWriterConfigSchema = z
     maxBatchEvents: 5000,
     maxBatchWaitMs: 1000,
     maxBytesPerPartition: 8 * 1024 * 1024,
+    insert: { maxRows: 250_000, maxWaitMs: 1000 },
     subscribeRetryInitialMs: 1000,
     subscribeRetryMaxMs: 30_000,
   });

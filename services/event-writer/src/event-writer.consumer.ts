@@ -1,4 +1,6 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { BusConfig } from '@sonde/bus/bus.config';
+import { BUS_CONFIG } from '@sonde/bus/bus.tokens';
 import { EVENT_BUS } from '@sonde/bus/bus.module';
 import type { EventBus } from '@sonde/bus/event-bus';
 import type { EventStore } from '@sonde/store/event-store';
@@ -27,11 +29,13 @@ export class EventWriterConsumer implements OnApplicationBootstrap, OnApplicatio
     @Inject(METRICS_REGISTRY) registry: Registry,
     @Inject(LOGGER) logger: Logger,
     @Inject(HEALTH_CHECKS) private readonly health: HealthChecks,
+    @Optional() @Inject(BUS_CONFIG) busConfig?: BusConfig,
   ) {
     const log = logger.child({ component: 'event-writer' });
     this.writer = new EventBatchWriter(store, new EventWriterMetrics(registry), {
-      onError: (err, batch) =>
-        log.warn({ err, source: batch.source, dedupToken: batch.dedupToken }, 'insert failed; the bus redelivers the same batch'),
+      onError: (err, batches) =>
+        log.warn({ err, batches: batches.length, dedupTokens: batches.slice(0, 10).map((b) => b.dedupToken) }, 'insert failed; the bus redelivers the same batches'),
+      insert: insertPacing(config, busConfig),
     });
     const subscribe = () =>
       this.bus.subscribe({
@@ -57,6 +61,17 @@ export class EventWriterConsumer implements OnApplicationBootstrap, OnApplicatio
   }
 
   async onApplicationShutdown(): Promise<void> {
+    // the batches waiting for the fill wait are inserted (and committed) now, not after it
+    this.writer.drain();
     await this.subscription.close();
   }
+}
+
+/**
+ * The memory bus (`sonde up`) hands one batch at a time to its one subscriber and fills it itself
+ * for maxBatchWaitMs: a fill wait here would only hold the next batch back (one batch per wait,
+ * whatever the rate). Kafka hands the partitions' batches concurrently: they wait to share inserts.
+ */
+function insertPacing(config: EventWriterConfig, bus: BusConfig | undefined): EventWriterConfig['insert'] {
+  return bus?.type === 'memory' ? { maxRows: config.insert.maxRows, maxWaitMs: 0 } : config.insert;
 }

@@ -8,6 +8,9 @@ export class EventWriterMetrics {
   readonly batchesReturned: Counter;
   readonly invalidDropped: Counter;
   readonly lastWriteTimestamp: Gauge;
+  readonly flushes: Counter;
+  readonly flushRows: Counter;
+  readonly pendingBatches: Gauge;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -43,6 +46,17 @@ export class EventWriterMetrics {
     this.lastWriteTimestamp = new Gauge({
       name: 'sonde_event_writer_last_write_timestamp_seconds',
       help: 'When the last batch was stored',
+      registers,
+    });
+    this.flushes = new Counter({
+      name: 'sonde_event_writer_flushes_total',
+      help: 'Flushes that inserted rows: each is one INSERT per table it touched, covering every bus batch that was waiting',
+      registers,
+    });
+    this.flushRows = new Counter({ name: 'sonde_event_writer_flush_rows_total', help: 'Rows inserted by the flushes (all tables)', registers });
+    this.pendingBatches = new Gauge({
+      name: 'sonde_event_writer_pending_batches',
+      help: 'Bus batches waiting for the next flush (their partitions wait with them: nothing is committed before the insert)',
       registers,
     });
   }

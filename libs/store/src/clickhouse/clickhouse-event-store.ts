@@ -6,7 +6,7 @@ import { EVENT_TABLES } from '../schema/event-tables';
 import { compactWithNames, encodeCompactRows, type InsertFormat } from './compact-rows';
 import type { EncodedInsert } from './store-connection';
 import { RetriesExhausted, withRetries } from '../retry';
-import { batchRows } from '../rows/event-rows';
+import { batchRows, type TableRows } from '../rows/event-rows';
 import { migrate, type SqlRunner } from '../schema/migrator';
 import type { StoreConfig, StoreType } from '../store.config';
 import { classifyFailure, StoreError } from '../store-error';
@@ -80,24 +80,44 @@ export class ClickHouseEventStore implements EventStore {
     return { deduplicatedKinds };
   }
 
-  /**
-   * Whether every event id of these rows is in the table already (the block was inserted
-   * under this token before). Looked up by device_id, the first column of every sorting key,
-   * so it reads only the granules of the batch's devices. Only asked for possible redeliveries.
-   */
+  async insertTableRows(tables: readonly TableRows[], options: Omit<InsertOptions, 'mayBeRedelivered'> = {}): Promise<void> {
+    for (const { table, rows } of tables) await this.insertRows(`${this.config.database}.${table}`, rows, options, 'JSONCompactEachRowWithNames');
+  }
+
+  async storedEventIds(tables: readonly TableRows[]): Promise<ReadonlySet<string>> {
+    const stored = new Set<string>();
+    for (const { table, rows } of tables) {
+      for (const id of await this.storedIds(`${this.config.database}.${table}`, table, rows)) stored.add(id);
+    }
+    return stored;
+  }
+
+  /** Whether every event id of these rows is in the table already (the block was inserted under this token before). */
   private async alreadyStored(table: string, label: string, rows: readonly Row[]): Promise<boolean> {
+    const ids = new Set(rows.map((r) => String(r.id).toLowerCase()));
+    const found = await this.storedIds(table, label, rows);
+    return found.size >= ids.size;
+  }
+
+  /**
+   * The event ids of these rows found in the table. Looked up by device_id, the first column of
+   * every sorting key, so it reads only the granules of the batch's devices. Only asked for
+   * possible redeliveries.
+   */
+  private async storedIds(table: string, label: string, rows: readonly Row[]): Promise<Set<string>> {
+    if (rows.length === 0) return new Set();
     const ids = [...new Set(rows.map((r) => String(r.id)))];
     const devices = [...new Set(rows.map((r) => String(r.device_id)))];
     try {
       const found = await this.retrying(label, async () => {
         const result = await this.client.query({
-          query: `SELECT uniqExact(id) AS n FROM ${table} WHERE device_id IN {devices:Array(String)} AND id IN {ids:Array(UUID)}`,
+          query: `SELECT DISTINCT toString(id) AS stored_id FROM ${table} WHERE device_id IN {devices:Array(String)} AND id IN {ids:Array(UUID)}`,
           query_params: { devices, ids },
           format: 'JSONEachRow',
         });
-        return result.json<{ n: number | string }>();
+        return result.json<{ stored_id: string }>();
       });
-      return Number(found[0]?.n) >= ids.length;
+      return new Set(found.map((r) => r.stored_id.toLowerCase()));
     } catch (err) {
       throw this.storeError(err, label, `dedup check on ${table}`);
     }

@@ -6,7 +6,7 @@
 // Reports rows/s from the first batch to the last stored row, and CPU-seconds per 100 000 rows
 // of this process (the bus client, the writer and chDB's engine threads: chDB runs in-process).
 // Run by bench/store/writer-run.sh, which starts the broker and builds first.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Registry } from 'prom-client';
@@ -30,12 +30,16 @@ const EVENTS = Number(process.env.BENCH_EVENTS ?? 30_000);
 const SAMPLES = 10;
 const ROWS = EVENTS * SAMPLES;
 const PARTITIONS = 6;
-const clients = (process.env.BENCH_CLIENTS ?? 'kafkajs,platformatic').split(',') as ('kafkajs' | 'platformatic')[];
+const clients = (process.env.BENCH_CLIENTS ?? 'kafkajs,platformatic').split(',').filter(Boolean) as ('kafkajs' | 'platformatic')[];
 const brokers = (process.env.SONDE_TEST_KAFKA_BROKERS ?? '').split(',').filter(Boolean);
 if (!brokers.length) throw new Error('SONDE_TEST_KAFKA_BROKERS is not set (bench/store/writer-run.sh sets it)');
 const runId = `wbench-${process.pid}-${Date.now().toString(36)}`;
 const writerConfig = eventWriterConfigSchema.parse({
   ...(process.env.BENCH_BATCH_EVENTS ? { maxBatchEvents: Number(process.env.BENCH_BATCH_EVENTS) } : {}),
+  insert: {
+    ...(process.env.BENCH_INSERT_MAX_ROWS ? { maxRows: Number(process.env.BENCH_INSERT_MAX_ROWS) } : {}),
+    ...(process.env.BENCH_INSERT_WAIT_MS ? { maxWaitMs: Number(process.env.BENCH_INSERT_WAIT_MS) } : {}),
+  },
 });
 /** The MVs over snmp_metric (migration 5): dropped in the database that measures what the rollups cost. */
 const ROLLUP_VIEWS = ['snmp_metric_1m_mv', 'snmp_metric_1h_mv'];
@@ -56,9 +60,19 @@ function metricEvents(count: number, ts: number) {
   );
 }
 
-type InsertPath = 'raw' | 'client';
+type InsertPath = 'raw' | 'client' | 'http';
+/** `http`: ClickHouse's HTTP interface as `sonde up` serves it over its own embedded chDB (another process, started by writer-http.sh). */
+const httpUrl = process.env.BENCH_HTTP_URL;
+const httpPid = Number(process.env.BENCH_HTTP_PID ?? 0);
 /** `perbatch`: one insert per bus batch as the writer did before the fill wait; `fillwait`: the writer with `eventWriter.insert` defaults. */
 type Mode = 'perbatch' | 'fillwait';
+
+/** utime + stime of another process (the `sonde up` behind the HTTP path), seconds. */
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
 interface Result { client: string; views: 'on' | 'off'; path: InsertPath; mode: Mode; fetchBytes: number; seconds: number; cpu: number; inserts: number; maxInsertsPerSecond: number; stored: number; distinct: number; onTopic: number; rss: number }
 interface FloorResult { views: 'on' | 'off'; rowsPerInsert: number; rows: number; seconds: number; cpu: number }
 const floors: FloorResult[] = [];
@@ -82,6 +96,10 @@ const spool = mkdtempSync(path.join(os.tmpdir(), 'sonde-writer-bench-spool-'));
  * turned into one SQL string by chdb's connection), as before the raw insert.
  */
 function openStore(database: string, insertPath: InsertPath) {
+  if (insertPath === 'http') {
+    if (!httpUrl) throw new Error('BENCH_HTTP_URL is not set (bench/store/writer-http.sh sets it)');
+    return createEventStore({ type: 'clickhouse', clickhouse: { url: httpUrl, requestTimeoutMs: 300_000 }, database });
+  }
   if (insertPath === 'raw') return createEventStore({ type: 'chdb', chdb: { path: dir }, database });
   const config = storeConfigSchema.parse({ type: 'chdb', chdb: { path: dir }, database });
   const { client, target } = STORE_CONNECTIONS.chdb(config);
@@ -118,6 +136,7 @@ async function drain(bus: EventBus, client: string, views: 'on' | 'off', insertP
   let rss = 0;
   let t0 = 0;
   const c0 = process.cpuUsage();
+  const s0 = insertPath === 'http' ? cpuSeconds(httpPid) : 0;
   const sub = await bus.subscribe({
     group: `${runId}-${db}`,
     families: ['snmp'],
@@ -139,12 +158,13 @@ async function drain(bus: EventBus, client: string, views: 'on' | 'off', insertP
   }
   const seconds = (performance.now() - t0) / 1000;
   const c = process.cpuUsage(c0);
+  const serverCpu = insertPath === 'http' ? cpuSeconds(httpPid) - s0 : 0;
   await sub.close();
   const [row] = await store.query<{ n: string; u: string }>(`SELECT count() AS n, uniqExact(id, sample_index) AS u FROM ${db}.snmp_metric`);
   const distinct = Number(row?.u);
   if (distinct !== ROWS) throw new Error(`${client}/${views}: ${distinct} distinct rows stored, expected ${ROWS}`);
   await store.close();
-  results.push({ client, views, path: insertPath, mode, fetchBytes, seconds, cpu: (c.user + c.system) / 1e6, inserts: starts.length, maxInsertsPerSecond: maxPerSecond(starts), stored: Number(row?.n), distinct, onTopic, rss });
+  results.push({ client, views, path: insertPath, mode, fetchBytes, seconds, cpu: (c.user + c.system) / 1e6 + serverCpu, inserts: starts.length, maxInsertsPerSecond: maxPerSecond(starts), stored: Number(row?.n), distinct, onTopic, rss });
 }
 
 /**
@@ -186,7 +206,7 @@ try {
     await admin.disconnect();
     const onTopic = offsets.reduce((n, o) => n + Number(o.high) - Number(o.low), 0);
     process.stderr.write(`writer bench: ${client}: ${EVENTS} events published, ${onTopic} records on the topic\n`);
-    for (const run of (process.env.BENCH_RUNS ?? 'perbatch/on,fillwait/on,perbatch/off,fillwait/off').split(',')) {
+    for (const run of (process.env.BENCH_RUNS ?? `perbatch/on,fillwait/on,perbatch/off,fillwait/off${httpUrl ? ',perbatch/on/http,fillwait/on/http' : ''}`).split(',')) {
       // mode/views[/path[/fetch bytes per partition]]: `perbatch/on` is the writer before the fill wait
       const [mode, views, p, fetch] = run.split('/') as [Mode, 'on' | 'off', InsertPath | undefined, string | undefined];
       const insertPath = p ?? 'raw';
@@ -211,7 +231,7 @@ console.log('| bus client | writer | insert path | fetch bytes / partition | rol
 console.log('|---|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const r of results) {
   const writerName = r.mode === 'perbatch' ? 'one insert per bus batch (before)' : 'fill wait (eventWriter.insert)';
-  const pathName = r.path === 'raw' ? 'chDB raw insert, JSONCompactEachRow' : '@clickhouse/client, JSONCompactEachRowWithNames';
+  const pathName = r.path === 'raw' ? 'chDB raw insert, JSONCompactEachRow' : r.path === 'http' ? 'HTTP to `sonde up` (chDB behind its ClickHouse HTTP interface), JSONCompactEachRowWithNames; CPU of both processes' : '@clickhouse/client into in-process chDB, JSONCompactEachRowWithNames';
   console.log(`| ${r.client} | ${writerName} | ${pathName} | ${r.fetchBytes} | ${r.views} | ${ROWS} | ${r.onTopic} | ${r.stored} (${r.distinct}) | ${r.inserts} | ${r.maxInsertsPerSecond} | ${Math.round(ROWS / r.inserts).toLocaleString('en-US')} | ${r.seconds.toFixed(2)} | ${Math.round(ROWS / r.seconds).toLocaleString('en-US')} | ${((r.cpu * 100_000) / ROWS).toFixed(2)} | ${Math.round(r.rss / 1048576)} |`);
 }
 if (floors.length) {

@@ -17,3 +17,11 @@ export function labelSet(labels: Record<string, string>): LabelSet {
   for (const name in labels) key += `\u0001${name}\u0000${labels[name]}`;
   return key === '' ? NO_LABELS : { labels, key };
 }
+
+/** Same label names in the same order: two rules' `by` lists are distinct arrays with the same text. */
+export function sameNames(a: readonly string[], b: readonly string[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

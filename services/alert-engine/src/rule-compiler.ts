@@ -72,6 +72,7 @@ export function compileRule(raw: unknown, origin: string, cel: CelEngine): Compi
     behaviour,
     forMs: rule.for,
     keepFiringForMs: rule.keep_firing_for,
+    slot: -1,
     selects(event, tags) {
       for (const [field, test] of matchers) if (!test(fieldOf(event, field, tags))) return false;
       if (!condition) return true;

@@ -3,7 +3,7 @@ import type { RuleBehaviourFactory } from '../compiled-rule';
 import { compileFieldMatcher } from '../field-matcher';
 import { NO_LABELS } from '../label-set';
 import { COMPARE, mayHoldInRange } from './compare';
-import { cachedRows, sampleGroup, sampleGroups, seriesLabelSet } from './sample-rows';
+import { cachedRows, rowLabelSet, sampleGroup, sampleGroups, seriesLabelSet } from './sample-rows';
 
 /** icmp.probe fields a threshold can read (numbers of the payload). */
 const ICMP_FIELDS = new Set(['lossPct', 'rttMinMs', 'rttAvgMs', 'rttMaxMs', 'rttStddevMs', 'sent', 'received']);
@@ -27,6 +27,7 @@ export const thresholdRule: RuleBehaviourFactory<'threshold'> = (rule, cel, path
       kinds: ['icmp.probe'],
       flappable: true,
       threshold,
+      gate: { metric: field, op: rule.op, threshold },
       mayObserve(event, tracked) {
         if (event.kind !== 'icmp.probe') return false;
         const v = (event.payload as unknown as Record<string, number | null>)[field];
@@ -72,7 +73,7 @@ export const thresholdRule: RuleBehaviourFactory<'threshold'> = (rule, cel, path
           const n = typeof v === 'bigint' ? Number(v) : v;
           if (typeof n !== 'number' || !Number.isFinite(n)) continue;
           const active = compare(n, threshold);
-          if (active || tracked) out(seriesLabelSet(row.labels, rule.by), active, n);
+          if (active || tracked) out(rowLabelSet(row, rule.by), active, n);
         }
       },
     };
@@ -84,6 +85,7 @@ export const thresholdRule: RuleBehaviourFactory<'threshold'> = (rule, cel, path
     metrics: [name],
     flappable: true,
     threshold,
+    gate: { metric: name, op: rule.op, threshold },
     // an event without a sample of the metric (a CPU or poll-status event for an interface rule), or,
     // with no series of the rule on the device, whose values all lie on the quiet side, is skipped before `match`
     mayObserve(event, tracked) {

@@ -8,7 +8,7 @@ import { emptySeries, type AlertSeries, type DeviceAlertState, type SeriesKind }
 import { DeviceSeriesIndex, type RuleSeries } from './device-series-index';
 import { fingerprint } from './fingerprint';
 import { FLAP_HISTORY, nextFlapping, percentStateChange } from './flap-detector';
-import type { LabelSet } from './label-set';
+import { sameNames, type LabelSet } from './label-set';
 import { matchesAll } from './notify/matcher';
 import type { RuleSet } from './rule-set';
 import { ThresholdGates } from './threshold-gates';
@@ -55,6 +55,7 @@ interface QueuedTransition {
 }
 
 const DEFAULT_FLAP = { enabled: true, low: 20, high: 30 };
+const NO_ANCESTORS: readonly string[] = [];
 const LIFECYCLE: ReadonlySet<AlertTransition> = new Set(['pending', 'firing', 'resolved', 'cancelled']);
 
 /**
@@ -68,7 +69,8 @@ export class AlertEvaluator {
   private readonly devices = new Map<string, DeviceAlertState>();
   /** Site or site/collector → last event time (collector silence). */
   private readonly collectors = new Map<string, { site: string; lastSeen: number }>();
-  private lastCollector: { site: string; collector: string; siteKey: string; key: string; siteEntry: { site: string; lastSeen: number }; entry: { site: string; lastSeen: number } } | undefined;
+  /** The two entries of `collectors` an event's site and collector update, by site and collector. */
+  private readonly collectorEntries = new Map<string, Map<string, { site: { site: string; lastSeen: number }; collector: { site: string; lastSeen: number } }>>();
   private readonly dirty = new Set<string>();
   private remoteInhibitors: readonly Inhibitor[] = [];
   private inhibitorsChanged = true;
@@ -84,6 +86,8 @@ export class AlertEvaluator {
   /** Transitions of this call, built at flush so a series born muted carries its inhibitedBy. */
   private queued: QueuedTransition[] = [];
   private readonly bornThisCall = new Set<AlertSeries>();
+  /** applyInhibition's scratch: the inhibitors muting the series it looks at. */
+  private readonly muted = new Set<string>();
 
   constructor(
     rules: RuleSet,
@@ -282,22 +286,21 @@ export class AlertEvaluator {
   }
 
   private seeCollector(event: SondeEvent): void {
-    // consecutive events mostly come from one collector: reuse its two entries (no key strings)
-    const last = this.lastCollector;
-    if (last && last.site === event.site && last.collector === event.collector && this.collectors.get(last.siteKey) === last.siteEntry && this.collectors.get(last.key) === last.entry) {
-      last.siteEntry.lastSeen = Math.max(last.siteEntry.lastSeen, event.ts);
-      last.entry.lastSeen = Math.max(last.entry.lastSeen, event.ts);
-      return;
+    // found by site, then collector: no `site/collector` key string per event
+    let bySite = this.collectorEntries.get(event.site);
+    if (!bySite) this.collectorEntries.set(event.site, (bySite = new Map()));
+    let pair = bySite.get(event.collector);
+    if (!pair) {
+      const entry = (key: string) => {
+        let c = this.collectors.get(key);
+        if (!c) this.collectors.set(key, (c = { site: event.site, lastSeen: event.ts }));
+        return c;
+      };
+      pair = { site: entry(event.site), collector: entry(`${event.site}/${event.collector}`) };
+      bySite.set(event.collector, pair);
     }
-    const entries: { site: string; lastSeen: number }[] = [];
-    const keys = [event.site, `${event.site}/${event.collector}`];
-    for (const key of keys) {
-      let c = this.collectors.get(key);
-      if (c) c.lastSeen = Math.max(c.lastSeen, event.ts);
-      else this.collectors.set(key, (c = { site: event.site, lastSeen: event.ts }));
-      entries.push(c);
-    }
-    this.lastCollector = { site: event.site, collector: event.collector, siteKey: keys[0] as string, key: keys[1] as string, siteEntry: entries[0] as { site: string; lastSeen: number }, entry: entries[1] as { site: string; lastSeen: number } };
+    if (event.ts > pair.site.lastSeen) pair.site.lastSeen = event.ts;
+    if (event.ts > pair.collector.lastSeen) pair.collector.lastSeen = event.ts;
   }
 
   private runRule(rule: CompiledRule, event: SondeEvent, state: DeviceAlertState, index: DeviceSeriesIndex, entry: RuleSeries | undefined, tags: readonly string[]): void {
@@ -533,7 +536,9 @@ export class AlertEvaluator {
       if (s.state === 'inactive') return;
       // no inhibitor anywhere: nothing can mute it, and nothing does yet
       if (all.length === 0 && s.inhibitedBy.length === 0) return;
-      const muted = new Set<string>();
+      // one Set for every visit: most series are muted by nothing, and were not before either
+      const muted = this.muted;
+      muted.clear();
       for (const i of byDevice.get(state.device.id) ?? []) {
         if (!i.sameDevice || i.fingerprint === s.fingerprint || i.ruleId === s.ruleId) continue;
         if (i.sameDevice === 'all' || (s.kind !== 'none' && i.sameDevice.includes(s.kind))) muted.add(i.fingerprint);
@@ -548,8 +553,9 @@ export class AlertEvaluator {
           if (ir.equal.every((l) => (i.labels[l] ?? '') === (s.labels[l] ?? ''))) muted.add(i.fingerprint);
         }
       }
+      if (muted.size === 0 && s.inhibitedBy.length === 0) return;
       const next = [...muted].sort();
-      if (next.join(',') === s.inhibitedBy.join(',')) return;
+      if (sameNames(next, s.inhibitedBy)) return;
       const was = s.inhibitedBy.length > 0;
       s.inhibitedBy = next;
       this.dirty.add(state.device.id);
@@ -570,10 +576,13 @@ export class AlertEvaluator {
     this.touched.clear();
   }
 
-  private ancestorsOf(deviceId: string): string[] {
+  private ancestorsOf(deviceId: string): readonly string[] {
+    const parents = this.options.parentsOf(deviceId);
+    // most devices have no parent: nothing to walk, nothing to allocate
+    if (parents.length === 0) return NO_ANCESTORS;
     const out: string[] = [];
     const seen = new Set([deviceId]);
-    const queue = [...this.options.parentsOf(deviceId)];
+    const queue = [...parents];
     while (queue.length > 0) {
       const p = queue.shift() as string;
       if (seen.has(p)) continue;

@@ -1,5 +1,5 @@
 import type { MetricSample } from '@sonde/events/payloads/metric-sample';
-import { labelSet, sameNames, type LabelSet } from '../label-set';
+import { labelSet, sameNames, sortedNames, type LabelSet } from '../label-set';
 
 /**
  * Samples of one event grouped by label set: one row of a table (an interface, a disk), so a
@@ -24,7 +24,7 @@ export interface SampleGroup {
 
 function labelKey(labels: Record<string, string>): string {
   let key = '';
-  for (const name of Object.keys(labels).sort()) key += `${name}\u0000${labels[name]}\u0001`;
+  for (const name of sortedNames(labels)) key += `${name}\u0000${labels[name]}\u0001`;
   return key;
 }
 

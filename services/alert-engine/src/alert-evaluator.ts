@@ -1,16 +1,18 @@
 import { createEvent } from '@sonde/events/create-event';
 import type { EventKind } from '@sonde/events/event-kind';
-import type { AlertTransition } from '@sonde/events/payloads/alert-state';
+import type { AlertStatePayload, AlertTransition } from '@sonde/events/payloads/alert-state';
 import type { DeviceRef, SondeEvent } from '@sonde/events/sonde-event';
 import type { AlertStateEvent } from './alert-transition-sink';
 import type { CompiledRule, ObservationSink } from './compiled-rule';
 import { emptySeries, type AlertSeries, type DeviceAlertState, type SeriesKind } from './device-alert-state';
-import { DeviceSeriesIndex } from './device-series-index';
+import { DeviceSeriesIndex, type RuleSeries } from './device-series-index';
 import { fingerprint } from './fingerprint';
 import { FLAP_HISTORY, nextFlapping, percentStateChange } from './flap-detector';
-import type { LabelSet } from './label-set';
+import { sameNames, type LabelSet } from './label-set';
 import { matchesAll } from './notify/matcher';
 import type { RuleSet } from './rule-set';
+import { ThresholdGates } from './threshold-gates';
+import { forgetTrapLabels } from './rule-types/event-selectors';
 import { forgetSamples } from './rule-types/sample-rows';
 
 /** A firing alert that mutes others (topology or inhibit_rules); shared between replicas. */
@@ -53,6 +55,7 @@ interface QueuedTransition {
 }
 
 const DEFAULT_FLAP = { enabled: true, low: 20, high: 30 };
+const NO_ANCESTORS: readonly string[] = [];
 const LIFECYCLE: ReadonlySet<AlertTransition> = new Set(['pending', 'firing', 'resolved', 'cancelled']);
 
 /**
@@ -66,7 +69,8 @@ export class AlertEvaluator {
   private readonly devices = new Map<string, DeviceAlertState>();
   /** Site or site/collector → last event time (collector silence). */
   private readonly collectors = new Map<string, { site: string; lastSeen: number }>();
-  private lastCollector: { site: string; collector: string; siteKey: string; key: string; siteEntry: { site: string; lastSeen: number }; entry: { site: string; lastSeen: number } } | undefined;
+  /** The two entries of `collectors` an event's site and collector update, by site and collector. */
+  private readonly collectorEntries = new Map<string, Map<string, { site: { site: string; lastSeen: number }; collector: { site: string; lastSeen: number } }>>();
   private readonly dirty = new Set<string>();
   private remoteInhibitors: readonly Inhibitor[] = [];
   private inhibitorsChanged = true;
@@ -77,11 +81,13 @@ export class AlertEvaluator {
   /** Per device: series by rule and labels, and how many each rule has (an inactive observation of a rule without series costs nothing). */
   private readonly seriesIndex = new WeakMap<DeviceAlertState, DeviceSeriesIndex>();
   /** What the rule running now observes for: one sink for every rule and event (no closure per call). */
-  private current: { state: DeviceAlertState; index: DeviceSeriesIndex; rule: CompiledRule; now: number; kind: SeriesKind } | undefined;
+  private current: { state: DeviceAlertState; index: DeviceSeriesIndex; rule: CompiledRule; entry: RuleSeries | undefined; now: number; kind: SeriesKind } | undefined;
   private readonly sink: ObservationSink = (labels, active, value) => this.observe(labels, active, value);
   /** Transitions of this call, built at flush so a series born muted carries its inhibitedBy. */
   private queued: QueuedTransition[] = [];
   private readonly bornThisCall = new Set<AlertSeries>();
+  /** applyInhibition's scratch: the inhibitors muting the series it looks at. */
+  private readonly muted = new Set<string>();
 
   constructor(
     rules: RuleSet,
@@ -98,7 +104,7 @@ export class AlertEvaluator {
   setRules(rules: RuleSet, now: number): AlertStateEvent[] {
     this.rules = rules;
     for (const state of this.devices.values()) {
-      for (const s of Object.values(state.series)) {
+      for (const s of [...state.series.values()]) {
         if (rules.byId.has(s.ruleId)) continue;
         if (s.state === 'firing') {
           const rule = this.lookupRemoved(s);
@@ -121,16 +127,15 @@ export class AlertEvaluator {
   }
 
   private dropSeries(state: DeviceAlertState, s: AlertSeries): void {
-    if (state.series[s.fingerprint] !== s) return;
-    delete state.series[s.fingerprint];
+    if (state.series.get(s.fingerprint) !== s) return;
+    state.series.delete(s.fingerprint);
     const index = this.indexOf(state);
-    index.byFingerprint.delete(s.fingerprint);
     index.of(s.ruleId).live--;
   }
 
   private rebuildInhibiting(): void {
     this.inhibiting.clear();
-    for (const state of this.devices.values()) for (const s of Object.values(state.series)) this.trackInhibiting(s);
+    for (const state of this.devices.values()) for (const s of state.series.values()) this.trackInhibiting(s);
   }
 
   private trackInhibiting(s: AlertSeries): void {
@@ -143,9 +148,9 @@ export class AlertEvaluator {
   restore(state: DeviceAlertState): void {
     const current = this.devices.get(state.device.id);
     if (current && current.rev >= state.rev) return;
-    if (current) for (const s of Object.values(current.series)) this.inhibiting.delete(s);
+    if (current) for (const s of current.series.values()) this.inhibiting.delete(s);
     this.devices.set(state.device.id, state);
-    for (const s of Object.values(state.series)) this.trackInhibiting(s);
+    for (const s of state.series.values()) this.trackInhibiting(s);
     this.inhibitorsChanged = true;
   }
 
@@ -186,8 +191,7 @@ export class AlertEvaluator {
     let firing = 0;
     let series = 0;
     for (const d of this.devices.values()) {
-      for (const fp in d.series) {
-        const s = d.series[fp] as AlertSeries;
+      for (const s of d.series.values()) {
         series++;
         if (s.state === 'pending') pending++;
         else if (s.state === 'firing') firing++;
@@ -201,6 +205,7 @@ export class AlertEvaluator {
     for (const event of events) {
       if (event.kind === 'alert.state') continue;
       forgetSamples();
+      forgetTrapLabels();
       const state = this.stateOf(event);
       state.lastSeen[event.kind] = event.ts;
       this.dirty.add(state.device.id);
@@ -209,7 +214,20 @@ export class AlertEvaluator {
       if (rules.length === 0) continue;
       const tags = this.options.tagsOf(event.device.id);
       const index = this.indexOf(state);
-      for (const rule of rules) this.runRule(rule, event, state, index, tags);
+      const all = this.rules.rules;
+      // plain thresholds no value of this event can pass are skipped on devices without their series
+      const gates = ThresholdGates.of(rules);
+      const cuts = gates.empty ? undefined : gates.cutsFor(event);
+      for (let i = 0; i < rules.length; i++) {
+        const rule = rules[i] as CompiledRule;
+        if (!rule.behaviour.observe) continue;
+        const entry = index.inSet(rule, all);
+        if (cuts !== undefined) {
+          const family = gates.family[i] as number;
+          if (family >= 0 && (gates.rank[i] as number) >= (cuts[family] as number) && (entry === undefined || entry.live === 0)) continue;
+        }
+        this.runRule(rule, event, state, index, entry, tags);
+      }
     }
     this.current = undefined;
     this.applyInhibition(events.length > 0 ? (events[events.length - 1] as SondeEvent).ts : 0);
@@ -219,8 +237,8 @@ export class AlertEvaluator {
   /** Timers at `now`: for:, keep_firing_for:, event expiry, windows, absence, collector silence. */
   tick(now: number): AlertStateEvent[] {
     for (const state of this.devices.values()) {
-      for (const fp in state.series) {
-        const s = state.series[fp] as AlertSeries;
+      // a series tickSeries drops is the one visited: Map iteration goes on past it
+      for (const s of state.series.values()) {
         const rule = this.rules.byId.get(s.ruleId);
         if (!rule) continue;
         this.tickSeries(state, s, rule, now);
@@ -268,29 +286,27 @@ export class AlertEvaluator {
   }
 
   private seeCollector(event: SondeEvent): void {
-    // consecutive events mostly come from one collector: reuse its two entries (no key strings)
-    const last = this.lastCollector;
-    if (last && last.site === event.site && last.collector === event.collector && this.collectors.get(last.siteKey) === last.siteEntry && this.collectors.get(last.key) === last.entry) {
-      last.siteEntry.lastSeen = Math.max(last.siteEntry.lastSeen, event.ts);
-      last.entry.lastSeen = Math.max(last.entry.lastSeen, event.ts);
-      return;
+    // found by site, then collector: no `site/collector` key string per event
+    let bySite = this.collectorEntries.get(event.site);
+    if (!bySite) this.collectorEntries.set(event.site, (bySite = new Map()));
+    let pair = bySite.get(event.collector);
+    if (!pair) {
+      const entry = (key: string) => {
+        let c = this.collectors.get(key);
+        if (!c) this.collectors.set(key, (c = { site: event.site, lastSeen: event.ts }));
+        return c;
+      };
+      pair = { site: entry(event.site), collector: entry(`${event.site}/${event.collector}`) };
+      bySite.set(event.collector, pair);
     }
-    const entries: { site: string; lastSeen: number }[] = [];
-    const keys = [event.site, `${event.site}/${event.collector}`];
-    for (const key of keys) {
-      let c = this.collectors.get(key);
-      if (c) c.lastSeen = Math.max(c.lastSeen, event.ts);
-      else this.collectors.set(key, (c = { site: event.site, lastSeen: event.ts }));
-      entries.push(c);
-    }
-    this.lastCollector = { site: event.site, collector: event.collector, siteKey: keys[0] as string, key: keys[1] as string, siteEntry: entries[0] as { site: string; lastSeen: number }, entry: entries[1] as { site: string; lastSeen: number } };
+    if (event.ts > pair.site.lastSeen) pair.site.lastSeen = event.ts;
+    if (event.ts > pair.collector.lastSeen) pair.collector.lastSeen = event.ts;
   }
 
-  private runRule(rule: CompiledRule, event: SondeEvent, state: DeviceAlertState, index: DeviceSeriesIndex, tags: readonly string[]): void {
+  private runRule(rule: CompiledRule, event: SondeEvent, state: DeviceAlertState, index: DeviceSeriesIndex, entry: RuleSeries | undefined, tags: readonly string[]): void {
     const b = rule.behaviour;
-    if (!b.observe) return;
     try {
-      const tracked = (index.get(rule.id)?.live ?? 0) > 0;
+      const tracked = entry !== undefined && entry.live > 0;
       // cheap type-specific test first: a rule that would observe nothing builds no CEL activation
       if (b.mayObserve && !b.mayObserve(event, tracked)) return;
       if (!rule.selects(event, tags)) return;
@@ -299,12 +315,13 @@ export class AlertEvaluator {
         current.state = state;
         current.index = index;
         current.rule = rule;
+        current.entry = entry;
         current.now = event.ts;
         current.kind = event.kind;
       } else {
-        this.current = { state, index, rule, now: event.ts, kind: event.kind };
+        this.current = { state, index, rule, entry, now: event.ts, kind: event.kind };
       }
-      b.observe(event, this.sink, tracked);
+      (b.observe as NonNullable<typeof b.observe>)(event, this.sink, tracked);
     } catch (err) {
       this.options.onRuleError(rule, event.device.id, err);
     }
@@ -321,27 +338,27 @@ export class AlertEvaluator {
       severity: rule.severity,
     };
     const fp = fingerprint(labels);
-    const index = this.indexOf(state);
-    let s = index.byFingerprint.get(fp);
+    let s = state.series.get(fp);
     if (!s) {
       s = { fingerprint: fp, ruleId: rule.id, labels, kind, state: 'inactive', active: false, startsAt: 0, since: 0, lastActiveAt: 0, streak: 0, seq: 0, history: [], flapping: false, inhibitedBy: [], hits: [] };
-      state.series[fp] = s;
-      index.byFingerprint.set(fp, s);
-      index.of(rule.id).live++;
+      state.series.set(fp, s);
+      this.indexOf(state).of(rule.id, rule.slot).live++;
     }
     return s;
   }
 
   /** One observation of the running rule (`current`): find or open its series, then the lifecycle. */
   private observe(labels: LabelSet, observedActive: boolean, observedValue: number | undefined): void {
-    const { state, index, rule, now, kind } = this.current as NonNullable<AlertEvaluator['current']>;
-    const entry = index.of(rule.id);
-    let s = entry.cached(labels);
-    if (s && state.series[s.fingerprint] !== s) s = undefined;
+    const current = this.current as NonNullable<AlertEvaluator['current']>;
+    const { state, index, rule, now, kind } = current;
+    let entry = current.entry;
+    let s = entry?.cached(labels);
+    if (s && state.series.get(s.fingerprint) !== s) s = undefined;
     if (!s) {
       // nothing to track: the condition does not hold for a series that does not exist
       if (!observedActive) return;
       s = this.seriesFor(state, rule, labels.labels, kind);
+      entry = current.entry = index.of(rule.id, rule.slot);
       entry.cache(labels, s);
     }
     const b = rule.behaviour;
@@ -365,9 +382,9 @@ export class AlertEvaluator {
     // inhibition looks at pending and firing series only; a series that becomes so passes transition(), which adds it
     if (s.state !== 'inactive') this.touched.add(s);
     // a quiet series (inactive, no state changes left in its history) is forgotten
-    if (s.state === 'inactive' && !s.flapping && s.streak === 0 && s.hits.length === 0 && state.series[s.fingerprint] === s && percentStateChange(s.history) === 0) {
+    if (s.state === 'inactive' && !s.flapping && s.streak === 0 && s.hits.length === 0 && state.series.get(s.fingerprint) === s && percentStateChange(s.history) === 0) {
       this.dropSeries(state, s);
-      entry.uncache(labels);
+      (entry as RuleSeries).uncache(labels);
     }
   }
 
@@ -519,7 +536,9 @@ export class AlertEvaluator {
       if (s.state === 'inactive') return;
       // no inhibitor anywhere: nothing can mute it, and nothing does yet
       if (all.length === 0 && s.inhibitedBy.length === 0) return;
-      const muted = new Set<string>();
+      // one Set for every visit: most series are muted by nothing, and were not before either
+      const muted = this.muted;
+      muted.clear();
       for (const i of byDevice.get(state.device.id) ?? []) {
         if (!i.sameDevice || i.fingerprint === s.fingerprint || i.ruleId === s.ruleId) continue;
         if (i.sameDevice === 'all' || (s.kind !== 'none' && i.sameDevice.includes(s.kind))) muted.add(i.fingerprint);
@@ -534,8 +553,9 @@ export class AlertEvaluator {
           if (ir.equal.every((l) => (i.labels[l] ?? '') === (s.labels[l] ?? ''))) muted.add(i.fingerprint);
         }
       }
+      if (muted.size === 0 && s.inhibitedBy.length === 0) return;
       const next = [...muted].sort();
-      if (next.join(',') === s.inhibitedBy.join(',')) return;
+      if (sameNames(next, s.inhibitedBy)) return;
       const was = s.inhibitedBy.length > 0;
       s.inhibitedBy = next;
       this.dirty.add(state.device.id);
@@ -545,7 +565,7 @@ export class AlertEvaluator {
       if (rule && s.state === 'firing' && was !== next.length > 0) this.emit(state, s, rule, next.length > 0 ? 'inhibited' : 'uninhibited', now);
     };
     if (this.inhibitorsChanged) {
-      for (const state of this.devices.values()) for (const s of Object.values(state.series)) visit(state, s);
+      for (const state of this.devices.values()) for (const s of state.series.values()) visit(state, s);
       this.inhibitorsChanged = false;
     } else {
       for (const s of this.touched) {
@@ -556,10 +576,13 @@ export class AlertEvaluator {
     this.touched.clear();
   }
 
-  private ancestorsOf(deviceId: string): string[] {
+  private ancestorsOf(deviceId: string): readonly string[] {
+    const parents = this.options.parentsOf(deviceId);
+    // most devices have no parent: nothing to walk, nothing to allocate
+    if (parents.length === 0) return NO_ANCESTORS;
     const out: string[] = [];
     const seen = new Set([deviceId]);
-    const queue = [...this.options.parentsOf(deviceId)];
+    const queue = [...parents];
     while (queue.length > 0) {
       const p = queue.shift() as string;
       if (seen.has(p)) continue;
@@ -582,6 +605,7 @@ export class AlertEvaluator {
       annotations: () => ({ summary: `${s.labels.alertname ?? s.ruleId}: rule removed on reload` }),
       forMs: 0,
       keepFiringForMs: 0,
+      slot: -1,
     };
   }
 
@@ -620,31 +644,20 @@ export class AlertEvaluator {
       threshold: rule.behaviour.threshold,
     });
     const born = q.transition === 'pending' || q.transition === 'firing';
-    return createEvent(
-      'alert.state',
-      { site: state.site, collector: this.options.collector },
-      device,
-      {
-        ruleId: rule.id,
-        ruleName: rule.name,
-        state: q.lifecycle,
-        severity: rule.severity,
-        fingerprint: s.fingerprint,
-        since: q.since,
-        summary: annotations.summary ?? `${rule.name} on ${device.name ?? device.id}`,
-        labels: s.labels,
-        annotations,
-        startsAt: q.startsAt,
-        ...(q.lifecycle === 'resolved' ? { endsAt: q.now } : {}),
-        inhibitedBy: born && s.state !== 'inactive' ? s.inhibitedBy : q.inhibitedBy,
-        flapping: q.flapping,
-        transition: q.transition,
-        transitionId: `${s.fingerprint}:${q.seq}`,
-        ...(q.value !== undefined ? { value: q.value } : {}),
-        ...(rule.behaviour.threshold !== undefined ? { threshold: rule.behaviour.threshold } : {}),
-      },
-      q.now,
-    );
+    // two literals (with and without endsAt) and value/threshold (the last keys) assigned: the same
+    // JSON as conditional spreads, without V8's slow spread path once per transition
+    const summary = annotations.summary ?? `${rule.name} on ${device.name ?? device.id}`;
+    const inhibitedBy = born && s.state !== 'inactive' ? s.inhibitedBy : q.inhibitedBy;
+    const transitionId = `${s.fingerprint}:${q.seq}`;
+    const { id: ruleId, name: ruleName, severity } = rule;
+    const { fingerprint: fp, labels } = s;
+    const payload: AlertStatePayload =
+      q.lifecycle === 'resolved'
+        ? { ruleId, ruleName, state: q.lifecycle, severity, fingerprint: fp, since: q.since, summary, labels, annotations, startsAt: q.startsAt, endsAt: q.now, inhibitedBy, flapping: q.flapping, transition: q.transition, transitionId }
+        : { ruleId, ruleName, state: q.lifecycle, severity, fingerprint: fp, since: q.since, summary, labels, annotations, startsAt: q.startsAt, inhibitedBy, flapping: q.flapping, transition: q.transition, transitionId };
+    if (q.value !== undefined) payload.value = q.value;
+    if (rule.behaviour.threshold !== undefined) payload.threshold = rule.behaviour.threshold;
+    return createEvent('alert.state', { site: state.site, collector: this.options.collector }, device, payload, q.now);
   }
 
   private flush(): AlertStateEvent[] {

@@ -5,6 +5,7 @@ import type { TemplateContext } from './annotation-template';
 import type { CelEngine } from './cel-engine';
 import type { LabelSet } from './label-set';
 import type { AlertRuleConfig, RuleOfType } from './rule-config';
+import type { Comparison } from './rule-types/compare';
 
 /**
  * What one rule saw in one event for one series: its labels (from the sample, varbinds or
@@ -37,6 +38,13 @@ export interface RuleBehaviour {
    * costs no CEL activation. It decides nothing `observe` does not decide again.
    */
   mayObserve?(event: SondeEvent, tracked: boolean): boolean;
+  /**
+   * A plain threshold's test as data (threshold rules on a sample name or an icmp.probe field):
+   * `ThresholdGates` sorts the rules of one metric and comparison by threshold, so one binary
+   * search per event skips those no value of the event can pass on a device without their series.
+   * Only ever skips what `mayObserve` would refuse.
+   */
+  gate?: { metric: string; op: Comparison; threshold: number };
   /** Observations feed flap detection (threshold, state): the condition is re-checked each cycle. */
   flappable: boolean;
   /** Event alerts have no clearing event: they clear this long after the last match. */
@@ -64,4 +72,9 @@ export interface CompiledRule {
   annotations(ctx: TemplateContext): Record<string, string>;
   forMs: number;
   keepFiringForMs: number;
+  /**
+   * Position in its RuleSet (indexRules sets it; -1 outside one): the evaluator's per-device
+   * arrays are indexed by it, so "has this rule a series here?" is an array read, not a lookup.
+   */
+  slot: number;
 }

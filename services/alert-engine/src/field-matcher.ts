@@ -43,9 +43,16 @@ function one(m: Exclude<FieldMatcher, readonly unknown[]>, path: string): (v: st
  */
 export function compileFieldMatcher(m: FieldMatcher, path: string): ValueTest {
   const tests = (Array.isArray(m) ? m : [m]).map((x, i) => one(x, Array.isArray(m) ? `${path}[${i}]` : path));
-  const test = (v: string) => tests.some((t) => t(v));
+  // loops, not some(): a matcher runs per event and rule, and a closure per call is garbage
+  const test = (v: string) => {
+    for (const t of tests) if (t(v)) return true;
+    return false;
+  };
   return (value) => {
-    if (Array.isArray(value)) return value.some((x) => test(String(x)));
-    return test(value === undefined || value === null ? '' : String(value));
+    if (Array.isArray(value)) {
+      for (const x of value) if (test(String(x))) return true;
+      return false;
+    }
+    return test(value === undefined || value === null ? '' : typeof value === 'string' ? value : String(value));
   };
 }

@@ -1,3 +1,5 @@
+import { sortedNames } from './label-set';
+
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 function hex32(x: number): string {
@@ -12,7 +14,7 @@ function hex32(x: number): string {
  * Written out by hand (no helper closure, a hex table): it runs once per new series.
  */
 export function fingerprint(labels: Readonly<Record<string, string>>): string {
-  const names = Object.keys(labels).sort();
+  const names = sortedNames(labels);
   let a = 0x811c9dc5;
   let b = 0x050c5d1f;
   for (const name of names) {

@@ -19,27 +19,31 @@ export function describeIssues(origin: string, error: z.ZodError): string {
     .join('\n');
 }
 
-function fieldOf(event: SondeEvent, field: string, tags: readonly string[]): unknown {
+/** A `match:` field's reader, resolved once at load (a payload path is split once, not per event). */
+function fieldReader(field: string): (event: SondeEvent, tags: readonly string[]) => unknown {
   switch (field) {
     case 'device':
-      return event.device.id;
+      return (event) => event.device.id;
     case 'device.name':
-      return event.device.name;
+      return (event) => event.device.name;
     case 'device.address':
-      return event.device.address;
+      return (event) => event.device.address;
     case 'site':
-      return event.site;
+      return (event) => event.site;
     case 'collector':
-      return event.collector;
+      return (event) => event.collector;
     case 'tags':
-      return tags;
+      return (_event, tags) => tags;
   }
-  let v: unknown = event.payload;
-  for (const part of field.slice('payload.'.length).split('.')) {
-    if (v === null || typeof v !== 'object') return undefined;
-    v = (v as Record<string, unknown>)[part];
-  }
-  return v;
+  const parts = field.slice('payload.'.length).split('.');
+  return (event) => {
+    let v: unknown = event.payload;
+    for (const part of parts) {
+      if (v === null || typeof v !== 'object') return undefined;
+      v = (v as Record<string, unknown>)[part];
+    }
+    return v;
+  };
 }
 
 /**
@@ -54,7 +58,7 @@ export function compileRule(raw: unknown, origin: string, cel: CelEngine): Compi
   const rule: AlertRuleConfig = parsed.data;
   const factory = RULE_TYPES[rule.type] as RuleBehaviourFactory<AlertRuleConfig['type']>;
   const behaviour = factory(rule, cel, where);
-  const matchers: [string, ValueTest][] = Object.entries(rule.match).map(([field, m]) => [field, compileFieldMatcher(m, `${where}.match.${field}`)]);
+  const matchers: [(event: SondeEvent, tags: readonly string[]) => unknown, ValueTest][] = Object.entries(rule.match).map(([field, m]) => [fieldReader(field), compileFieldMatcher(m, `${where}.match.${field}`)]);
   const condition = rule.condition === undefined ? undefined : cel.compile(rule.condition, `${where}.condition`);
   const templates = Object.entries(rule.annotations).map(([name, source]) => {
     try {
@@ -72,8 +76,9 @@ export function compileRule(raw: unknown, origin: string, cel: CelEngine): Compi
     behaviour,
     forMs: rule.for,
     keepFiringForMs: rule.keep_firing_for,
+    slot: -1,
     selects(event, tags) {
-      for (const [field, test] of matchers) if (!test(fieldOf(event, field, tags))) return false;
+      for (const [read, test] of matchers) if (!test(read(event, tags))) return false;
       if (!condition) return true;
       // a condition that throws (missing key, wrong type) is the caller's run-time rule error
       return condition({ payload: event.payload, device: event.device, site: event.site, collector: event.collector, tags, kind: event.kind }) === true;

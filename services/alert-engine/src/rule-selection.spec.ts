@@ -70,9 +70,9 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   })),
 );
 
-/** The reference: every rule of the event's kind runs, without its cheap pre-test (`mayObserve`). */
+/** The reference: every rule of the event's kind runs, without its cheap pre-tests (`mayObserve`, the threshold gates). */
 function everyRule(set: RuleSet): RuleSet {
-  const rules: CompiledRule[] = set.rules.map((r) => ({ ...r, behaviour: { ...r.behaviour, mayObserve: undefined } }));
+  const rules: CompiledRule[] = set.rules.map((r) => ({ ...r, behaviour: { ...r.behaviour, mayObserve: undefined, gate: undefined } }));
   const byKind = new Map<SondeEvent['kind'], CompiledRule[]>();
   for (const r of rules) for (const k of r.behaviour.kinds) byKind.set(k, [...(byKind.get(k) ?? []), r]);
   return { ...set, rules, byId: new Map(rules.map((r) => [r.id, r])), byKind, select: (e) => byKind.get(e.kind) ?? [] };
@@ -99,7 +99,7 @@ function run(set: RuleSet, steps: readonly Step[]): string[] {
   }
   record(evaluator.evaluate(batch));
   record(evaluator.tick(now + 3_600_000));
-  out.push(JSON.stringify(evaluator.activeCounts()), JSON.stringify(['d0', 'd1', 'd2'].map((d) => evaluator.deviceState(d)?.series ?? {})));
+  out.push(JSON.stringify(evaluator.activeCounts()), JSON.stringify(['d0', 'd1', 'd2'].map((d) => Object.fromEntries(evaluator.deviceState(d)?.series ?? []))));
   return out;
 }
 

@@ -18,7 +18,9 @@ export interface RuleSet {
   sources: readonly string[];
 }
 
-export function indexRules(rules: readonly CompiledRule[], inhibitRules: readonly CompiledInhibitRule[], sources: readonly string[]): RuleSet {
+export function indexRules(compiled: readonly CompiledRule[], inhibitRules: readonly CompiledInhibitRule[], sources: readonly string[]): RuleSet {
+  // each set numbers its own copies: a rule compiled once may sit in two sets (tests, reload)
+  const rules = compiled.map((r, slot) => ({ ...r, slot }));
   const byKind = new Map<EventKind, CompiledRule[]>();
   for (const rule of rules) {
     for (const kind of rule.behaviour.kinds) {

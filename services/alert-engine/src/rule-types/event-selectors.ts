@@ -2,7 +2,7 @@ import type { SnmpTrapPayload, TrapVarbind } from '@sonde/events/payloads/snmp-t
 import type { SyslogMessagePayload } from '@sonde/events/payloads/syslog-message';
 import { AlertRuleError } from '../alert-rule-error';
 import { compileFieldMatcher } from '../field-matcher';
-import { labelSet, NO_LABELS, type LabelSet } from '../label-set';
+import { labelSet, NO_LABELS, sameNames, type LabelSet } from '../label-set';
 import type { RuleOfType } from '../rule-config';
 
 type TrapSpec = NonNullable<RuleOfType<'event'>['trap']>;
@@ -110,9 +110,32 @@ export function compileSyslogSelector(spec: SyslogSpec, path: string): (p: Syslo
     (message === undefined || message.test(p.message));
 }
 
+// the trap rules matching one trap mostly split it by the same varbinds (`by: [ifIndex]`): they
+// share one LabelSet for the trap (a label set is never mutated), built once per trap and `by`
+let labelsOfTrap: SnmpTrapPayload | undefined;
+let trapLabelSets: { by: readonly string[]; set: LabelSet }[] = [];
+const NO_SETS: { by: readonly string[]; set: LabelSet }[] = [];
+
+/** Drops the label sets of the last trap (the evaluator calls it before each event, as forgetSamples). */
+export function forgetTrapLabels(): void {
+  labelsOfTrap = undefined;
+  trapLabelSets = NO_SETS;
+}
+
 /** Series labels of a trap: the named varbinds' values (`by: [ifIndex]`). */
 export function trapLabels(p: SnmpTrapPayload, by: readonly string[] | undefined): LabelSet {
   if (!by || by.length === 0) return NO_LABELS;
+  if (p !== labelsOfTrap) {
+    labelsOfTrap = p;
+    trapLabelSets = [];
+  }
+  for (const c of trapLabelSets) if (sameNames(c.by, by)) return c.set;
+  const set = buildTrapLabels(p, by);
+  if (trapLabelSets.length < 8) trapLabelSets.push({ by, set });
+  return set;
+}
+
+function buildTrapLabels(p: SnmpTrapPayload, by: readonly string[]): LabelSet {
   const out: Record<string, string> = {};
   for (const key of by) {
     const vb = findVarbind(p.varbinds, key);

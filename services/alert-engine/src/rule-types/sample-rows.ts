@@ -1,5 +1,5 @@
 import type { MetricSample } from '@sonde/events/payloads/metric-sample';
-import { labelSet, type LabelSet } from '../label-set';
+import { labelSet, sameNames, sortedNames, type LabelSet } from '../label-set';
 
 /**
  * Samples of one event grouped by label set: one row of a table (an interface, a disk), so a
@@ -10,6 +10,8 @@ import { labelSet, type LabelSet } from '../label-set';
 export interface SampleRow {
   labels: Record<string, string>;
   values: Record<string, number>;
+  /** Series label sets made from this row, per `by` list: the rules reading one row share them. */
+  sets?: { by: readonly string[] | undefined; set: LabelSet }[];
 }
 
 /** The samples of one name in one event, with their value range (a threshold rule's cheap test). */
@@ -22,7 +24,7 @@ export interface SampleGroup {
 
 function labelKey(labels: Record<string, string>): string {
   let key = '';
-  for (const name of Object.keys(labels).sort()) key += `${name}\u0000${labels[name]}\u0001`;
+  for (const name of sortedNames(labels)) key += `${name}\u0000${labels[name]}\u0001`;
   return key;
 }
 
@@ -32,16 +34,20 @@ function labelKey(labels: Record<string, string>): string {
 // with new values is read afresh.
 let lastRowsOf: readonly MetricSample[] | undefined;
 let lastRows: SampleRow[] = [];
+
 let lastGroupsOf: readonly MetricSample[] | undefined;
 let lastGroups = new Map<string, SampleGroup>();
 const NO_SAMPLES: readonly MetricSample[] = [];
+const NO_ROWS: SampleRow[] = [];
+const NO_GROUPS = new Map<string, SampleGroup>();
 
 /** Drops the rows and groups of the last event (the evaluator calls it before each event). */
 export function forgetSamples(): void {
+  // references only: the next event's reader allocates what it needs (most events read no rows)
   lastRowsOf = undefined;
-  lastRows = [];
+  lastRows = NO_ROWS;
   lastGroupsOf = undefined;
-  lastGroups = new Map();
+  lastGroups = NO_GROUPS;
 }
 
 /** sampleRows, computed once per event however many rules read the rows. */
@@ -105,6 +111,18 @@ export function seriesLabels(labels: Readonly<Record<string, string>>, by: reado
   }
   for (const [name, value] of Object.entries(labels)) if (name !== 'error' && name !== 'error_detail') out[name] = value;
   return out;
+}
+
+/**
+ * The LabelSet of a row for `by`, made once per row and `by` list (interface-errors and
+ * interface-utilization both split rows by ifIndex and ifName: one label set, one key string).
+ */
+export function rowLabelSet(row: SampleRow, by: readonly string[] | undefined): LabelSet {
+  const sets = (row.sets ??= []);
+  for (const c of sets) if (c.by === by || (c.by !== undefined && by !== undefined && sameNames(c.by, by))) return c.set;
+  const set = seriesLabelSet(row.labels, by);
+  sets.push({ by, set });
+  return set;
 }
 
 /** seriesLabels as the LabelSet an observation carries. */

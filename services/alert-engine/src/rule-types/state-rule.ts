@@ -1,6 +1,6 @@
 import type { RuleBehaviourFactory } from '../compiled-rule';
 import { NO_LABELS } from '../label-set';
-import { cachedRows, sampleGroup, samplesNamed, seriesLabelSet } from './sample-rows';
+import { cachedRows, rowLabelSet, sampleGroup, samplesNamed } from './sample-rows';
 
 const INTERFACE_LABELS: readonly string[] = ['ifIndex', 'ifName'];
 
@@ -45,7 +45,7 @@ export const stateRule: RuleBehaviourFactory<'state'> = (rule) => {
             const admin = row.values.ifAdminStatus;
             if (oper === undefined || admin === undefined) continue;
             const active = admin === IF_UP && OPER_DOWN.has(oper);
-            if (active || tracked) out(seriesLabelSet(row.labels, rule.by ?? INTERFACE_LABELS), active, oper);
+            if (active || tracked) out(rowLabelSet(row, rule.by ?? INTERFACE_LABELS), active, oper);
           }
         },
       };

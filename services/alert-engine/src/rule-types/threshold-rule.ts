@@ -3,7 +3,7 @@ import type { RuleBehaviourFactory } from '../compiled-rule';
 import { compileFieldMatcher } from '../field-matcher';
 import { NO_LABELS } from '../label-set';
 import { COMPARE, mayHoldInRange } from './compare';
-import { cachedRows, sampleGroup, sampleGroups, seriesLabelSet } from './sample-rows';
+import { cachedRows, rowLabelSet, sampleGroup, sampleGroups, seriesLabelSet } from './sample-rows';
 
 /** icmp.probe fields a threshold can read (numbers of the payload). */
 const ICMP_FIELDS = new Set(['lossPct', 'rttMinMs', 'rttAvgMs', 'rttMaxMs', 'rttStddevMs', 'sent', 'received']);
@@ -18,7 +18,15 @@ export const thresholdRule: RuleBehaviourFactory<'threshold'> = (rule, cel, path
   const threshold = rule.threshold;
   if (!rule.metric && !rule.expr) throw new AlertRuleError(`${path}: a threshold rule needs \`metric\` or \`expr\``, { path });
   const matchers = Object.entries(rule.sample).map(([name, m]) => [name, compileFieldMatcher(m, `${path}.sample.${name}`)] as const);
-  const labelsMatch = (labels: Record<string, string>) => matchers.every(([name, test]) => test(labels[name]));
+  // loops, not every(): these run per sample or row and rule, and a closure per call is garbage
+  const labelsMatch = (labels: Record<string, string>) => {
+    for (const [name, test] of matchers) if (!test(labels[name])) return false;
+    return true;
+  };
+  const readsAll = (values: Record<string, number>, reads: readonly string[]) => {
+    for (const name of reads) if (values[name] === undefined) return false;
+    return true;
+  };
 
   if (rule.kind === 'icmp.probe') {
     const field = rule.metric ?? '';
@@ -27,6 +35,7 @@ export const thresholdRule: RuleBehaviourFactory<'threshold'> = (rule, cel, path
       kinds: ['icmp.probe'],
       flappable: true,
       threshold,
+      gate: { metric: field, op: rule.op, threshold },
       mayObserve(event, tracked) {
         if (event.kind !== 'icmp.probe') return false;
         const v = (event.payload as unknown as Record<string, number | null>)[field];
@@ -44,6 +53,8 @@ export const thresholdRule: RuleBehaviourFactory<'threshold'> = (rule, cel, path
 
   if (rule.expr) {
     const program = cel.compile(rule.expr, `${path}.expr`);
+    // arithmetic and comparisons over samples: a closure tree instead of a CEL evaluation per row
+    const fast = cel.samplesFastPath?.(rule.expr);
     // the samples the expression reads: a row without one of them is not this rule's row (skip it
     // before evaluating: a CEL "no such key" error per row costs more than the whole rule)
     const reads = [...new Set([...rule.expr.matchAll(/\bsamples\.([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1] as string))];
@@ -61,10 +72,10 @@ export const thresholdRule: RuleBehaviourFactory<'threshold'> = (rule, cel, path
       observe(event, out, tracked) {
         if (event.kind !== 'snmp.metric' && event.kind !== 'rmon.sample') return;
         for (const row of cachedRows(event.payload.samples)) {
-          if (!reads.every((name) => row.values[name] !== undefined) || !labelsMatch(row.labels)) continue;
+          if (!readsAll(row.values, reads) || !labelsMatch(row.labels)) continue;
           let v: unknown;
           try {
-            v = program({ samples: row.values, labels: row.labels });
+            v = fast ? fast(row.values) : program({ samples: row.values, labels: row.labels });
           } catch {
             // a row without the samples the expression reads (e.g. a loopback without ifHighSpeed) is not this rule's row
             continue;
@@ -72,7 +83,7 @@ export const thresholdRule: RuleBehaviourFactory<'threshold'> = (rule, cel, path
           const n = typeof v === 'bigint' ? Number(v) : v;
           if (typeof n !== 'number' || !Number.isFinite(n)) continue;
           const active = compare(n, threshold);
-          if (active || tracked) out(seriesLabelSet(row.labels, rule.by), active, n);
+          if (active || tracked) out(rowLabelSet(row, rule.by), active, n);
         }
       },
     };
@@ -84,6 +95,7 @@ export const thresholdRule: RuleBehaviourFactory<'threshold'> = (rule, cel, path
     metrics: [name],
     flappable: true,
     threshold,
+    gate: { metric: name, op: rule.op, threshold },
     // an event without a sample of the metric (a CPU or poll-status event for an interface rule), or,
     // with no series of the rule on the device, whose values all lie on the quiet side, is skipped before `match`
     mayObserve(event, tracked) {

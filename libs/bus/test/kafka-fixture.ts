@@ -24,14 +24,14 @@ export function uniquePrefix(name: string): string {
   return `test-${name}-${process.pid}-${Date.now().toString(36)}.`;
 }
 
-export function kafkaBusConfig(prefix: string, over: { client?: KafkaClient; spoolDir?: string; partitions?: number; consumer?: Record<string, number>; producer?: Record<string, number | string> } = {}): BusConfig {
+export function kafkaBusConfig(prefix: string, over: { client?: KafkaClient; clientId?: string; spoolDir?: string; partitions?: number; consumer?: Record<string, number>; producer?: Record<string, number | string> } = {}): BusConfig {
   return busConfigSchema.parse({
     type: 'kafka',
     handlerRetryInitialMs: 50,
     kafka: {
       client: over.client ?? 'kafkajs',
       brokers: kafkaBrokers(),
-      clientId: 'bus-int-test',
+      clientId: over.clientId ?? 'bus-int-test',
       topicPrefix: prefix,
       partitions: over.partitions ?? 3,
       // a test group joins alone: no need to wait for others

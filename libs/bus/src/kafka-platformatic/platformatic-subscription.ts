@@ -1,4 +1,4 @@
-import { Consumer, ListOffsetTimestamps, MessagesStreamFallbackModes, MessagesStreamModes, type Admin, type Message, type MessagesStream } from '@platformatic/kafka';
+import { ListOffsetTimestamps, MessagesStreamFallbackModes, MessagesStreamModes, type Admin, type Message, type MessagesStream } from '@platformatic/kafka';
 import { decodeEvent, decodeTrustedEvent, TRUSTED_EVENT_HEADER, TRUSTED_EVENT_HEADER_VALUE } from '@sonde/events/event-codec';
 import type { SondeEvent } from '@sonde/events/sonde-event';
 import type { BusConfig } from '../bus.config';
@@ -11,6 +11,7 @@ import { batchToken, cutOffsetBatch, formatBatchIntent, parseBatchIntent } from 
 import { coPartitionedAssigner } from './co-partitioned-assigner';
 import { ownedPartitions } from '../co-partitioned-assignment';
 import { baseOptions, GroupOffsets } from './platformatic-client';
+import { FencedConsumer } from './fenced-consumer';
 
 interface Buffered {
   offset: number;
@@ -22,8 +23,8 @@ interface Buffered {
 interface PartitionState {
   topic: string;
   partition: number;
-  /** Generation that fetched into this state; messages of another are stale. */
-  generation: number;
+  /** Assignment epoch (FencedConsumer.assignmentEpoch) this state was fed under. */
+  epoch: number;
   /** Committed position and intent are loaded (until then messages wait in `buffer`). */
   loaded: boolean;
   /** The committed position: first offset of the next batch (null: nothing committed yet). */
@@ -50,7 +51,7 @@ type Msg = Message<Buffer, Buffer, Buffer, Buffer>;
  * every rebalance; the adapter buffers per partition and cuts batches from what one fetch gave.
  */
 export class PlatformaticSubscription implements Subscription {
-  private readonly consumer: Consumer<Buffer, Buffer, Buffer, Buffer>;
+  private readonly consumer: FencedConsumer;
   private readonly offsets: GroupOffsets;
   private stream: MessagesStream<Buffer, Buffer, Buffer, Buffer> | null = null;
   private readonly states = new Map<string, PartitionState>();
@@ -62,6 +63,8 @@ export class PlatformaticSubscription implements Subscription {
   /** Something changed since the worker last looked (new messages, a loaded partition). */
   private dirty = false;
   private pausedForBuffer = false;
+  /** Messages the stream had queued (not yet emitted) at the last join: fetched before it, dropped. */
+  private queuedBeforeJoin = 0;
   private readonly maxBatchEvents: number;
   private readonly labels: { adapter: string; group: string };
   private readonly warn: RateLimitedLog;
@@ -79,7 +82,7 @@ export class PlatformaticSubscription implements Subscription {
     this.maxBatchEvents = options.maxBatchEvents ?? c.maxBatchEvents;
     this.labels = { adapter: 'kafka', group: options.group };
     this.warn = new RateLimitedLog(logger, { intervalMs: 10_000 });
-    this.consumer = new Consumer<Buffer, Buffer, Buffer, Buffer>({
+    this.consumer = new FencedConsumer({
       ...baseOptions(busConfig.kafka),
       retries: 10,
       retryDelay: 300,
@@ -97,8 +100,18 @@ export class PlatformaticSubscription implements Subscription {
       partitionAssigner: coPartitionedAssigner,
     });
     this.offsets = new GroupOffsets(this.consumer, admin, busConfig.kafka.clientId);
-    // a new generation may have moved partitions: forget what was buffered, reload commits
+    // a new generation may have moved partitions: forget what was buffered, reload commits.
+    // Registered before consume() creates the stream, so this runs before the stream's own join
+    // handler reloads its positions: every fetch asked until now is answered empty
+    // (fenced-consumer.ts), and what the stream already queued is dropped as it comes out.
     this.consumer.on('consumer:group:join', (payload: { assignments?: { partitions: number[] }[] | null }) => {
+      this.consumer.assignmentEpoch++;
+      this.queuedBeforeJoin = this.stream?.readableLength ?? 0;
+      // the stream's reload takes the committed offset where there is one and keeps its own
+      // position where there is none (messages-stream.js #assignOffsets, l. 1032): a partition
+      // nothing was committed on yet would go on past what was buffered here and is now forgotten.
+      // Without positions it falls back to the earliest offset, as a new member does.
+      this.stream?.offsetsToFetch.clear();
       this.states.clear();
       this.resumeIfPaused();
       options.onAssignment?.(ownedPartitions((payload?.assignments ?? []).map((a) => a.partitions)));
@@ -162,12 +175,16 @@ export class PlatformaticSubscription implements Subscription {
 
   private onMessage(m: Msg): void {
     if (this.closing) return;
-    const generation = Number((m.metadata as { consumer?: { generationId?: number } }).consumer?.generationId ?? this.consumer.generationId);
-    if (generation !== this.consumer.generationId) return; // fetched before the last rebalance
+    if (this.queuedBeforeJoin > 0) {
+      // fetched under the previous assignment and positions (the stream emits in push order)
+      this.queuedBeforeJoin--;
+      return;
+    }
     const key = `${m.topic}/${m.partition}`;
+    const epoch = this.consumer.assignmentEpoch;
     let state = this.states.get(key);
-    if (!state || state.generation !== generation) {
-      state = { topic: m.topic, partition: m.partition, generation, loaded: false, start: null, intentLast: null, resumed: false, highWatermark: Number.MAX_SAFE_INTEGER, buffer: [], nextOffset: 0 };
+    if (!state || state.epoch !== epoch) {
+      state = { topic: m.topic, partition: m.partition, epoch, loaded: false, start: null, intentLast: null, resumed: false, highWatermark: Number.MAX_SAFE_INTEGER, buffer: [], nextOffset: 0 };
       this.states.set(key, state);
       void this.load(key, state);
     }

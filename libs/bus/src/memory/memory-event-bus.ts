@@ -17,6 +17,9 @@ interface Queued {
   event: SondeEvent;
 }
 
+/** What a delivered slot of a GroupQueue holds until the array is compacted (see remove). */
+const DELIVERED: Queued = Object.freeze({ seq: -1, event: undefined as unknown as SondeEvent });
+
 const DEFAULT_MAX_BATCH_EVENTS = 1_000;
 const DEFAULT_MAX_BATCH_WAIT_MS = 50;
 
@@ -206,10 +209,21 @@ class GroupQueue {
   }
 
   remove(count: number): void {
-    this.head += count;
-    if (this.head > 4096 && this.head * 2 > this.items.length) {
-      this.items = this.items.slice(this.head);
+    const end = this.head + count;
+    // delivered slots are emptied at once: left in the array until the next compaction, they
+    // kept up to ~8 000 delivered events (and their payloads) reachable, so every young-generation
+    // GC copied and promoted them — a third of the syslog receiver's allocation survived each
+    // scavenge (bench/syslog/RESULTS.md, 2026-12-02)
+    if (end >= this.items.length) {
+      this.items = [];
       this.head = 0;
+    } else {
+      this.items.fill(DELIVERED, this.head, end);
+      this.head = end;
+      if (this.head > 4096 && this.head * 2 > this.items.length) {
+        this.items = this.items.slice(this.head);
+        this.head = 0;
+      }
     }
     this.metrics.memoryQueueEvents.set({ group: this.name }, this.size);
     this.wake('room');

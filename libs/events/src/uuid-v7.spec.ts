@@ -17,6 +17,17 @@ describe('uuidV7', () => {
     );
   });
 
+  it('carries each call\'s own time when calls alternate between milliseconds (the time digits are cached per ms)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 2 ** 48 - 1 }), { minLength: 1, maxLength: 8 }), fc.array(fc.nat(7), { maxLength: 40 }), (times, picks) => {
+        for (const k of picks) {
+          const ms = times[k % times.length] as number;
+          expect(eventIdTime(uuidV7(ms))).toBe(ms);
+        }
+      }),
+    );
+  });
+
   it('sorts by time and does not repeat across pool refills', () => {
     const ids = Array.from({ length: 100_000 }, (_, i) => uuidV7(1_700_000_000_000 + Math.floor(i / 10)));
     expect(new Set(ids).size).toBe(ids.length);

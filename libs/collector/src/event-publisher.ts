@@ -155,27 +155,39 @@ export class EventPublisher {
     const max = this.options.maxEvents;
     const batch = this.queue.length <= max ? this.queue : this.queue.slice(0, max);
     this.queue = batch === this.queue ? [] : this.queue.slice(batch.length);
-    this.inFlight += batch.length;
-    const done: Promise<void> = this.publishBatch(batch).then(() => {
+    const n = batch.length;
+    this.inFlight += n;
+    // Only the count is kept while the call is in flight, and the events themselves only when
+    // one of them has an onSettled: the Kafka bus encodes them inside publish() and then waits
+    // for the broker's ack, and holding them that long made them survive young-generation GCs
+    // (copied, then promoted) — on the receivers' hot path (bench/syslog/RESULTS.md, 2026-12-02).
+    const settle = this.waiting.size > 0 ? batch : undefined;
+    let call: Promise<void>;
+    try {
+      call = this.bus.publish(batch);
+    } catch (err) {
+      call = Promise.reject(err);
+    }
+    const done: Promise<void> = this.publishBatch(call, n, settle).then(() => {
       this.batches.delete(done);
-      this.inFlight -= batch.length;
+      this.inFlight -= n;
       if (this.queue.length) this.kick();
     });
     this.batches.add(done);
   }
 
   /** Never rejects: a refused batch is counted (bus-rejected) and reported to its onSettled. */
-  private async publishBatch(batch: SondeEvent[]): Promise<void> {
+  private async publishBatch(call: Promise<void>, n: number, settle: readonly SondeEvent[] | undefined): Promise<void> {
     let accepted = true;
     try {
-      await this.bus.publish(batch);
-      this.counts.published(batch.length);
+      await call;
+      this.counts.published(n);
     } catch (err) {
       accepted = false;
-      this.counts.dropped('bus-rejected', 'publish', batch.length);
-      this.failed(err, batch.length, 'dropped');
+      this.counts.dropped('bus-rejected', 'publish', n);
+      this.failed(err, n, 'dropped');
     }
-    if (this.waiting.size > 0) this.settle(batch, accepted);
+    if (settle) this.settle(settle, accepted);
   }
 
   private settle(batch: readonly SondeEvent[], accepted: boolean): void {

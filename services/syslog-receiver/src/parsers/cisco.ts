@@ -45,7 +45,7 @@ function namedZone(token: string | undefined): string | undefined {
 }
 
 /** The Cisco body on its own (after PRI, or after a relay's RFC 3164 header: see ciscoVendor). */
-function parseCiscoBody(body: string, pri: PriorityPart, ctx: ParseContext): ParsedSyslog | undefined {
+export function parseCiscoBody(body: string, pri: PriorityPart, ctx: ParseContext): ParsedSyslog | undefined {
     const m = CISCO.exec(body);
     if (!m) return undefined;
     // indexed reads instead of array destructuring (which goes through the array iterator)

@@ -192,6 +192,7 @@ export function parseRfc3164Parts(body: string, ctx: ParseContext): Rfc3164Parts
   const bare = readDeviceTime(body, ctx);
   const time = bare && withTimeSuffix(body, bare, ctx);
   let hostname: string | undefined;
+  let tag: RegExpExecArray | null;
   if (time) {
     ts = time.ts;
     rawTime = time.raw;
@@ -200,12 +201,16 @@ export function parseRfc3164Parts(body: string, ctx: ParseContext): Rfc3164Parts
     rest = body.slice(start);
     const sp = rest.indexOf(' ');
     const token = sp < 0 ? rest : rest.slice(0, sp);
-    if (token && !TAG.test(rest) && !token.endsWith(':')) {
+    // one TAG match serves both the "is the next token a host?" test and the TAG itself
+    tag = TAG.exec(rest);
+    if (token && !tag && !token.endsWith(':')) {
       hostname = token;
       rest = sp < 0 ? '' : rest.slice(sp + 1);
+      tag = TAG.exec(rest);
     }
+  } else {
+    tag = TAG.exec(rest);
   }
-  const tag = TAG.exec(rest);
   if (tag) {
     return { ts, rawTime, hostname, appName: tag[1], procId: tag[2], content: rest.slice(tag[0].length) };
   }

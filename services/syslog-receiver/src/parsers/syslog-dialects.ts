@@ -1,10 +1,10 @@
 import { arista, aristaVendor } from './arista';
-import { cisco, ciscoVendor } from './cisco';
+import { cisco, ciscoVendor, parseCiscoBody } from './cisco';
 import { fortinet } from './fortinet';
 import { comware, huawei, infoCenterVendor } from './info-center';
 import { asJunos, junos, junosVendor } from './junos';
 import { paloalto, paloAltoVendor } from './paloalto';
-import { fromRfc3164Parts, parseRfc3164Parts, rfc3164 } from './rfc3164';
+import { fromRfc3164Parts, parseRfc3164Parts, rfc3164, type Rfc3164Parts } from './rfc3164';
 import { rfc5424 } from './rfc5424';
 import type { ParseContext, ParsedSyslog, PriorityPart, SyslogDialect } from './syslog-dialect';
 import type { Rfc3164Vendor } from './syslog-vendor';
@@ -29,12 +29,19 @@ export function autoParse(body: string, pri: PriorityPart, ctx: ParseContext): P
     const parsed = fortinet.parse(body, pri, ctx);
     if (parsed) return parsed;
   }
+  // what `cisco.parse` does, with the RFC 3164 header parse kept for the vendors below: a
+  // `%` early in the text is also Huawei/H3C `%%01…` and Arista mnemonics, which used to have
+  // their header parsed twice (once here, once below)
   const pct = body.indexOf('%');
+  let parts: Rfc3164Parts | undefined;
   if (pct >= 0 && pct < 96) {
-    const parsed = cisco.parse(body, pri, ctx);
+    const parsed = parseCiscoBody(body, pri, ctx);
     if (parsed) return parsed;
+    parts = parseRfc3164Parts(body, ctx);
+    const behind = ciscoVendor.refine(parts, pri, ctx);
+    if (behind) return behind;
   }
-  const parts = parseRfc3164Parts(body, ctx);
+  parts ??= parseRfc3164Parts(body, ctx);
   for (const vendor of RFC3164_VENDORS) {
     const parsed = vendor.refine(parts, pri, ctx);
     if (parsed) return parsed;

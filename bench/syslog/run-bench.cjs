@@ -4,6 +4,7 @@
 //   sonde-w2 the same with 2 UDP worker threads (SO_REUSEPORT)
 //   rsyslog  Debian rsyslogd 8.2302, imudp → omfile
 //   sonde-kafka    the Sonde receiver publishing to the real Kafka bus (SONDE_TEST_KAFKA_BROKERS)
+//   sonde-kafka-platformatic  the same on bus.kafka.client: platformatic (@platformatic/kafka)
 //   rsyslog-kafka  rsyslogd imudp → omkafka (librdkafka) to the same broker
 // (Kafka targets count what reached the topic: the sum of its partitions' high watermarks.)
 // For each rate step: messages sent / arrived, CPU seconds of the target process (all threads,
@@ -79,11 +80,12 @@ async function topicCounter(topic) {
   };
 }
 
-async function sondeKafkaTarget() {
+/** The receiver on the Kafka bus; `client` overrides BENCH_KAFKA_CLIENT (kafkajs by default). */
+async function sondeKafkaTarget(client) {
   if (!BROKERS.length) throw new Error('sonde-kafka needs SONDE_TEST_KAFKA_BROKERS (bench/syslog/run.sh starts Kafka)');
   const prefix = `bench-syslog-${process.pid}-${++topicSeq}.`;
   const counter = await topicCounter(`${prefix}sonde.syslog.v1`);
-  const target = await nodeTarget('target-receiver.cjs', ['0'], { BENCH_KAFKA_PREFIX: prefix });
+  const target = await nodeTarget('target-receiver.cjs', ['0'], { BENCH_KAFKA_PREFIX: prefix, ...(client ? { BENCH_KAFKA_CLIENT: client } : {}) });
   return { ...target, count: () => counter.count(), stop: async () => { await target.stop(); await counter.close(); } };
 }
 
@@ -171,8 +173,8 @@ async function main() {
         ? await rsyslogTarget()
         : name === 'rsyslog-kafka'
           ? await rsyslogKafkaTarget()
-          : name === 'sonde-kafka'
-            ? await sondeKafkaTarget()
+          : name === 'sonde-kafka' || name === 'sonde-kafka-platformatic'
+            ? await sondeKafkaTarget(name === 'sonde-kafka-platformatic' ? 'platformatic' : undefined)
             : name === 'bare'
               ? await nodeTarget('target-bare.cjs', [])
               : await nodeTarget('target-receiver.cjs', [name === 'sonde-w2' ? '2' : '0']);
@@ -203,7 +205,17 @@ async function main() {
   summary.ratios = {};
   if (TARGETS.includes('sonde') && TARGETS.includes('rsyslog')) summary.ratios['sonde/rsyslog'] = ratio('sonde', 'rsyslog');
   if (TARGETS.includes('sonde') && TARGETS.includes('bare')) summary.ratios['sonde/bare'] = ratio('sonde', 'bare');
-  if (TARGETS.includes('sonde-kafka') && TARGETS.includes('rsyslog-kafka')) summary.ratios['sonde-kafka/rsyslog-kafka'] = ratio('sonde-kafka', 'rsyslog-kafka');
+  for (const k of ['sonde-kafka', 'sonde-kafka-platformatic']) if (TARGETS.includes(k) && TARGETS.includes('rsyslog-kafka')) summary.ratios[`${k}/rsyslog-kafka`] = ratio(k, 'rsyslog-kafka');
+  if (TARGETS.includes('bare') && TARGETS.includes('rsyslog')) summary.ratios['bare/rsyslog'] = ratio('bare', 'rsyslog');
+  // per rate, each target against its peer (the common zero-loss rate may be the lowest step)
+  summary.perRate = RATES.map((rate) => {
+    const r = (t) => results.find((x) => x.target === t && x.rate === rate);
+    const row = { rate };
+    for (const [a, b] of [['sonde', 'rsyslog'], ['bare', 'rsyslog'], ['sonde-kafka', 'rsyslog-kafka'], ['sonde-kafka-platformatic', 'rsyslog-kafka']]) {
+      if (r(a)?.cpuSecondsPerMillion && r(b)?.cpuSecondsPerMillion) row[`${a}/${b}`] = +(r(a).cpuSecondsPerMillion / r(b).cpuSecondsPerMillion).toFixed(2);
+    }
+    return row;
+  });
   const report = { when: new Date().toISOString(), host: { cpus: os.cpus().length, model: os.cpus()[0]?.model, loadavg: os.loadavg() }, seconds: SECONDS, rates: RATES, results, summary };
   const dir = path.join(__dirname, 'results');
   fs.mkdirSync(dir, { recursive: true });

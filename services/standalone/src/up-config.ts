@@ -48,7 +48,8 @@ export function loadUpConfig(options: UpConfigOptions): UpConfig {
     // One loopback address per lab device (Linux routes 127/8 to lo): traps and syslog from a
     // device then come from its own address, as on a real network, and map to it.
     // outages: an interface and then a device go down every 5 minutes, so alerts fire, get inhibited and resolve (alert-engine)
-    lab: { distinctAddresses: true, traps: { enabled: true }, syslog: { enabled: true }, outages: { enabled: true } },
+    // rmon2: the RMON2 host/conversation tables too, so the RMON dashboard's busiest-hosts panels have data
+    lab: { distinctAddresses: true, traps: { enabled: true }, syslog: { enabled: true }, outages: { enabled: true }, rmon: { rmon2: true } },
     // Unprivileged ports on loopback: `sonde up` runs as a user on a laptop. The lab's emitters
     // send to these by default (libs/lab/src/lab.config.ts).
     syslogReceiver: { udp: { hosts: ['127.0.0.1'], port: 1514 }, tcp: { hosts: ['127.0.0.1'], port: 1514 } },

@@ -197,8 +197,18 @@ if (process.env.BENCH_MODE === 'rss') {
   console.log(JSON.stringify(throughput(process.env.BENCH_CEL as 'cel-js' | 'bufbuild')));
 } else {
   const libraries = (process.env.BENCH_CEL ?? 'cel-js,bufbuild').split(',') as ('cel-js' | 'bufbuild')[];
-  // each library in a fresh process: the one measured second would otherwise run on code the first one warmed
-  const throughputs = libraries.map((cel) => child({ BENCH_MODE: 'throughput', BENCH_CEL: cel }) as ReturnType<typeof throughput>);
+  // BENCH_RUNS fresh processes per library, interleaved (a, b, a, b, …) so a noisy minute hits
+  // both; each timed pass is about a CPU-second, so one run alone moves ±15 % with the machine.
+  // The median run is the figure (and the one judged against the bar); min and max are kept.
+  const runs = Math.max(1, Number(process.env.BENCH_RUNS ?? 5));
+  const all = new Map(libraries.map((cel) => [cel, [] as ReturnType<typeof throughput>[]]));
+  for (let r = 0; r < runs; r++) for (const cel of libraries) all.get(cel)!.push(child({ BENCH_MODE: 'throughput', BENCH_CEL: cel }) as ReturnType<typeof throughput>);
+  const perCpuOf = (t: ReturnType<typeof throughput>) => t.events / t.cpuSeconds;
+  const throughputs = libraries.map((cel) => {
+    const sorted = [...all.get(cel)!].sort((x, y) => perCpuOf(x) - perCpuOf(y));
+    const median = sorted[Math.floor((sorted.length - 1) / 2)]!;
+    return { ...median, runs: sorted.length, eventsPerCpuSecondAll: all.get(cel)!.map((t) => Math.round(perCpuOf(t))), eventsPerCpuSecondMin: Math.round(perCpuOf(sorted[0]!)), eventsPerCpuSecondMax: Math.round(perCpuOf(sorted[sorted.length - 1]!)) };
+  });
   const results = { date: new Date().toISOString(), node: process.version, throughput: throughputs, rss: child({ BENCH_MODE: 'rss' }) as ReturnType<typeof rssWithSeries> };
   const [a, b] = results.throughput;
   console.log(JSON.stringify(results, null, 2));
@@ -209,7 +219,7 @@ if (process.env.BENCH_MODE === 'rss') {
     const perCpu = (t: typeof a) => Math.round(t.events / t.cpuSeconds);
     const firstPass = (t: typeof a) => Math.round(t.events / t.firstPassCpuSeconds);
     console.log(
-      `cel-js ${perCpu(a)} events per CPU-second (${a.eventsPerSecond}/s wall; first pass ${firstPass(a)}), @bufbuild/cel ${perCpu(b)} (${b.eventsPerSecond}/s wall; first pass ${firstPass(b)}); cel-js/bufbuild ${(perCpu(a) / perCpu(b)).toFixed(2)}x; bar 100000 events/s: ${perCpu(a) >= 100_000 ? 'met' : 'NOT met'}; RSS ${results.rss.rssAfterMiB} MiB with ${results.rss.series} firing series (+${results.rss.rssAfterMiB - results.rss.rssBeforeMiB} MiB, heap ${results.rss.heapUsedMiB} MiB)`,
+      `median of ${a.runs} runs: cel-js ${perCpu(a)} events per CPU-second (runs ${a.eventsPerCpuSecondMin}-${a.eventsPerCpuSecondMax}; ${a.eventsPerSecond}/s wall; first pass ${firstPass(a)}), @bufbuild/cel ${perCpu(b)} (runs ${b.eventsPerCpuSecondMin}-${b.eventsPerCpuSecondMax}; ${b.eventsPerSecond}/s wall; first pass ${firstPass(b)}); cel-js/bufbuild ${(perCpu(a) / perCpu(b)).toFixed(2)}x; bar 100000 events/s: ${perCpu(a) >= 100_000 ? 'met' : 'NOT met'}; RSS ${results.rss.rssAfterMiB} MiB with ${results.rss.series} firing series (+${results.rss.rssAfterMiB - results.rss.rssBeforeMiB} MiB, heap ${results.rss.heapUsedMiB} MiB)`,
     );
   }
 }

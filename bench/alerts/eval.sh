@@ -35,6 +35,9 @@ section=$(mktemp)
   echo 'process CPU time of the timed loop (the machine is shared: wall-clock `seconds` is longer).'
   echo 'The timed pass runs on a fresh evaluator after a first pass over the same events on another one'
   echo '(JIT and heap at the steady state of a running engine); `firstPassCpuSeconds` is that first pass.'
+  echo "Each library runs BENCH_RUNS=${BENCH_RUNS:-5} times, each time in a fresh process, interleaved; the"
+  echo 'figure is the median run (its JSON below, with every run in `eventsPerCpuSecondAll`), judged'
+  echo 'against the bar; one timed pass is about a CPU-second, so single runs spread ±15 %.'
   echo 'RSS: one firing series per device for BENCH_SERIES devices, after GC.'
   echo
   echo "Result: $summary"

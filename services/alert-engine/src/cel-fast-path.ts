@@ -8,6 +8,9 @@
  * with the CEL library; the rule compiles with CEL first either way, so load errors are CEL's.
  * Used with cel-js (the default library), which reads every JS number as a double as this does;
  * src/cel-fast-path.spec.ts checks it against cel-js with fast-check, errors included.
+ * Hand-written because bench/alerts/eval.sh showed cel-js' per-row evaluation (an activation
+ * and an interpreter walk for each interface row and rule) among the costs that kept the engine
+ * under its 100 000 events/s bar; see bench/alerts/RESULTS.md.
  */
 type Node = { type: 'double'; run: (v: Record<string, number>) => number } | { type: 'bool'; run: (v: Record<string, number>) => boolean };
 

@@ -21,6 +21,9 @@ trap cleanup EXIT
 bash scripts/services.sh start kafka
 eval "export $(bash scripts/services.sh env kafka)"
 out=$(mktemp)
+reading=$(mktemp)
+sed -n '/^## Reading/,$p' bench/bus/RESULTS.md > "$reading" 2>/dev/null || true
+[ -s "$reading" ] || { rm -f "$reading"; reading=; }
 node --disable-warning=ExperimentalWarning --disable-warning=MODULE_TYPELESS_PACKAGE_JSON --disable-warning=TimeoutNegativeWarning \
   bench/bus/bus-bench.ts | tee "$out"
 {
@@ -40,10 +43,14 @@ node --disable-warning=ExperimentalWarning --disable-warning=MODULE_TYPELESS_PAC
   echo "fetches with the bus's settings (64 KiB min, 1 MiB per partition, 50 MiB per fetch). CPU-s/100k:"
   echo "user+system CPU of the bench process over the phase. kcat rows include process start;"
   echo "the Java tools report their own clock. The memory bus row is publish rate / end-to-end rate in one"
-  echo "process. **Contended machine**: 2 cores shared with 7 other jobs (load average $(cut -d' ' -f1 /proc/loadavg) at the end"
-  echo "of this run): absolute figures are far below a quiet machine's; compare ratios within one run."
+  echo "process. Load average $(cut -d' ' -f1-3 /proc/loadavg | sed 's/ / \/ /g') at the end of this run: on a shared machine"
+  echo "absolute figures move 2-3x between runs; compare ratios within one run."
   echo
   cat "$out"
-} > bench/bus/RESULTS.md
+  # the hand-written reading below the tables is kept
+  if [ -n "$reading" ]; then echo; cat "$reading"; fi
+} > bench/bus/RESULTS.md.new
+mv bench/bus/RESULTS.md.new bench/bus/RESULTS.md
+rm -f "$reading"
 rm -f "$out"
 echo "wrote bench/bus/RESULTS.md"

@@ -106,6 +106,25 @@ export function isRejectedByBroker(err: unknown, depth = 0): boolean {
   return isRejectedByBroker(e.cause, depth + 1);
 }
 
+/**
+ * Every broker error in the tree is TOPIC_ALREADY_EXISTS: another process created the topics
+ * (replicas starting together). The broker answers so before it lists the topic, so listing
+ * afterwards is no proof either way.
+ */
+export function onlyTopicsAlreadyExist(err: unknown): boolean {
+  const leaves: { apiId?: string }[] = [];
+  const walk = (e: unknown, depth: number): void => {
+    if (!e || typeof e !== 'object' || depth > 5) return;
+    const x = e as { code?: string; apiId?: string; errors?: unknown[]; cause?: unknown };
+    if (x.code === 'PLT_KFK_PROTOCOL') leaves.push(x);
+    else if (Array.isArray(x.errors) && x.errors.length) for (const c of x.errors) walk(c, depth + 1);
+    else if (x.cause) walk(x.cause, depth + 1);
+    else leaves.push({});
+  };
+  walk(err, 0);
+  return leaves.length > 0 && leaves.every((l) => l.apiId === 'TOPIC_ALREADY_EXISTS');
+}
+
 export interface CommittedOffset {
   offset: number;
   metadata: string | null;

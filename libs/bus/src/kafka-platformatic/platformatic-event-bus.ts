@@ -6,7 +6,7 @@ import type { SubscribeOptions } from '../event-bus';
 import { KafkaPublisher, smallestLimit } from '../kafka/kafka-publisher';
 import { SpoolingKafkaBus, topicOfFamily, type KafkaBusDeps } from '../kafka/spooling-kafka-bus';
 import { SegmentSpool } from '../spool/segment-spool';
-import { baseOptions, PlatformaticSender } from './platformatic-client';
+import { baseOptions, onlyTopicsAlreadyExist, PlatformaticSender } from './platformatic-client';
 import { PlatformaticSubscription } from './platformatic-subscription';
 
 export type PlatformaticEventBusDeps = KafkaBusDeps;
@@ -65,9 +65,11 @@ class TopicCreator {
         try {
           await this.admin.createTopics({ topics: missing, partitions: k.partitions, replicas: k.replicationFactor });
         } catch (err) {
-          // another process created them meanwhile: fine if they exist now
-          const now = new Set(await this.admin.listTopics());
-          if (missing.some((t) => !now.has(t))) throw err;
+          // another process created them meanwhile: fine if the broker says so or lists them now
+          if (!onlyTopicsAlreadyExist(err)) {
+            const now = new Set(await this.admin.listTopics());
+            if (missing.some((t) => !now.has(t))) throw err;
+          }
         }
         // wait until every partition has a leader, as kafkajs' waitForLeaders
         for (let i = 0; i < 50; i++) {

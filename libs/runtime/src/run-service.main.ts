@@ -21,13 +21,21 @@ export interface ServiceDefinition<S extends SectionSchemas> {
   /** The config sections this process reads besides the core ones and `telemetry`. */
   sections: S;
   /** The adapter modules it needs (BusModule, StoreModule, …) and its own module. */
-  imports(config: SondeConfig<WithTelemetry<S>>): DynamicModule[];
+  imports(config: SondeConfig<WithTelemetry<S>>, context: ServiceContext<WithTelemetry<S>>): DynamicModule[];
   /**
    * A boot failure the service knows how to explain (e.g. the icmp-prober without CAP_NET_RAW):
    * the one line to print and the exit code. Anything it does not claim is printed as
    * "cannot start" with exit 1 (a ListenError: exit 3).
    */
   explainBootFailure?(err: unknown): { message: string; exitCode: number } | undefined;
+}
+
+/** What a service may need besides its config: re-reading the same file for a reload without restart. */
+export interface ServiceContext<S extends SectionSchemas> {
+  /** The file given with --config, or `$SONDE_CONFIG_FILE` when it came from the environment. */
+  configFile: string;
+  /** Loads and validates the config file again, exactly as at boot (throws ConfigError naming file and paths). */
+  reloadConfig(): SondeConfig<S>;
 }
 
 @Module({})
@@ -53,11 +61,13 @@ export async function runService<S extends SectionSchemas>(
     return undefined;
   }
   let config: SondeConfig<WithTelemetry<S>>;
-  try {
-    config = loadConfig({
+  const load = () =>
+    loadConfig({
       ...(args.configFile ? { file: args.configFile } : {}),
       sections: { ...definition.sections, telemetry: telemetryConfigSchema } as WithTelemetry<S>,
     });
+  try {
+    config = load();
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     process.stderr.write(`${definition.service}: invalid configuration\n${err.message}\n`);
@@ -69,7 +79,7 @@ export async function runService<S extends SectionSchemas>(
     imports: [
       TelemetryModule.forRoot({ service: definition.service, site: config.site, instance: config.instance, config: config.telemetry }),
       InventoryModule.forRoot(config),
-      ...definition.imports(config),
+      ...definition.imports(config, { configFile: args.configFile ?? '$SONDE_CONFIG_FILE', reloadConfig: load }),
     ],
   };
   const app = await NestFactory.create(root, { bufferLogs: true });

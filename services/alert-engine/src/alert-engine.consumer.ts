@@ -4,25 +4,29 @@ import type { EventBus, Subscription } from '@sonde/bus/event-bus';
 import type { HealthChecks } from '@sonde/telemetry/health-checks';
 import { HEALTH_CHECKS } from '@sonde/telemetry/telemetry.tokens';
 import type { AlertEngineConfig } from './alert-engine.config';
+import type { AlertEngineReloader } from './alert-engine-reloader';
 import type { EvaluationPipeline } from './evaluation-pipeline';
 import type { RuleReloader } from './rule-reloader';
 
 export const ALERT_ENGINE_CONFIG = 'ALERT_ENGINE_CONFIG';
 export const EVALUATION_PIPELINE = 'ALERT_EVALUATION_PIPELINE';
 export const RULE_RELOADER = 'ALERT_RULE_RELOADER';
+/** Rules and notification config together (alert-engine-reloader.ts): SIGHUP and POST /api/rules/reload. */
+export const ENGINE_RELOADER = 'ALERT_ENGINE_RELOADER';
 
-/** Nest glue: the evaluation consumes the event topics (consumer group), ticks its timers, reloads on SIGHUP. */
+/** Nest glue: the evaluation consumes the event topics (consumer group), ticks its timers, reloads rules and notification config on SIGHUP. */
 @Injectable()
 export class AlertEngineConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
   private subscription: Subscription | undefined;
   private timer: NodeJS.Timeout | undefined;
-  private readonly onHup = () => void this.reloader.reload('SIGHUP');
+  private readonly onHup = () => void this.engineReloader.reload('SIGHUP');
 
   constructor(
     @Inject(EVENT_BUS) private readonly bus: EventBus,
     @Inject(ALERT_ENGINE_CONFIG) private readonly config: AlertEngineConfig,
     @Inject(EVALUATION_PIPELINE) private readonly pipeline: EvaluationPipeline,
     @Inject(RULE_RELOADER) private readonly reloader: RuleReloader,
+    @Inject(ENGINE_RELOADER) private readonly engineReloader: AlertEngineReloader,
     @Inject(HEALTH_CHECKS) private readonly health: HealthChecks,
   ) {}
 

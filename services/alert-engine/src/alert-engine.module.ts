@@ -12,17 +12,23 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { AlertCheckpointStore } from './alert-checkpoint-store';
 import { alertEngineConfigSchema, type AlertEngineConfig } from './alert-engine.config';
-import { ALERT_ENGINE_CONFIG, AlertEngineConsumer, EVALUATION_PIPELINE, RULE_RELOADER } from './alert-engine.consumer';
+import { ALERT_ENGINE_CONFIG, AlertEngineConsumer, ENGINE_RELOADER, EVALUATION_PIPELINE, RULE_RELOADER } from './alert-engine.consumer';
+import { AlertEngineReloader } from './alert-engine-reloader';
 import { AlertEngineMetrics } from './alert-engine.metrics';
 import { ALERT_TRANSITION_SINK, GROUP_KEY_RESOLVER, type AlertTransitionSink, type GroupKeyResolver } from './alert-transition-sink';
 import { BusTransitionSink } from './bus-transition-sink';
-import { NOTIFY_ROUTE_TREE, NotifyModule } from './notify/notify.module';
-import type { RouteTree } from './notify/route-tree';
+import { NOTIFY_RELOADER, NOTIFY_ROUTE_TREE, NotifyModule } from './notify/notify.module';
+import type { NotifyConfigSource, NotifyReloader } from './notify/notify-reloader';
 import { EvaluationPipeline } from './evaluation-pipeline';
 import { RuleReloader } from './rule-reloader';
 import { RulesReloadController } from './rules-reload.controller';
 
-export { ALERT_ENGINE_CONFIG, EVALUATION_PIPELINE, RULE_RELOADER };
+export { ALERT_ENGINE_CONFIG, ENGINE_RELOADER, EVALUATION_PIPELINE, RULE_RELOADER };
+
+export interface AlertEngineModuleOptions {
+  /** Re-reads the config file the process was started with, for notification config reloads (main.ts, `sonde up`). */
+  configSource?: NotifyConfigSource;
+}
 const RULE_ERROR_LOG = 'ALERT_RULE_ERROR_LOG';
 const EVALUATION_PIPELINE_REF = 'ALERT_EVALUATION_PIPELINE_REF';
 
@@ -33,13 +39,13 @@ const EVALUATION_PIPELINE_REF = 'ALERT_EVALUATION_PIPELINE_REF';
  */
 @Module({})
 export class AlertEngineModule {
-  static forRoot(config: AlertEngineConfig = alertEngineConfigSchema.parse({})): DynamicModule {
+  static forRoot(config: AlertEngineConfig = alertEngineConfigSchema.parse({}), options: AlertEngineModuleOptions = {}): DynamicModule {
     return {
       module: AlertEngineModule,
-      imports: [NotifyModule.forRoot(config.notify)],
+      imports: [NotifyModule.forRoot(config.notify, options.configSource)],
       controllers: [RulesReloadController],
       providers: [
-        { provide: GROUP_KEY_RESOLVER, inject: [NOTIFY_ROUTE_TREE], useFactory: (tree: RouteTree): GroupKeyResolver => tree },
+        { provide: GROUP_KEY_RESOLVER, inject: [NOTIFY_ROUTE_TREE], useFactory: (groupKeys: GroupKeyResolver): GroupKeyResolver => groupKeys },
         { provide: ALERT_ENGINE_CONFIG, useValue: config },
         { provide: AlertEngineMetrics, inject: [METRICS_REGISTRY], useFactory: (registry: Registry) => new AlertEngineMetrics(registry) },
         {
@@ -72,6 +78,11 @@ export class AlertEngineModule {
               },
             });
           },
+        },
+        {
+          provide: ENGINE_RELOADER,
+          inject: [RULE_RELOADER, NOTIFY_RELOADER],
+          useFactory: (rules: RuleReloader, notify: NotifyReloader) => new AlertEngineReloader(rules, notify),
         },
         { provide: EVALUATION_PIPELINE_REF, useValue: {} },
         {
@@ -108,7 +119,7 @@ export class AlertEngineModule {
         },
         AlertEngineConsumer,
       ],
-      exports: [ALERT_TRANSITION_SINK, AlertEngineMetrics, ALERT_ENGINE_CONFIG, EVALUATION_PIPELINE, RULE_RELOADER, NotifyModule],
+      exports: [ALERT_TRANSITION_SINK, AlertEngineMetrics, ALERT_ENGINE_CONFIG, EVALUATION_PIPELINE, RULE_RELOADER, ENGINE_RELOADER, NotifyModule],
     };
   }
 }

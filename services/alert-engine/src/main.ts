@@ -6,9 +6,14 @@ import { stateConfigSchema } from '@sonde/state/state.config';
 import { StateModule } from '@sonde/state/state.module';
 import { alertEngineConfigSchema } from './alert-engine.config';
 import { AlertEngineModule } from './alert-engine.module';
+import { notifyConfigSource } from './notify/notify-config-source';
 
 void runService({
   service: 'alert-engine',
   sections: { bus: busConfigSchema, state: stateConfigSchema, alertEngine: alertEngineConfigSchema },
-  imports: (config) => [BusModule.forRoot(config.bus), StateModule.forRoot(config.state), AlertEngineModule.forRoot(config.alertEngine)],
+  imports: (config, context) => [
+    BusModule.forRoot(config.bus),
+    StateModule.forRoot(config.state),
+    AlertEngineModule.forRoot(config.alertEngine, { configSource: notifyConfigSource(context.configFile, context.reloadConfig) }),
+  ],
 });

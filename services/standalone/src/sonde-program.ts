@@ -83,7 +83,7 @@ export function sondeProgram(): Command {
       process.exitCode = await runAlerts(opts);
     });
 
-  const rules = program.command('rules').description('alert rules: test them against recorded events, reload them in a running engine');
+  const rules = program.command('rules').description('alert rules: test them against recorded events, reload them (and the notification config) in a running engine');
   rules
     .command('test')
     .description('run RULES.yaml over recorded events on a fake clock and print the transitions (like promtool test rules)')
@@ -99,7 +99,9 @@ export function sondeProgram(): Command {
     });
   rules
     .command('reload')
-    .description('reload the rules of the running `sonde up` (or --url): a bad file keeps the old rules and says why')
+    .description(
+      'reload the rules and the notification config (alertEngine.notify: routes, receivers, time intervals, maintenance windows, re-read from the config file) of the running `sonde up` (or --url): a bad file keeps the old version and says why',
+    )
     .addOption(dataOption())
     .addOption(urlOption())
     .action(async (opts) => {

@@ -2,6 +2,8 @@ import type { DynamicModule } from '@nestjs/common';
 import type { z } from 'zod';
 import { alertEngineConfigSchema } from '@sonde/alert-engine/alert-engine.config';
 import { AlertEngineModule } from '@sonde/alert-engine/alert-engine.module';
+import { notifyConfigSource } from '@sonde/alert-engine/notify/notify-config-source';
+import type { InventoryConfig } from '@sonde/inventory/inventory';
 import { eventWriterConfigSchema } from '@sonde/event-writer/event-writer.config';
 import { EventWriterModule } from '@sonde/event-writer/event-writer.module';
 import { icmpProberConfigSchema } from '@sonde/icmp-prober/icmp-prober.config';
@@ -20,11 +22,17 @@ import { TrapReceiverModule } from '@sonde/trap-receiver/trap-receiver.module';
  * Every service `sonde up` runs in its one process. A service plugs into `sonde up` by adding
  * one entry: the config sections it reads and how to build its Nest module from them.
  */
+/** The config file `sonde up` was started with, re-readable for reloads without restart. */
+export interface StandaloneConfigFile {
+  configFile: string;
+  reloadConfig(): InventoryConfig & Readonly<Record<string, unknown>>;
+}
+
 export interface StandaloneService {
   /** The service's name, as in `services/<name>`. */
   name: string;
   sections: Record<string, z.ZodType>;
-  module(config: Readonly<Record<string, unknown>>): DynamicModule;
+  module(config: Readonly<Record<string, unknown>>, file?: StandaloneConfigFile): DynamicModule;
 }
 
 export const STANDALONE_SERVICES = [
@@ -36,7 +44,19 @@ export const STANDALONE_SERVICES = [
   {
     name: 'alert-engine',
     sections: { alertEngine: alertEngineConfigSchema },
-    module: (c) => AlertEngineModule.forRoot(alertEngineConfigSchema.parse(c.alertEngine)),
+    // `sonde rules reload` / SIGHUP reload the notification config from the file too
+    module: (c, file) =>
+      AlertEngineModule.forRoot(
+        alertEngineConfigSchema.parse(c.alertEngine),
+        file
+          ? {
+              configSource: notifyConfigSource(file.configFile, () => {
+                const next = file.reloadConfig();
+                return { ...next, alertEngine: alertEngineConfigSchema.parse(next.alertEngine) };
+              }),
+            }
+          : {},
+      ),
   },
   {
     name: 'snmp-poller',

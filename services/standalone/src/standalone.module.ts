@@ -13,7 +13,7 @@ import type { DestinationStream } from 'pino';
 import type { Registry } from 'prom-client';
 import { ClickHouseHttpModule } from './clickhouse-http/clickhouse-http.module';
 import { LocalApiController, STATUS_TRACKER } from './local-api.controller';
-import { STANDALONE_SERVICES } from './standalone-services';
+import { STANDALONE_SERVICES, type StandaloneConfigFile } from './standalone-services';
 import type { UpConfig } from './up-config';
 import { StatusTracker } from './status/status-tracker';
 
@@ -36,6 +36,8 @@ export interface StandaloneOptions {
   disabled?: readonly string[];
   /** The one target assignment of the process: `sonde up` feeds it the devices of a changed config file. */
   targetAssignment?: TargetAssignment;
+  /** The config file (`--config`), re-read by reloads without restart (the alert-engine's notification config). */
+  configFile?: StandaloneConfigFile;
 }
 
 /** `sonde up`: every service over one set of embedded adapters, plus the loopback API. */
@@ -43,7 +45,7 @@ export interface StandaloneOptions {
 export class StandaloneModule {
   static forRoot(config: UpConfig, options: StandaloneOptions = {}): DynamicModule {
     const services = STANDALONE_SERVICES.filter((s) => !(options.disabled ?? []).includes(s.name)).map((s) =>
-      s.module(config as unknown as Record<string, unknown>),
+      s.module(config as unknown as Record<string, unknown>, options.configFile),
     );
     return {
       module: StandaloneModule,

@@ -41,6 +41,14 @@ export class ApiError extends Error {
   }
 }
 
+/** The part of the API's view a notification config reload replaces. */
+export interface ApiRouting {
+  muting: AlertMuting;
+  tree: RouteTree;
+  receivers: readonly string[];
+  configText: string;
+}
+
 /**
  * The Alertmanager API v2 subset Sonde serves (README "API"), so `amtool` and Grafana's
  * Alertmanager data source work against it. The alert list is the StateStore's alert index,
@@ -49,20 +57,16 @@ export class ApiError extends Error {
 export class AlertmanagerApi {
   private readonly startedAt: number;
 
-  constructor(
-    private readonly deps: {
-      state: StateStore;
-      alertIndexKey: string;
-      silences: SilenceStore;
-      muting: AlertMuting;
-      tree: RouteTree;
-      receivers: readonly string[];
-      clock: Clock;
-      configText: string;
-      version: string;
-    },
-  ) {
+  private deps: ApiRouting & { state: StateStore; alertIndexKey: string; silences: SilenceStore; clock: Clock; version: string };
+
+  constructor(deps: ApiRouting & { state: StateStore; alertIndexKey: string; silences: SilenceStore; clock: Clock; version: string }) {
+    this.deps = deps;
     this.startedAt = deps.clock.now();
+  }
+
+  /** A notification config reload: later requests see the new routes, receivers and muting. */
+  reconfigure(routing: ApiRouting): void {
+    this.deps = { ...this.deps, ...routing };
   }
 
   private filterOf(filter: readonly string[] | undefined): CompiledMatcher[] {

@@ -10,44 +10,8 @@ import { NotifyError, type Notifier } from './notifier';
 import { notifyConfigSchema } from './notify.config';
 import { NotifyMetrics } from './notify.metrics';
 import { RouteTree } from './route-tree';
-import type { Scheduler, TimerHandle } from './scheduler';
 import { SilenceStore } from './silence-store';
-
-class FakeScheduler implements Scheduler {
-  t = Date.UTC(2026, 11, 1, 10, 0, 0);
-  private timers: { at: number; seq: number; fn: () => void }[] = [];
-  private seq = 0;
-  now(): number {
-    return this.t;
-  }
-  after(ms: number, fn: () => void): TimerHandle {
-    const timer = { at: this.t + ms, seq: this.seq++, fn };
-    this.timers.push(timer);
-    return { cancel: () => (this.timers = this.timers.filter((x) => x !== timer)) };
-  }
-  sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => this.after(ms, resolve));
-  }
-  async settle(): Promise<void> {
-    for (let i = 0; i < 30; i++) await new Promise((r) => setImmediate(r));
-  }
-  /** Moves time forward, firing due timers in order and letting the async work they start run. */
-  async advance(ms: number): Promise<void> {
-    const end = this.t + ms;
-    await this.settle();
-    for (;;) {
-      this.timers.sort((a, b) => a.at - b.at || a.seq - b.seq);
-      const next = this.timers[0];
-      if (!next || next.at > end) break;
-      this.timers.shift();
-      this.t = Math.max(this.t, next.at);
-      next.fn();
-      await this.settle();
-    }
-    this.t = end;
-    await this.settle();
-  }
-}
+import { FakeScheduler } from '../../test/fake-scheduler';
 
 class RecordingNotifier implements Notifier {
   readonly type = 'webhook';
@@ -304,5 +268,99 @@ describe('NotificationDispatcher (fake clock, memory StateStore)', () => {
     await dispatcher.ingest([transition('r1', 1, 'resolved', scheduler.now())]);
     await scheduler.advance(2 * 3_600_000);
     expect(receiver.sent).toHaveLength(0);
+  });
+});
+
+describe('NotificationDispatcher.reconfigure (config reload, fake clock)', () => {
+  /** A routing as NotifyStage.reload builds it, with recording notifiers per receiver name. */
+  function routingOf(notify: Record<string, unknown>, notifiers: Record<string, RecordingNotifier>, silences: SilenceStore) {
+    const config = notifyConfigSchema.parse({
+      receivers: Object.keys(notifiers).map((name) => ({ name, notifiers: [{ type: 'log' }] })),
+      rateLimit: { perSecond: 1000, burst: 1000 },
+      ...notify,
+    });
+    return { config, tree: new RouteTree(config.route), muting: new AlertMuting(config, silences), receivers: new Map(Object.entries(notifiers).map(([k, v]) => [k, [v]])) };
+  }
+  const ROOT = { receiver: 'hook', group_by: ['alertname', 'device'], group_wait: '30s', group_interval: '5m', repeat_interval: '4h' };
+
+  it('a kept group sends its next notification through the new notifier, once, and keeps what was already notified', async () => {
+    const { scheduler, dispatcher, receiver: before, silences } = setup();
+    const first = transition('r1', 1, 'firing', t0);
+    await dispatcher.ingest([first]);
+    await scheduler.advance(30_000);
+    expect(before.sent).toHaveLength(1);
+
+    // the same receiver name with another destination (e.g. its webhook URL changed)
+    const after = new RecordingNotifier();
+    dispatcher.reconfigure(routingOf({ route: ROOT }, { hook: after }, silences));
+    await scheduler.advance(3 * 3_600_000); // nothing changed, repeat_interval (4h) not yet due: nothing re-sent
+    expect(after.sent).toHaveLength(0);
+    await dispatcher.ingest([first]); // the bus redelivers the transition already notified
+    await scheduler.advance(300_000);
+    expect(after.sent).toHaveLength(0);
+    await dispatcher.ingest([transition('r1', 2, 'firing', scheduler.now())]);
+    await scheduler.advance(300_000);
+    expect(before.sent).toHaveLength(1);
+    expect(after.sent).toHaveLength(1);
+    expect(after.sent[0]?.groupKey).toBe(before.sent[0]?.groupKey);
+    expect(after.sent[0]?.alerts.map((a) => a.fingerprint)).toEqual(['fp-r1-1', 'fp-r1-2']);
+    await dispatcher.ingest([transition('r1', 1, 'resolved', scheduler.now()), transition('r1', 2, 'resolved', scheduler.now())]);
+    await scheduler.advance(300_000);
+    expect(after.sent.map((n) => n.status)).toEqual(['firing', 'resolved']);
+    expect(before.sent).toHaveLength(1);
+  });
+
+  it('a group still waiting out group_wait keeps its timer and is sent once, to the new destination', async () => {
+    const { scheduler, dispatcher, receiver: before, silences } = setup();
+    await dispatcher.ingest([transition('r1', 1, 'firing', t0)]);
+    await scheduler.advance(10_000);
+    const after = new RecordingNotifier();
+    dispatcher.reconfigure(routingOf({ route: ROOT }, { hook: after }, silences));
+    await scheduler.advance(19_999);
+    expect(after.sent).toHaveLength(0);
+    await scheduler.advance(1); // the group's own group_wait, not restarted by the reload
+    expect(after.sent).toHaveLength(1);
+    await scheduler.advance(3_600_000);
+    expect(after.sent).toHaveLength(1);
+    expect(before.sent).toHaveLength(0);
+  });
+
+  it('an added route takes new alerts; alerts of the other routes stay where they were', async () => {
+    const { scheduler, dispatcher, receiver: hook, silences } = setup();
+    await dispatcher.ingest([transition('r1', 1, 'firing', t0)]);
+    await scheduler.advance(30_000);
+    const pager = new RecordingNotifier();
+    dispatcher.reconfigure(routingOf({ route: { ...ROOT, routes: [{ matchers: ['device="r2"'], receiver: 'pager' }] } }, { hook, pager }, silences));
+    await dispatcher.ingest([transition('r2', 1, 'firing', scheduler.now()), transition('r1', 2, 'firing', scheduler.now())]);
+    await scheduler.advance(300_000);
+    expect(pager.sent.map((n) => n.groupKey)).toEqual(['{}/{device="r2"}/0:{alertname="LinkDown", device="r2"}']);
+    expect(hook.sent.map((n) => n.alerts.length)).toEqual([1, 2]);
+    expect(hook.sent.every((n) => n.groupKey === '{}:{alertname="LinkDown", device="r1"}')).toBe(true);
+  });
+
+  it('a group whose route was removed is re-homed: same receiver = nothing re-sent and its resolve still sent; another receiver gets the firing alert', async () => {
+    const { scheduler, dispatcher, silences } = setup();
+    const hook = new RecordingNotifier();
+    const core = new RecordingNotifier();
+    const withCoreRoute = { route: { ...ROOT, routes: [{ matchers: ['device="r3"'], receiver: 'hook' }, { matchers: ['device="r4"'], receiver: 'core' }] } };
+    dispatcher.reconfigure(routingOf(withCoreRoute, { hook, core }, silences));
+    await dispatcher.ingest([transition('r3', 1, 'firing', t0), transition('r4', 1, 'firing', t0)]);
+    await scheduler.advance(30_000);
+    expect(hook.sent.map((n) => n.groupKey)).toEqual(['{}/{device="r3"}/0:{alertname="LinkDown", device="r3"}']);
+    expect(core.sent).toHaveLength(1);
+
+    // both child routes removed: r3 and r4 now fall to the root route (receiver hook)
+    dispatcher.reconfigure(routingOf({ route: ROOT }, { hook, core }, silences));
+    await scheduler.advance(3_600_000);
+    await dispatcher.idle();
+    // r3 was already notified to hook: not sent again; r4 was notified to core only: hook gets it now
+    expect(hook.sent.map((n) => n.alerts.map((a) => a.fingerprint))).toEqual([['fp-r3-1'], ['fp-r4-1']]);
+    await dispatcher.ingest([transition('r3', 1, 'resolved', scheduler.now())]);
+    await scheduler.advance(300_000);
+    expect(hook.sent.at(-1)).toMatchObject({ status: 'resolved', groupKey: '{}:{alertname="LinkDown", device="r3"}' });
+    expect(hook.sent).toHaveLength(3);
+    expect(core.sent).toHaveLength(1);
+    // the removed routes' groups are gone from the StateStore
+    expect(Object.keys(await dispatcher['deps'].state.hgetall('sonde:notify:groups')).sort()).toEqual(['{}:{alertname="LinkDown", device="r4"}']);
   });
 });

@@ -19,13 +19,22 @@ export interface DispatchLogger {
   warn(fields: Record<string, unknown>, msg: string): void;
 }
 
-export interface NotificationDispatcherDeps {
+/**
+ * What a config reload replaces (NotifyStage.reload): the routing tree, muting (time intervals,
+ * maintenance windows), the notifiers per receiver, and the reloadable keys of the config
+ * (externalURL, retry, rateLimit). Keys that shape the shared state (keyPrefix, syncInterval,
+ * notificationLog) are read from the boot config only.
+ */
+export interface DispatchRouting {
   config: NotifyConfig;
   tree: RouteTree;
-  state: StateStore;
   muting: AlertMuting;
   /** Receiver name → its notifiers (in config order). */
   receivers: ReadonlyMap<string, readonly Notifier[]>;
+}
+
+export interface NotificationDispatcherDeps extends DispatchRouting {
+  state: StateStore;
   scheduler: Scheduler;
   metrics: NotifyMetrics;
   logger: DispatchLogger;
@@ -64,7 +73,7 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('hex').slice
  */
 export class NotificationDispatcher {
   private readonly groups = new Map<string, Group>();
-  private readonly routesByKey = new Map<string, Route>();
+  private routing: DispatchRouting & { routesByKey: ReadonlyMap<string, Route> };
   private readonly buckets = new Map<string, TokenBucket>();
   private readonly log: NotificationLog;
   private readonly prefix: string;
@@ -72,6 +81,8 @@ export class NotificationDispatcher {
   private sweepTimer: TimerHandle | null = null;
   private stopped = false;
   private readonly inflight = new Set<Promise<void>>();
+  /** Groups being moved after a reload (rehome()): our lease is still on them, the sweep must not adopt them meanwhile. */
+  private readonly rehoming = new Set<string>();
   /** StateStore outages fail every group's flush: one line a minute, then a count. */
   private readonly failures: RateLimitedLog;
 
@@ -80,7 +91,7 @@ export class NotificationDispatcher {
     this.prefix = c.keyPrefix;
     this.leaseTtl = Math.max(3 * c.syncInterval, 1000);
     this.log = new NotificationLog(deps.state, c.keyPrefix, deps.holder, c.notificationLog.claimTtl, c.notificationLog.retention);
-    for (const r of deps.tree.root.walk()) this.routesByKey.set(r.key, r);
+    this.routing = withRouteIndex(deps);
     this.failures = new RateLimitedLog(deps.logger, { clock: deps.scheduler });
   }
 
@@ -92,18 +103,20 @@ export class NotificationDispatcher {
   async ingest(events: readonly AlertTransitionEvent[]): Promise<void> {
     for (const e of events) {
       this.deps.metrics.transitionsReceived.inc({ transition: e.payload.transition ?? e.payload.state });
-      const alert = alertFromTransition(e, this.deps.config.externalURL);
+      // one routing per transition: a reload swaps it between two transitions, never within one
+      const { tree, config } = this.routing;
+      const alert = alertFromTransition(e, config.externalURL);
       if (!alert) {
         this.deps.metrics.transitionsSkipped.inc({ reason: 'not_notifiable' });
         continue;
       }
-      if (!(await this.isNewer(alert))) {
+      if (!(await this.isNewer(alert, tree))) {
         this.deps.metrics.transitionsSkipped.inc({ reason: 'replayed' });
         continue;
       }
       if (alert.status === 'firing') await this.deps.state.hset(`${this.prefix}alerts`, { [alert.fingerprint]: JSON.stringify(alert) });
       else await this.deps.state.hdel(`${this.prefix}alerts`, alert.fingerprint);
-      for (const route of this.deps.tree.match(alert.labels)) {
+      for (const route of tree.match(alert.labels)) {
         const key = route.groupKey(alert.labels);
         await this.deps.state.hset(this.groupHash(key), { [`a:${alert.fingerprint}`]: JSON.stringify(alert) });
         await this.deps.state.hset(`${this.prefix}groups`, { [key]: JSON.stringify({ routeKey: route.key }) });
@@ -116,19 +129,19 @@ export class NotificationDispatcher {
    * Drops a transition older than one already applied (a redelivery after a crash replays from
    * the last committed offset): the sequence in the transition id is monotonic per series.
    */
-  private async isNewer(alert: NotifyAlert): Promise<boolean> {
+  private async isNewer(alert: NotifyAlert, tree: RouteTree): Promise<boolean> {
     const seq = transitionSequence(alert.transitionId);
     if (seq === null) return true;
     const key = `${this.prefix}seq:${alert.fingerprint}`;
     const last = Number((await this.deps.state.get(key)) ?? -1);
-    if (seq <= last) return seq === last && !(await this.alreadyNotified(alert));
+    if (seq <= last) return seq === last && !(await this.alreadyNotified(alert, tree));
     await this.deps.state.set(key, String(seq), this.deps.config.notificationLog.retention);
     return true;
   }
 
   /** The same transition again: re-apply it only if no group has notified it yet (harmless, idempotent). */
-  private async alreadyNotified(alert: NotifyAlert): Promise<boolean> {
-    for (const route of this.deps.tree.match(alert.labels)) {
+  private async alreadyNotified(alert: NotifyAlert, tree: RouteTree): Promise<boolean> {
+    for (const route of tree.match(alert.labels)) {
       const h = await this.deps.state.hget(this.groupHash(route.groupKey(alert.labels)), `n:${alert.fingerprint}`);
       if (h !== alert.transitionId) return false;
     }
@@ -184,15 +197,107 @@ export class NotificationDispatcher {
     this.inflight.add(p);
   }
 
+  /**
+   * Swaps in a reloaded routing (NotifyStage.reload). Synchronous, so every transition and every
+   * flush that starts from here on sees the new routes and receivers, and none sees a mix.
+   *
+   * A group this replica runs is kept — same key, timers, what was already notified (`n:`), so
+   * the same content gets the same idempotency key and is not sent again — when the new tree has
+   * a route with the same key (its matchers path) and the same group_by; it takes that route's
+   * receiver and timings. Any other group lost its route: it is re-homed (see rehome()).
+   */
+  reconfigure(next: DispatchRouting): void {
+    this.routing = withRouteIndex(next);
+    this.buckets.clear(); // a new rateLimit applies at once; waiting notifications keep their own wait
+    for (const g of [...this.groups.values()]) {
+      const route = this.routing.routesByKey.get(g.route.key);
+      if (route && sameGrouping(route, g.route)) {
+        g.route = route;
+        continue;
+      }
+      // Leave memory now (synchronously): a transition from here on starts a fresh group.
+      this.groups.delete(g.key);
+      g.timer?.cancel();
+      g.timer = null;
+      this.rehoming.add(g.key);
+      const p = this.rehome(g).catch((err: unknown) => {
+        this.failures.log('rehome', 'state-store', { groupKey: g.key, err: String(err) }, 'moving an alert group whose route was removed by a reload failed; the next sweep adopts it');
+      });
+      const tracked = p.finally(() => {
+        this.rehoming.delete(g.key);
+        this.inflight.delete(tracked);
+      });
+      this.inflight.add(tracked);
+    }
+    this.deps.metrics.groups.set(this.groups.size);
+  }
+
+  /**
+   * A group whose route a reload removed (or whose group_by changed) is neither dropped nor
+   * flushed to its old receiver: its alerts are routed again through the new tree, into the
+   * groups the new config gives them. Dropping would strand them (a resolve would then never be
+   * sent: the new group never notified the firing); flushing would send to a receiver the
+   * operator just removed. To never notify twice because of a reload, an alert keeps its
+   * "notified" mark when its new group sends to the same receiver name as the old one, so that
+   * receiver gets only what changes from here on (and its resolve); a receiver that had not seen
+   * the alert gets it at its group's next flush. A resolve never notified as firing is dropped.
+   */
+  private async rehome(g: Group): Promise<void> {
+    await g.flushing; // its outcome (the `n:` marks it wrote) is what is carried over
+    const { tree } = this.routing;
+    const hashKey = this.groupHash(g.key);
+    const hash = await this.deps.state.hgetall(hashKey);
+    const meta: GroupMeta | undefined = hash.meta ? (JSON.parse(hash.meta) as GroupMeta) : undefined;
+    const moved: string[] = [];
+    for (const [field, json] of Object.entries(hash)) {
+      if (!field.startsWith('a:')) continue;
+      const alert = JSON.parse(json) as NotifyAlert;
+      const notified = hash[`n:${alert.fingerprint}`];
+      let stays = false;
+      for (const route of tree.match(alert.labels)) {
+        const key = route.groupKey(alert.labels);
+        const carry = notified !== undefined && route.receiver === g.route.receiver;
+        if (key === g.key) stays = true;
+        else if (alert.status === 'resolved' && !carry) continue;
+        else {
+          const target = this.groupHash(key);
+          // a newer transition already routed by the new tree wins over the one carried here
+          if ((await this.deps.state.hget(target, field)) !== null) continue;
+          const update: Record<string, string> = { [field]: json };
+          if (carry) update[`n:${alert.fingerprint}`] = notified;
+          if (carry && meta?.lastNotifiedAt !== undefined && (await this.deps.state.hget(target, 'meta')) === null) {
+            update.meta = JSON.stringify({ routeKey: route.key, lastNotifiedAt: meta.lastNotifiedAt });
+          }
+          await this.deps.state.hset(target, update);
+          await this.deps.state.hset(`${this.prefix}groups`, { [key]: JSON.stringify({ routeKey: route.key }) });
+        }
+        await this.touch(key, route, alert);
+      }
+      if (!stays) moved.push(alert.fingerprint);
+    }
+    for (const fp of moved) {
+      // only what was read: a transition that reached this key meanwhile stays
+      if ((await this.deps.state.hget(hashKey, `a:${fp}`)) === hash[`a:${fp}`]) await this.deps.state.hdel(hashKey, `a:${fp}`, `n:${fp}`);
+    }
+    const rest = await this.deps.state.hgetall(hashKey);
+    if (Object.keys(rest).some((f) => f.startsWith('a:')) || this.groups.has(g.key)) return;
+    await this.deps.state.hdel(`${this.prefix}groups`, g.key);
+    await this.deps.state.hdel(hashKey, 'meta', ...Object.keys(rest));
+    if (!this.groups.has(g.key)) await this.deps.state.releaseLease(`${this.prefix}lease:${g.key}`, this.deps.holder);
+  }
+
   /** Resolves when no flush is running (tests and shutdown). */
   async idle(): Promise<void> {
     while (this.inflight.size > 0) await Promise.all([...this.inflight]);
   }
 
   private async flush(g: Group): Promise<void> {
+    // One route and one routing for the whole flush: a reload meanwhile applies to the next one.
+    const route = g.route;
+    const routing = this.routing;
     const now = this.deps.scheduler.now();
     const hash = await this.deps.state.hgetall(this.groupHash(g.key));
-    const meta: GroupMeta = hash.meta ? (JSON.parse(hash.meta) as GroupMeta) : { routeKey: g.route.key };
+    const meta: GroupMeta = hash.meta ? (JSON.parse(hash.meta) as GroupMeta) : { routeKey: route.key };
     const alerts: NotifyAlert[] = [];
     for (const [field, json] of Object.entries(hash)) if (field.startsWith('a:')) alerts.push(JSON.parse(json) as NotifyAlert);
     alerts.sort((a, b) => a.startsAt - b.startsAt || a.fingerprint.localeCompare(b.fingerprint));
@@ -202,7 +307,7 @@ export class NotificationDispatcher {
     let changed = false;
     for (const a of alerts) {
       const notified = hash[`n:${a.fingerprint}`];
-      const muted = this.deps.muting.mutedReason(a, g.route, now);
+      const muted = routing.muting.mutedReason(a, route, now);
       if (muted) this.deps.metrics.mutedAlerts.inc({ reason: muted.split(' ')[0] ?? 'muted' });
       if (a.status === 'resolved' && (notified === undefined || muted)) {
         dropped.push(a); // never notified as firing (or muted now): nothing to resolve at the receiver
@@ -213,25 +318,25 @@ export class NotificationDispatcher {
       if (notified !== a.transitionId) changed = true;
     }
     const hasFiring = toNotify.some((a) => a.status === 'firing');
-    const repeatDue = !changed && hasFiring && meta.lastNotifiedAt !== undefined && now - meta.lastNotifiedAt >= g.route.repeatInterval;
+    const repeatDue = !changed && hasFiring && meta.lastNotifiedAt !== undefined && now - meta.lastNotifiedAt >= route.repeatInterval;
     let done = true;
     if (changed || repeatDue) {
       const ids = toNotify.map((a) => `${a.fingerprint}:${a.transitionId}`).join(',');
-      const idempotencyKey = sha256(`${g.route.receiver}\n${g.key}\n${ids}${repeatDue ? `\nrepeat:${meta.lastNotifiedAt ?? 0}` : ''}`);
+      const idempotencyKey = sha256(`${route.receiver}\n${g.key}\n${ids}${repeatDue ? `\nrepeat:${meta.lastNotifiedAt ?? 0}` : ''}`);
       const n: Notification = {
-        receiver: g.route.receiver,
+        receiver: route.receiver,
         groupKey: g.key,
         status: hasFiring ? 'firing' : 'resolved',
-        groupLabels: g.route.groupLabels(toNotify[0]?.labels ?? {}),
+        groupLabels: route.groupLabels(toNotify[0]?.labels ?? {}),
         commonLabels: commonOf(toNotify.map((a) => a.labels)),
         commonAnnotations: commonOf(toNotify.map((a) => a.annotations)),
-        externalURL: this.deps.config.externalURL,
+        externalURL: routing.config.externalURL,
         alerts: toNotify,
         idempotencyKey,
       };
-      done = await this.deliver(n);
+      done = await this.deliver(n, routing);
       if (done) {
-        const update: Record<string, string> = { meta: JSON.stringify({ ...meta, routeKey: g.route.key, lastNotifiedAt: now }) };
+        const update: Record<string, string> = { meta: JSON.stringify({ ...meta, routeKey: route.key, lastNotifiedAt: now }) };
         for (const a of toNotify) if (a.status === 'firing') update[`n:${a.fingerprint}`] = a.transitionId;
         await this.deps.state.hset(this.groupHash(g.key), update);
         dropped.push(...toNotify.filter((a) => a.status === 'resolved'));
@@ -265,8 +370,8 @@ export class NotificationDispatcher {
   }
 
   /** Sends to every notifier of the receiver; true once each has sent or given up, false if another replica holds a claim. */
-  private async deliver(n: Notification): Promise<boolean> {
-    const notifiers = this.deps.receivers.get(n.receiver) ?? [];
+  private async deliver(n: Notification, routing: DispatchRouting): Promise<boolean> {
+    const notifiers = routing.receivers.get(n.receiver) ?? [];
     let done = true;
     for (let i = 0; i < notifiers.length; i++) {
       const notifier = notifiers[i];
@@ -281,13 +386,13 @@ export class NotificationDispatcher {
         done = false;
         continue;
       }
-      await this.sendWithRetry(n, notifier, id);
+      await this.sendWithRetry(n, notifier, id, routing.config);
     }
     return done;
   }
 
-  private async sendWithRetry(n: Notification, notifier: Notifier, id: string): Promise<void> {
-    const { scheduler, metrics, logger, config } = this.deps;
+  private async sendWithRetry(n: Notification, notifier: Notifier, id: string, config: NotifyConfig): Promise<void> {
+    const { scheduler, metrics, logger } = this.deps;
     const labels = { receiver: n.receiver, type: notifier.type };
     const started = scheduler.now();
     for (let attempt = 0; ; attempt++) {
@@ -328,7 +433,8 @@ export class NotificationDispatcher {
   private bucket(receiver: string): TokenBucket {
     let b = this.buckets.get(receiver);
     if (!b) {
-      b = new TokenBucket(this.deps.config.rateLimit.perSecond, this.deps.config.rateLimit.burst, this.deps.scheduler.now());
+      const { rateLimit } = this.routing.config;
+      b = new TokenBucket(rateLimit.perSecond, rateLimit.burst, this.deps.scheduler.now());
       this.buckets.set(receiver, b);
     }
     return b;
@@ -339,7 +445,7 @@ export class NotificationDispatcher {
    * alerts (a silence or window that ended), and adopts groups whose owner's lease expired.
    */
   async sweep(): Promise<void> {
-    await this.deps.muting.silences.refresh();
+    await this.routing.muting.silences.refresh();
     const lease = (k: string) => `${this.prefix}lease:${k}`;
     for (const g of [...this.groups.values()]) {
       if (!(await this.deps.state.renewLease(lease(g.key), this.deps.holder, this.leaseTtl))) {
@@ -349,10 +455,10 @@ export class NotificationDispatcher {
     }
     const index = await this.deps.state.hgetall(`${this.prefix}groups`);
     for (const [key, json] of Object.entries(index)) {
-      if (this.groups.has(key) || this.stopped) continue;
+      if (this.groups.has(key) || this.rehoming.has(key) || this.stopped) continue;
       if (!(await this.deps.state.acquireLease(lease(key), this.deps.holder, this.leaseTtl))) continue;
       const meta = JSON.parse(json) as GroupMeta;
-      const route = this.routesByKey.get(meta.routeKey) ?? this.deps.tree.root;
+      const route = this.routing.routesByKey.get(meta.routeKey) ?? this.routing.tree.root;
       const g: Group = { key, route, timer: null, flushing: null, again: false, hasFlushed: true };
       this.groups.set(key, g);
       this.schedule(g, 0);
@@ -383,4 +489,16 @@ export class NotificationDispatcher {
     for (const g of this.groups.values()) await this.deps.state.releaseLease(`${this.prefix}lease:${g.key}`, this.deps.holder).catch(() => undefined);
     this.groups.clear();
   }
+}
+
+function withRouteIndex(routing: DispatchRouting): DispatchRouting & { routesByKey: ReadonlyMap<string, Route> } {
+  const routesByKey = new Map<string, Route>();
+  for (const r of routing.tree.root.walk()) routesByKey.set(r.key, r);
+  return { config: routing.config, tree: routing.tree, muting: routing.muting, receivers: routing.receivers, routesByKey };
+}
+
+/** Same group_by (null = `...`): the route groups alerts under the same keys. */
+function sameGrouping(a: Route, b: Route): boolean {
+  if (a.groupBy === null || b.groupBy === null) return a.groupBy === b.groupBy;
+  return a.groupBy.length === b.groupBy.length && a.groupBy.every((l, i) => l === b.groupBy?.[i]);
 }

@@ -10,6 +10,7 @@ export class NotifyMetrics {
   readonly mutedAlerts: Counter<'reason'>;
   readonly groups: Gauge;
   readonly latency: Histogram<'receiver'>;
+  readonly configReloads: Counter<'result'>;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -19,6 +20,7 @@ export class NotifyMetrics {
     this.attempts = new Counter({ name: 'sonde_alert_notify_attempts_total', help: 'Send attempts per receiver and notifier (ok, retry, error)', labelNames: ['receiver', 'type', 'result'], registers });
     this.givenUp = new Counter({ name: 'sonde_alert_notify_given_up_total', help: 'Notifications abandoned after the retry bound or a permanent error', labelNames: ['receiver', 'type', 'reason'], registers });
     this.mutedAlerts = new Counter({ name: 'sonde_alert_notify_muted_total', help: 'Alerts left out of a notification, by reason (inhibited, silenced, maintenance, time_interval)', labelNames: ['reason'], registers });
+    this.configReloads = new Counter({ name: 'sonde_alert_notify_config_reloads_total', help: 'Notification config reloads (routes, receivers, time intervals), by result (ok, error: the old config stays)', labelNames: ['result'], registers });
     this.groups = new Gauge({ name: 'sonde_alert_notify_groups', help: 'Aggregation groups owned by this replica', registers });
     this.latency = new Histogram({
       name: 'sonde_alert_notify_latency_seconds',

@@ -3,6 +3,7 @@ import { parseDuration } from '@sonde/alert-engine/notify/duration';
 import { CEL_ENGINES } from '@sonde/alert-engine/cel-engine';
 import { formatTransition, parseEventLines, runRulesTest } from '@sonde/alert-engine/rules-test-runner';
 import { loadRuleSet } from '@sonde/alert-engine/rule-set-loader';
+import type { EngineReloadResult } from '@sonde/alert-engine/alert-engine-reloader';
 import { alertApi, alertApiUrl } from './alert-api-target';
 
 export interface RulesTestOptions {
@@ -44,12 +45,18 @@ export async function runRulesTestCommand(file: string, options: RulesTestOption
   return badLines.length > 0 || result.ruleErrors.length > 0 ? 1 : 0;
 }
 
-/** `sonde rules reload`: asks the running `sonde up` (or --url, a deployed alert-engine) to reload its rules. */
+/** `sonde rules reload`: asks the running `sonde up` (or --url, a deployed alert-engine) to reload its rules and notification config. */
 export async function runRulesReload(options: { data: string; url?: string }): Promise<number> {
   const base = alertApiUrl('rules reload', options);
   if (!base) return 1;
-  const res = await alertApi<{ ok: boolean; rules: number; sources: string[] }>('rules reload', `${base}/api/rules/reload`, 'POST');
+  const res = await alertApi<EngineReloadResult>('rules reload', `${base}/api/rules/reload`, 'POST');
   if (!res.ok) return 1;
   process.stdout.write(`rules reloaded: ${res.value?.rules ?? 0} rules from ${(res.value?.sources ?? []).join(', ')}\n`);
+  const notify = res.value?.notify;
+  if (notify && 'skipped' in notify) process.stdout.write(`notification config unchanged: ${notify.skipped}\n`);
+  else if (notify?.ok) {
+    process.stdout.write(`notification config reloaded from ${notify.file}: ${notify.receivers} receivers, ${notify.routes} routes\n`);
+    if (notify.restartRequired.length > 0) process.stdout.write(`notification config: ${notify.restartRequired.join(', ')} changed but need a restart\n`);
+  }
   return 0;
 }

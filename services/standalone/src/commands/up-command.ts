@@ -78,7 +78,13 @@ export async function runUp(options: UpOptions): Promise<void> {
   const targetAssignment = new MemoryTargetAssignment();
   let app: NestExpressApplication;
   try {
-    app = await NestFactory.create<NestExpressApplication>(StandaloneModule.forRoot(config, { logDestination, disabled, targetAssignment }), { bufferLogs: true });
+    // re-read by `sonde rules reload` / SIGHUP for the alert-engine's notification config
+    const reloadable = options.config
+      ? { configFile: options.config, reloadConfig: () => loadUpConfig({ file: options.config, dataDir, ...(lab ? { overlay: labOverlay(lab) } : {}) }) }
+      : undefined;
+    app = await NestFactory.create<NestExpressApplication>(StandaloneModule.forRoot(config, { logDestination, disabled, targetAssignment, ...(reloadable ? { configFile: reloadable } : {}) }), {
+      bufferLogs: true,
+    });
   } catch (err) {
     await lab?.close();
     throw err;

@@ -1,6 +1,6 @@
-import dgram from 'node:dgram';
 import { SnmpSessionPool } from '@sonde/snmp/session/snmp-session-pool';
 import { DEFAULT_WALK_OPTIONS } from '@sonde/snmp/walk/table-walk';
+import { loopbackTraffic } from '@sonde/testing/loopback-traffic';
 import { rmonSnmpdBinary, runSnmpTool, startSnmpd, type SnmpdPeer } from '@sonde/testing/snmpd-peer';
 import { ProbeConfigurator, probeSessionOf, type ProbeSession } from '../src/probe-configurator';
 import { rmonCollectorConfigSchema, type ProbeConfig } from '../src/rmon-collector.config';
@@ -74,15 +74,6 @@ const ownedBy = (base: string, owner: string) => [...column(base)].filter(([, v]
 
 function probeConfig(owner: string, device: Record<string, unknown> | undefined): ProbeConfig {
   return rmonCollectorConfigSchema.parse({ probeConfig: { enabled: true, owner, tables: ['event', 'alarm'], devices: device ? [{ device: 'rmon-probe', ...device }] : [] } }).probeConfig;
-}
-
-/** Datagrams to ourselves over the loopback: each one is a unicast packet in on `lo`. */
-async function loopbackTraffic(datagrams: number): Promise<void> {
-  const s = dgram.createSocket('udp4');
-  await new Promise<void>((resolve) => s.bind(0, '127.0.0.1', resolve));
-  const port = s.address().port;
-  for (let i = 0; i < datagrams; i++) await new Promise<void>((resolve, reject) => s.send(Buffer.alloc(64), port, '127.0.0.1', (err) => (err ? reject(err) : resolve())));
-  await new Promise<void>((resolve) => s.close(() => resolve()));
 }
 
 describe('RMON alarms and events against net-snmp RMON', () => {

@@ -1,5 +1,5 @@
 import { Registry } from 'prom-client';
-import type { EventBus } from '@sonde/bus/event-bus';
+import { CollectingBus } from './collecting-bus';
 import type { SondeEvent } from '@sonde/events/sonde-event';
 import { loadOidDictionary } from '@sonde/snmp/mib/mib-loader';
 import { buildTrapReceiver } from '../src/build-trap-receiver';
@@ -30,21 +30,6 @@ const users: UsmUserConfig[] = combos.map((c) => ({
   ...(c.auth ? { authProtocol: c.auth, authPassword: AUTH_PW } : {}),
   ...(c.priv ? { privProtocol: c.priv, privPassword: PRIV_PW } : {}),
 }));
-
-/** A small collecting EventBus on the port. */
-class CollectingBus implements EventBus {
-  events: SondeEvent[] = [];
-  async publish(events: readonly SondeEvent[]): Promise<void> {
-    this.events.push(...events);
-  }
-  async subscribe(): Promise<never> {
-    throw new Error('not used');
-  }
-  async health() {
-    return { ok: true, detail: 'test', pending: 0 };
-  }
-  async close(): Promise<void> {}
-}
 
 function v3Args(c: Combo): string[] {
   const level = c.priv ? 'authPriv' : c.auth ? 'authNoPriv' : 'noAuthNoPriv';

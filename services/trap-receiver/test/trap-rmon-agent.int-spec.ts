@@ -1,7 +1,7 @@
-import dgram from 'node:dgram';
 import { Registry } from 'prom-client';
-import type { EventBus } from '@sonde/bus/event-bus';
 import type { SondeEvent } from '@sonde/events/sonde-event';
+import { loopbackTraffic } from '@sonde/testing/loopback-traffic';
+import { CollectingBus } from './collecting-bus';
 import { EventPublisher } from '@sonde/collector/event-publisher';
 import { loadOidDictionary } from '@sonde/snmp/mib/mib-loader';
 import { rmonSnmpdBinary, runSnmpTool, startSnmpd, type SnmpdPeer } from '@sonde/testing/snmpd-peer';
@@ -23,20 +23,6 @@ const ALARM = '1.3.6.1.2.1.16.3.1.1';
 const EVENT = '1.3.6.1.2.1.16.9.1.1';
 const IF_IN_UCAST_1 = '1.3.6.1.2.1.2.2.1.11.1';
 const RISING_ALARM = '1.3.6.1.2.1.16.0.1';
-
-class CollectingBus implements EventBus {
-  events: SondeEvent[] = [];
-  async publish(events: readonly SondeEvent[]): Promise<void> {
-    this.events.push(...events);
-  }
-  async subscribe(): Promise<never> {
-    throw new Error('not used');
-  }
-  async health() {
-    return { ok: true, detail: 'test', pending: 0 };
-  }
-  async close(): Promise<void> {}
-}
 
 const bus = new CollectingBus();
 const config = trapReceiverConfigSchema.parse({ listen: [{ address: '127.0.0.1', port: 0 }] });
@@ -69,14 +55,6 @@ afterAll(async () => {
 
 const tool = (name: string, ...args: string[]) => runSnmpTool(name, ['-v2c', '-c', RW, '-On', `127.0.0.1:${agent.port}`, ...args]);
 const packetsIn = () => Number(/Counter32: (\d+)/.exec(tool('snmpget', IF_IN_UCAST_1))?.[1]);
-
-async function loopbackTraffic(datagrams: number): Promise<void> {
-  const s = dgram.createSocket('udp4');
-  await new Promise<void>((resolve) => s.bind(0, '127.0.0.1', resolve));
-  const port = s.address().port;
-  for (let i = 0; i < datagrams; i++) await new Promise<void>((resolve, reject) => s.send(Buffer.alloc(64), port, '127.0.0.1', (err) => (err ? reject(err) : resolve())));
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-}
 
 const risingAlarms = () => bus.events.filter((e): e is Extract<SondeEvent, { kind: 'snmp.trap' }> => e.kind === 'snmp.trap' && e.payload.trapOid === RISING_ALARM);
 

@@ -36,9 +36,9 @@ export const kafkaProducerConfigSchema = z.object({
    */
   maxEventBytes: positiveInt.default(900 * 1024),
   /**
-   * Produce requests in flight at once. The idempotent producer keeps per-partition order
-   * with up to 5 (Kafka's max.in.flight.requests.per.connection with idempotence); 1 waits
-   * for each acknowledgement before the next send.
+   * Produce requests cut and queued ahead of the one being sent (1 waits for each
+   * acknowledgement before cutting the next). The client is handed one request at a time
+   * (kafka/serial-sends.ts: neither client keeps order with concurrent sends after a failure).
    */
   maxInFlight: z.number().int().min(1).max(5).default(5),
   compression: z.enum(['none', 'gzip']).default('none'),

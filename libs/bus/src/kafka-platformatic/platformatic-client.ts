@@ -2,6 +2,7 @@ import { compatibilityPartitioner, Connection, offsetCommitV8, offsetFetchV8, Pr
 import { TRUSTED_EVENT_HEADER, TRUSTED_EVENT_HEADER_VALUE } from '@sonde/events/event-codec';
 import type { KafkaBusConfig } from '../bus.config';
 import type { RecordSender } from '../kafka/kafka-publisher';
+import { SerialSends } from '../kafka/serial-sends';
 import type { SpoolRecord } from '../spool/spool-record';
 
 /** Client options shared by the producer, the consumers and the admin client. */
@@ -25,9 +26,8 @@ export class PlatformaticSender implements RecordSender {
   private producer: Producer<string, Buffer, string, string> | null = null;
   private connected = false;
   private limit: number | null = null;
-  /** The producer that has sent once (has its producer id); until then sends queue in `warming`. */
-  private warmed: Producer<string, Buffer, string, string> | null = null;
-  private warming: Promise<unknown> = Promise.resolve();
+  /** One request at a time, none after a failed one until drop() (serial-sends.ts says why). */
+  private readonly sends = new SerialSends(isRejectedByBroker);
 
   constructor(
     private readonly config: KafkaBusConfig,
@@ -58,17 +58,8 @@ export class PlatformaticSender implements RecordSender {
     this.connected = true;
   }
 
-  /**
-   * Concurrent sends keep their order: the producer assigns sequence numbers synchronously
-   * in call order and its connection has one request in flight (the library forces that for
-   * an idempotent producer). Only the first send of a new producer waits for its producer id
-   * asynchronously, so that one goes alone and the others queue behind it.
-   */
   send(records: readonly SpoolRecord[]): Promise<void> {
-    if (this.producer && this.warmed === this.producer) return this.sendNow(records);
-    const run = this.warming.then(() => this.sendNow(records));
-    this.warming = run.catch(() => undefined);
-    return run;
+    return this.sends.run(() => this.sendNow(records));
   }
 
   private async sendNow(records: readonly SpoolRecord[]): Promise<void> {
@@ -76,13 +67,13 @@ export class PlatformaticSender implements RecordSender {
     const producer = this.producer;
     if (!producer) throw new Error('kafka producer dropped while sending');
     await producer.send({ messages: records.map((r) => ({ topic: r.topic, key: r.key, value: r.value, headers: TRUSTED_HEADERS })) });
-    this.warmed = producer;
   }
 
   async drop(): Promise<void> {
     const producer = this.producer;
     this.producer = null;
     this.connected = false;
+    this.sends.reset();
     await producer?.close().catch(() => undefined);
   }
 

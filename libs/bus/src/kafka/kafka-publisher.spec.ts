@@ -8,6 +8,7 @@ import { BusMetrics } from '../bus.metrics';
 import { SegmentSpool } from '../spool/segment-spool';
 import type { SpoolRecord } from '../spool/spool-record';
 import { BATCH_OVERHEAD_BYTES, KafkaPublisher, recordBytes, type RecordSender } from './kafka-publisher';
+import { SerialSends } from './serial-sends';
 
 /** A broker stand-in: records what it was sent, enforces a record batch limit like max.message.bytes. */
 class FakeSender implements RecordSender {
@@ -38,6 +39,28 @@ class FakeSender implements RecordSender {
     const bytes = records.reduce((n, r) => n + recordBytes(r), BATCH_OVERHEAD_BYTES);
     if (this.limit !== null && bytes > this.limit) throw new Error('MESSAGE_TOO_LARGE');
     this.sent.push([...records]);
+  }
+}
+
+/**
+ * A broker that loses one request (its first attempt times out unwritten) but would take every
+ * later one, as @platformatic/kafka's producer-id recovery and kafkajs' concurrent sendBatch let
+ * it: behind SerialSends, as both real senders are.
+ */
+class OneTimeoutSender extends FakeSender {
+  private readonly sends = new SerialSends((err) => this.isRejected(err));
+  private first = true;
+  override async drop(): Promise<void> {
+    this.sends.reset();
+  }
+  override send(records: readonly SpoolRecord[]): Promise<void> {
+    return this.sends.run(async () => {
+      if (this.first) {
+        this.first = false;
+        throw new Error('REQUEST_TIMED_OUT');
+      }
+      await super.send(records);
+    });
   }
 }
 
@@ -90,6 +113,24 @@ describe('KafkaPublisher', () => {
     expect(await tooLarge()).toBe('1');
     await expect(publisher.publish([rec(5, 30 * 1024)], 30 * 1024)).rejects.toThrow('keyed dev-1');
     expect(await tooLarge()).toBe('2');
+    await publisher.close();
+  });
+
+  it('a request that failed while later ones were queued goes to the spool with all of them behind it, none sent around it', async () => {
+    const sender = new OneTimeoutSender(null);
+    const { publisher, spool } = await newPublisher(sender, { batchEvents: 10, maxInFlight: 5 });
+    const records = Array.from({ length: 50 }, (_, i) => rec(i, 100));
+    await Promise.all(Array.from({ length: 5 }, (_, c) => publisher.publish(records.slice(c * 10, c * 10 + 10), 1_000)));
+    const spooled: SpoolRecord[] = [];
+    for (;;) {
+      const batch = await spool.read(1_000, 10_000_000);
+      if (!batch.records.length) break;
+      spooled.push(...batch.records);
+      await spool.ack(batch.next, batch.records.length);
+    }
+    // what reached the broker and then the spool, in that order, is the order of the calls
+    expect([...sender.sent.flat(), ...spooled].map(indexOf)).toEqual(records.map(indexOf));
+    expect(sender.sent.flat().length).toBe(0);
     await publisher.close();
   });
 

@@ -10,6 +10,7 @@ import type { BusMetrics } from '../bus.metrics';
 import { partitionKeyOf } from '../partition-key';
 import type { SegmentSpool } from '../spool/segment-spool';
 import type { SpoolRecord } from '../spool/spool-record';
+import { SerialSends } from './serial-sends';
 
 /** One publish() call: resolved once every record of it was sent (or spooled). */
 interface Pending {
@@ -470,7 +471,8 @@ export class KafkajsSender implements RecordSender {
   private connected = false;
 
   private limit: number | null = null;
-  private sending: Promise<unknown> = Promise.resolve();
+  /** One request at a time, none after a failed one until drop() (serial-sends.ts says why). */
+  private readonly sends = new SerialSends((err) => this.isRejected(err));
 
   constructor(
     private readonly kafka: Kafka,
@@ -492,18 +494,17 @@ export class KafkajsSender implements RecordSender {
   }
 
   async drop(): Promise<void> {
+    this.sends.reset();
     await this.dropProducer();
   }
 
   /**
    * kafkajs does not keep the order of concurrent sendBatch() calls (the crash spec's 3 000
    * events on one partition came back with whole requests swapped), so requests go one at a
-   * time; the publisher still cuts and encodes the next while one is in flight.
+   * time (SerialSends); the publisher still cuts and encodes the next while one is in flight.
    */
   send(records: readonly SpoolRecord[]): Promise<void> {
-    const run = this.sending.then(() => this.sendNow(records));
-    this.sending = run.catch(() => undefined);
-    return run;
+    return this.sends.run(() => this.sendNow(records));
   }
 
   private async sendNow(records: readonly SpoolRecord[]): Promise<void> {

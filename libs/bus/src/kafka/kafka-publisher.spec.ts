@@ -80,6 +80,17 @@ const rec = (i: number, size: number): SpoolRecord => {
 };
 const indexOf = (r: SpoolRecord) => r.value.readUInt32BE(0);
 
+/** Everything the spool holds, in order (read and acknowledged: what the replayer would send). */
+async function drainSpool(spool: SegmentSpool): Promise<SpoolRecord[]> {
+  const out: SpoolRecord[] = [];
+  for (;;) {
+    const batch = await spool.read(1_000, 10_000_000);
+    if (!batch.records.length) return out;
+    out.push(...batch.records);
+    await spool.ack(batch.next, batch.records.length);
+  }
+}
+
 async function newPublisher(sender: FakeSender, producer: Record<string, unknown> = {}) {
   const registry = new Registry();
   const metrics = new BusMetrics(registry);
@@ -121,13 +132,7 @@ describe('KafkaPublisher', () => {
     const { publisher, spool } = await newPublisher(sender, { batchEvents: 10, maxInFlight: 5 });
     const records = Array.from({ length: 50 }, (_, i) => rec(i, 100));
     await Promise.all(Array.from({ length: 5 }, (_, c) => publisher.publish(records.slice(c * 10, c * 10 + 10), 1_000)));
-    const spooled: SpoolRecord[] = [];
-    for (;;) {
-      const batch = await spool.read(1_000, 10_000_000);
-      if (!batch.records.length) break;
-      spooled.push(...batch.records);
-      await spool.ack(batch.next, batch.records.length);
-    }
+    const spooled = await drainSpool(spool);
     // what reached the broker and then the spool, in that order, is the order of the calls
     expect([...sender.sent.flat(), ...spooled].map(indexOf)).toEqual(records.map(indexOf));
     expect(sender.sent.flat().length).toBe(0);
@@ -143,13 +148,7 @@ describe('KafkaPublisher', () => {
     await Promise.all(calls);
     expect(sender.maxSeenInFlight).toBeGreaterThan(1);
     expect(sender.maxSeenInFlight).toBeLessThanOrEqual(5);
-    const spooled: SpoolRecord[] = [];
-    for (;;) {
-      const batch = await spool.read(1_000, 10_000_000);
-      if (!batch.records.length) break;
-      spooled.push(...batch.records);
-      await spool.ack(batch.next, batch.records.length);
-    }
+    const spooled = await drainSpool(spool);
     // the requests in flight behind the failed one failed too; all of them went to the spool in cut order
     expect(sender.sent.flat().map(indexOf)).toEqual(records.slice(0, 20).map(indexOf));
     expect(spooled.map(indexOf)).toEqual(records.slice(20).map(indexOf));

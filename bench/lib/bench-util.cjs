@@ -9,9 +9,10 @@ const os = require('node:os');
 const TICK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim());
 
 /** utime + stime of a process in seconds (/proc/<pid>/stat fields 14 and 15); NaN once it is gone. */
-function cpuSeconds(pid) {
+/** utime+stime of the process (every thread), or with `thread`, of that thread (/proc/<pid>/task/<tid>). */
+function cpuSeconds(pid, thread) {
   try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = fs.readFileSync(thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return (Number(fields[11]) + Number(fields[12])) / TICK;
   } catch {

@@ -60,10 +60,14 @@ async function kafkaBus() {
   const prefix = `bench-traps-${process.pid}.`;
   const config = busConfigSchema.parse({
     type: 'kafka',
-    kafka: { client: process.env.BENCH_KAFKA_CLIENT ?? 'kafkajs', brokers: process.env.SONDE_TEST_KAFKA_BROKERS.split(','), topicPrefix: prefix, spool: { dir: fs.mkdtempSync(path.join(os.tmpdir(), 'bench-traps-spool-')) } },
+    kafka: {
+      client: process.env.BENCH_KAFKA_CLIENT ?? 'kafkajs', brokers: process.env.SONDE_TEST_KAFKA_BROKERS.split(','), topicPrefix: prefix, spool: { dir: fs.mkdtempSync(path.join(os.tmpdir(), 'bench-traps-spool-')) },
+      // sonde-kafka-thread: the producer on a thread of its own (bus.kafka.producer.thread: worker)
+      producer: { thread: mode === 'sonde-kafka-thread' ? 'worker' : 'main' },
+    },
   });
-  const Bus = config.kafka.client === 'platformatic' ? require('@sonde/bus/kafka-platformatic/platformatic-event-bus').PlatformaticEventBus : require('@sonde/bus/kafka/kafka-event-bus').KafkaEventBus;
-  const real = await Bus.create(config, { metrics: new BusMetrics(new Registry()) });
+  const { createEventBus } = require('@sonde/bus/create-event-bus');
+  const real = await createEventBus(config, { metrics: new BusMetrics(new Registry()) });
   await real.ensureTopics();
   const { Kafka, logLevel } = require('kafkajs');
   const admin = new Kafka({ brokers: config.kafka.brokers, clientId: 'bench-traps', logLevel: logLevel.NOTHING }).admin();

@@ -42,6 +42,14 @@ export const kafkaProducerConfigSchema = z.object({
    */
   maxInFlight: z.number().int().min(1).max(5).default(5),
   compression: z.enum(['none', 'gzip']).default('none'),
+  /**
+   * Where the producer runs: `main` (the caller's thread) or `worker` (a thread of its own,
+   * kafka/threaded-kafka-bus.ts). With `worker` the caller's thread only JSON-encodes and hands
+   * the bytes over; the client, the spool and the replay run beside it, so a UDP receiver's
+   * socket is read while requests are built and acknowledged. Same topics, order, spool and
+   * metrics either way.
+   */
+  thread: z.enum(['main', 'worker']).default('main'),
   /** kafkajs retries before a send counts as failed and goes to the spool. */
   retries: z.number().int().nonnegative().default(3),
   requestTimeoutMs: positiveInt.default(10_000),

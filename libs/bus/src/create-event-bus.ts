@@ -3,6 +3,7 @@ import type { BusLogger } from './bus-logger';
 import type { BusMetrics } from './bus.metrics';
 import type { EventBus } from './event-bus';
 import { KafkaEventBus } from './kafka/kafka-event-bus';
+import { ThreadedKafkaBus } from './kafka/threaded-kafka-bus';
 import { PlatformaticEventBus } from './kafka-platformatic/platformatic-event-bus';
 import { MemoryEventBus } from './memory/memory-event-bus';
 
@@ -14,7 +15,7 @@ export interface EventBusDeps {
 /** The adapters, keyed by `bus.type` (style.md rule 6): adding one is one line here. */
 export const EVENT_BUS_ADAPTERS: Record<BusConfig['type'], (config: BusConfig, deps: EventBusDeps) => Promise<EventBus>> = {
   memory: async (config, deps) => new MemoryEventBus(config, deps),
-  kafka: (config, deps) => KAFKA_CLIENT_ADAPTERS[config.kafka.client](config, deps),
+  kafka: (config, deps) => (config.kafka.producer.thread === 'worker' ? ThreadedKafkaBus.create(config, deps) : KAFKA_CLIENT_ADAPTERS[config.kafka.client](config, deps)),
 };
 
 /** The Kafka adapter, keyed by `bus.kafka.client` (default kafkajs). */

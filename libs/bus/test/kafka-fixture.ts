@@ -7,10 +7,13 @@ import { busConfigSchema, KAFKA_CLIENTS, type BusConfig } from '../src/bus.confi
 import { BusMetrics } from '../src/bus.metrics';
 import { KafkaEventBus } from '../src/kafka/kafka-event-bus';
 import { PlatformaticEventBus } from '../src/kafka-platformatic/platformatic-event-bus';
+import { ThreadedKafkaBus } from '../src/kafka/threaded-kafka-bus';
 
 export type KafkaClient = (typeof KAFKA_CLIENTS)[number];
 /** Every Kafka int-spec runs once per client library (`bus.kafka.client`). */
 export const kafkaClients: KafkaClient[] = [...KAFKA_CLIENTS];
+/** The producer on a thread of its own (`bus.kafka.producer.thread: worker`), on each client. */
+export const producerThreadVariants: { client: KafkaClient; producer: { thread: 'worker' } }[] = kafkaClients.map((client) => ({ client, producer: { thread: 'worker' } }));
 
 /** Brokers of the real Kafka that scripts/services.sh started (throws if it is not running). */
 export function kafkaBrokers(): string[] {
@@ -43,7 +46,8 @@ export function kafkaBusConfig(prefix: string, over: { client?: KafkaClient; cli
 }
 
 /** The bus of `config.kafka.client` (both adapters have the same test surface). */
-export function newKafkaBus(config: BusConfig, registry = new Registry()): Promise<KafkaEventBus | PlatformaticEventBus> {
+export function newKafkaBus(config: BusConfig, registry = new Registry()): Promise<KafkaEventBus | PlatformaticEventBus | ThreadedKafkaBus> {
   const deps = { metrics: new BusMetrics(registry) };
+  if (config.kafka.producer.thread === 'worker') return ThreadedKafkaBus.create(config, deps);
   return config.kafka.client === 'platformatic' ? PlatformaticEventBus.create(config, deps) : KafkaEventBus.create(config, deps);
 }

@@ -7,12 +7,14 @@ import type { SondeEvent } from '@sonde/events/sonde-event';
 import { crashRealService, restartRealService, startPrivateService, stopPrivateService } from '@sonde/testing/real-services';
 import { busConfigSchema, type BusConfig } from '../src/bus.config';
 import { metricEvents, seqOf, waitFor } from '../src/event-bus.contract';
-import { kafkaClients, newKafkaBus, uniquePrefix } from './kafka-fixture';
+import { kafkaClients, newKafkaBus, producerThreadVariants, uniquePrefix } from './kafka-fixture';
 
 /**
  * Broker outages, on a private broker (this suite kills it; the shared one serves others).
  */
-describe.each(kafkaClients)('KafkaEventBus spool during a broker outage (client %s)', (client) => {
+const variants = [...kafkaClients.map((client) => ({ client, thread: 'main' as const })), ...producerThreadVariants.map(({ client }) => ({ client, thread: 'worker' as const }))];
+
+describe.each(variants)('KafkaEventBus spool during a broker outage (client $client, producer thread $thread)', ({ client, thread }) => {
   const servicesDir = mkdtempSync(path.join(tmpdir(), 'sonde-bus-outage-'));
   let brokers: string[];
 
@@ -33,7 +35,7 @@ describe.each(kafkaClients)('KafkaEventBus spool during a broker outage (client 
         topicPrefix: prefix,
         partitions: 3,
         connectionTimeoutMs: 1_000,
-        producer: { retries: 2, requestTimeoutMs: 5_000 },
+        producer: { retries: 2, requestTimeoutMs: 5_000, thread },
         consumer: { sessionTimeoutMs: 10_000, heartbeatIntervalMs: 1_000, rebalanceTimeoutMs: 10_000, minBytes: 1 },
         spool: { dir: spoolDir, fsync: 'always', retryInitialMs: 200, retryMaxMs: 1_000 },
       },
@@ -48,7 +50,7 @@ describe.each(kafkaClients)('KafkaEventBus spool during a broker outage (client 
         client,
         brokers: ['127.0.0.1:1'], // nothing listens on port 1: connection refused
         connectionTimeoutMs: 500,
-        producer: { retries: 0 },
+        producer: { retries: 0, thread },
         spool: { dir: spoolDir, maxBytes: 64 * 1024, segmentBytes: 16 * 1024, fsync: 'never' },
       },
     });

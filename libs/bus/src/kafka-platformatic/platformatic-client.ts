@@ -1,4 +1,4 @@
-import { compatibilityPartitioner, Connection, offsetCommitV8, offsetFetchV8, ProduceAcks, Producer, stringSerializer, type Admin, type Consumer } from '@platformatic/kafka';
+import { compatibilityPartitioner, Connection, offsetCommitV8, offsetFetchV8, ProduceAcks, Producer, type Admin, type Consumer } from '@platformatic/kafka';
 import { TRUSTED_EVENT_HEADER, TRUSTED_EVENT_HEADER_VALUE } from '@sonde/events/event-codec';
 import type { KafkaBusConfig } from '../bus.config';
 import type { RecordSender } from '../kafka/kafka-publisher';
@@ -23,7 +23,7 @@ export function baseOptions(config: KafkaBusConfig) {
  * partitioner uses `>>> 0`, which sends a third of the keys elsewhere).
  */
 export class PlatformaticSender implements RecordSender {
-  private producer: Producer<string, Buffer, string, string> | null = null;
+  private producer: Producer<Buffer, Buffer, Buffer, Buffer> | null = null;
   private connected = false;
   private limit: number | null = null;
   /** One request at a time, none after a failed one until drop() (serial-sends.ts says why). */
@@ -42,14 +42,16 @@ export class PlatformaticSender implements RecordSender {
 
   async connect(): Promise<void> {
     if (this.producer && this.connected) return;
-    this.producer ??= new Producer<string, Buffer, string, string>({
+    // keys and headers go in as bytes with the library's no-op serializers: its string
+    // serializers cost two Buffer.from() per record for the one constant header (bench/bus:
+    // 0.95 vs 0.80 CPU-s per 100k records, raw client, same run)
+    this.producer ??= new Producer<Buffer, Buffer, Buffer, Buffer>({
       ...baseOptions(this.config),
       idempotent: true,
       acks: ProduceAcks.ALL,
       autocreateTopics: false,
       compression: this.config.producer.compression,
       partitioner: compatibilityPartitioner,
-      serializers: { key: stringSerializer, headerKey: stringSerializer, headerValue: stringSerializer },
     });
     await this.ensureTopics();
     // the producer connects lazily: ask for metadata so an unreachable broker shows here
@@ -66,7 +68,7 @@ export class PlatformaticSender implements RecordSender {
     await this.connect();
     const producer = this.producer;
     if (!producer) throw new Error('kafka producer dropped while sending');
-    await producer.send({ messages: records.map((r) => ({ topic: r.topic, key: r.key, value: r.value, headers: TRUSTED_HEADERS })) });
+    await producer.send({ messages: records.map((r) => ({ topic: r.topic, key: Buffer.from(r.key), value: r.value, headers: TRUSTED_HEADERS })) });
   }
 
   async drop(): Promise<void> {
@@ -83,7 +85,7 @@ export class PlatformaticSender implements RecordSender {
 }
 
 /** Every record the publisher sends was encoded from a typed event (event-codec.ts, ADR 0005). */
-const TRUSTED_HEADERS = new Map([[TRUSTED_EVENT_HEADER, TRUSTED_EVENT_HEADER_VALUE]]);
+const TRUSTED_HEADERS = new Map<Buffer, Buffer>([[Buffer.from(TRUSTED_EVENT_HEADER), Buffer.from(TRUSTED_EVENT_HEADER_VALUE)]]);
 
 /** Producer-state errors: a new producer fixes them, the records are fine. */
 const PRODUCER_STATE_ERRORS = new Set(['OUT_OF_ORDER_SEQUENCE_NUMBER', 'UNKNOWN_PRODUCER_ID', 'INVALID_PRODUCER_EPOCH', 'DUPLICATE_SEQUENCE_NUMBER', 'INVALID_PRODUCER_ID_MAPPING']);

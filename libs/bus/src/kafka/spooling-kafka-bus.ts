@@ -7,6 +7,7 @@ import { silentBusLogger, type BusLogger } from '../bus-logger';
 import type { BusMetrics } from '../bus.metrics';
 import type { BusHealth, EventBus, SubscribeOptions, Subscription } from '../event-bus';
 import type { SegmentSpool } from '../spool/segment-spool';
+import type { SpoolRecord } from '../spool/spool-record';
 import { encodeRecords, type KafkaPublisher } from './kafka-publisher';
 
 export interface KafkaBusDeps {
@@ -71,6 +72,16 @@ export abstract class SpoolingKafkaBus<S extends StartableSubscription> implemen
     );
     if (encoded instanceof BusError) return Promise.reject(encoded);
     return this.publisher.publish(encoded.records, encoded.bytes);
+  }
+
+  /** Events in the disk spool, waiting for the broker. */
+  get spooled(): number {
+    return this.spool.depth;
+  }
+
+  /** Records encoded elsewhere (the producer thread, threaded-kafka-bus.ts): queued as publish() queues its own. */
+  publishRecords(records: SpoolRecord[], bytes: number): Promise<void> {
+    return this.publisher.publish(records, bytes);
   }
 
   async subscribe(options: SubscribeOptions): Promise<S> {

@@ -252,6 +252,14 @@ async function step(rate, datagram) {
     const cpuSend = Object.fromEntries(stages().map((s) => [s.name, cpuSeconds(s.pid) - cpu0[s.name]]));
     for (const [g, done] of [['syslog-generator', sentSyslog], ['trap-generator', sentTraps]]) cpuSend[g] = done.cpuSeconds;
 
+    // the poller stops with the senders: it publishes metric events every interval, so with it
+    // running the group was never at lag 0 for long and a step with any datagram lost never
+    // counted as drained, whatever the writer did
+    const m1 = { poller: await metrics(poller) };
+    const pollerEnd = { cpu: cpuSeconds(poller.child.pid) - cpu0['snmp-poller'], mem: { ...memory(poller.child.pid), rssMaxMB: rssMax['snmp-poller'] ?? null } };
+    poller.child.kill('SIGTERM');
+    await poller.exited;
+
     // drained: every datagram stored, or nothing moved for 10 s with the writer's group at lag 0
     const lag = async () => {
       const committed = await admin.fetchOffsets({ groupId: group, topics });
@@ -282,18 +290,16 @@ async function step(rate, datagram) {
       await sleep(500);
     }
     const drainSeconds = (Date.now() - drainStart) / 1000;
-    // stop the poller first, so the metric events counted are all the ones it published
-    const m1 = {};
-    for (const [name, p] of [['syslog', syslog], ['traps', traps], ['poller', poller]]) m1[name] = await metrics(p);
+    for (const [name, p] of [['syslog', syslog], ['traps', traps]]) m1[name] = await metrics(p);
     const cpuEnd = Object.fromEntries(stages().map((s) => [s.name, cpuSeconds(s.pid) - cpu0[s.name]]));
     const mem = Object.fromEntries(stages().map((s) => [s.name, { ...memory(s.pid), rssMaxMB: rssMax[s.name] ?? null }]));
-    poller.child.kill('SIGTERM');
-    await poller.exited;
-    await sleep(3000); // the writer's last batch of metric events (maxBatchWaitMs 1 s)
+    cpuEnd['snmp-poller'] = pollerEnd.cpu;
+    mem['snmp-poller'] = pollerEnd.mem;
     for (const [g, done] of [['syslog-generator', sentSyslog], ['trap-generator', sentTraps]]) {
       cpuEnd[g] = done.cpuSeconds;
       mem[g] = { rssMaxMB: done.maxRssMB };
     }
+    await sleep(3000); // the writer's last batch of metric events (maxBatchWaitMs 1 s)
     m1.writer = await metrics(writer);
     sampling = false;
     await sampler;
@@ -364,7 +370,7 @@ async function step(rate, datagram) {
         syslog: pick(m1.syslog, /^sonde_syslog_(received|published|dropped|udp_kernel_drops)|^sonde_bus_(published|publish_failures|spool_events)/),
         traps: pick(m1.traps, /^sonde_trap_(received|published|dropped|udp_kernel_drops)|^sonde_bus_(published|publish_failures|spool_events)/),
       },
-      writer: pick(m1.writer, /^sonde_event_writer_(events_written|events_deduplicated|insert_failures|dropped|batches_written)|^sonde_bus_(consumed_events|consumer_batches|handler_failures)/),
+      writer: pick(m1.writer, /^sonde_event_writer_(events_written|events_deduplicated|insert_failures|dropped|batches_written)|^sonde_event_writer_flush|^sonde_store_insert_duration_seconds_(sum|count)|^sonde_bus_(consumed_events|consumer_batches|handler_failures)/),
       cpu,
       memory: mem,
       latency: {

@@ -50,6 +50,14 @@ export interface SubscribeOptions {
    * event-writer: one insert per batch) sizes it to hold maxBatchEvents. Memory bus: unused.
    */
   maxBytesPerPartition?: number;
+  /**
+   * Kafka: partitions whose batches are handed to the handler at once (default
+   * `kafka.consumer.partitionsConsumedConcurrently`, 6). A handler that groups the batches it
+   * holds into one write (the event-writer: one insert per table for all of them) wants at least
+   * as many as the partitions it owns — with fewer, the partitions take turns and each turn waits
+   * for a write of its own. Memory bus: unused (one batch at a time).
+   */
+  partitionsConsumedConcurrently?: number;
 }
 
 export interface Subscription {

@@ -45,6 +45,7 @@ export class EventWriterConsumer implements OnApplicationBootstrap, OnApplicatio
         maxBatchEvents: this.config.maxBatchEvents,
         maxBatchWaitMs: this.config.maxBatchWaitMs,
         maxBytesPerPartition: this.config.maxBytesPerPartition,
+        partitionsConsumedConcurrently: this.config.partitionsConsumedConcurrently,
       });
     this.subscription = new RetryingSubscription(subscribe, {
       initialBackoffMs: config.subscribeRetryInitialMs,

@@ -1,4 +1,4 @@
-import { FillWaitBatcher, type BatcherClock } from './fill-wait-batcher';
+import { FillWaitBatcher, RESUBMIT_MS, type BatcherClock } from './fill-wait-batcher';
 
 /** A clock that moves only when told to, firing due timers in order. */
 class ManualClock implements BatcherClock {
@@ -89,6 +89,26 @@ describe('FillWaitBatcher', () => {
     // every item in exactly one flush
     const all = r.flushes.flatMap((f) => f.items);
     expect(new Set(all).size).toBe(all.length);
+  });
+
+  it('after an insert longer than maxWaitMs, waits a round trip for the items of the callers it released before the next flush', async () => {
+    const clock = new ManualClock();
+    const r = recorder();
+    r.bind(clock);
+    const b = new FillWaitBatcher({ maxRows: 1_000_000, maxWaitMs: 1000 }, r.flush, clock);
+    void b.add('busy-1', 100);
+    await settle();
+    await clock.advance(200);
+    void b.add('quiet', 1); // arrives while the first insert runs
+    await clock.advance(1300); // the insert took 1.5 s: the next one is overdue
+    r.flushes[0]?.done();
+    await settle();
+    expect(r.flushes).toHaveLength(1); // not at once with 'quiet' alone
+    await clock.advance(20);
+    void b.add('busy-2', 100); // the released caller's next batch, a round trip later
+    await clock.advance(RESUBMIT_MS);
+    expect(r.flushes.map((f) => f.items)).toEqual([['busy-1'], ['quiet', 'busy-2']]);
+    expect((r.flushes[1]?.at ?? 0) - (r.flushes[0]?.at ?? 0)).toBe(1500 + RESUBMIT_MS);
   });
 
   it('flushes at once when maxRows are pending, but never two flushes at a time', async () => {

@@ -36,9 +36,13 @@ interface PartitionState {
   /** End of the partition when the intent was read (a compacted tail may never reach `last`). */
   highWatermark: number;
   buffer: Buffered[];
+  /** Bytes of the values in `buffer`. */
+  bytes: number;
   nextOffset: number;
   /** A commit of `start` failed (coordinator away): retried before the next cut. */
   commitPending?: boolean;
+  /** Something arrived or changed since this partition's loop last found nothing to cut. */
+  wanted: boolean;
 }
 
 type Msg = Message<Buffer, Buffer, Buffer, Buffer>;
@@ -62,6 +66,9 @@ export class PlatformaticSubscription implements Subscription {
   private wake: (() => void) | null = null;
   /** Something changed since the worker last looked (new messages, a loaded partition). */
   private dirty = false;
+  /** The partitions being handled now (one loop each, handlePartition), by key; at most partitionsConsumedConcurrently. */
+  private readonly active = new Map<string, Promise<void>>();
+  private readonly concurrency: number;
   private pausedForBuffer = false;
   /** Messages the stream had queued (not yet emitted) at the last join: fetched before it, dropped. */
   private queuedBeforeJoin = 0;
@@ -80,6 +87,7 @@ export class PlatformaticSubscription implements Subscription {
   ) {
     const c = busConfig.kafka.consumer;
     this.maxBatchEvents = options.maxBatchEvents ?? c.maxBatchEvents;
+    this.concurrency = options.partitionsConsumedConcurrently ?? c.partitionsConsumedConcurrently;
     this.labels = { adapter: 'kafka', group: options.group };
     this.warn = new RateLimitedLog(logger, { intervalMs: 10_000 });
     this.consumer = new FencedConsumer({
@@ -184,15 +192,17 @@ export class PlatformaticSubscription implements Subscription {
     const epoch = this.consumer.assignmentEpoch;
     let state = this.states.get(key);
     if (!state || state.epoch !== epoch) {
-      state = { topic: m.topic, partition: m.partition, epoch, loaded: false, start: null, intentLast: null, resumed: false, highWatermark: Number.MAX_SAFE_INTEGER, buffer: [], nextOffset: 0 };
+      state = { topic: m.topic, partition: m.partition, epoch, loaded: false, start: null, intentLast: null, resumed: false, highWatermark: Number.MAX_SAFE_INTEGER, buffer: [], bytes: 0, nextOffset: 0, wanted: true };
       this.states.set(key, state);
       void this.load(key, state);
     }
     const offset = Number(m.offset);
     if (offset < state.nextOffset || (state.start !== null && offset < state.start)) return;
     state.buffer.push({ offset, value: m.value ?? null, trusted: isTrusted(m) });
+    state.bytes += m.value?.length ?? 0;
     state.nextOffset = offset + 1;
-    if (!this.pausedForBuffer && this.bufferedEvents() > this.maxBatchEvents * 4 + 10_000) {
+    state.wanted = true;
+    if (!this.pausedForBuffer && this.overBuffered(1)) {
       this.pausedForBuffer = true;
       this.stream?.pause();
     }
@@ -214,8 +224,10 @@ export class PlatformaticSubscription implements Subscription {
         if (state.start !== null) {
           const from = state.start;
           state.buffer = state.buffer.filter((m) => m.offset >= from);
+          state.bytes = state.buffer.reduce((n, m) => n + (m.value?.length ?? 0), 0);
         }
         state.loaded = true;
+        state.wanted = true;
         this.signal();
         return;
       } catch (err) {
@@ -234,33 +246,68 @@ export class PlatformaticSubscription implements Subscription {
     setImmediate(wake);
   }
 
-  private bufferedEvents(): number {
-    let n = 0;
-    for (const s of this.states.values()) n += s.buffer.length;
-    return n;
+  /** Buffered events or bytes (all partitions) above `share` of their limits (bufferLimit). */
+  private overBuffered(share: number): boolean {
+    let events = 0;
+    let bytes = 0;
+    for (const s of this.states.values()) {
+      events += s.buffer.length;
+      bytes += s.bytes;
+    }
+    return events > this.bufferLimit() * share || bytes > 2 * this.busConfig.kafka.consumer.maxBytesPerFetch * share;
+  }
+
+  /**
+   * Events buffered (all partitions) above which the stream is paused: room for a full batch of
+   * every partition handled at once and as many behind them, so a consumer that takes all its
+   * partitions together (the event-writer) gets full batches; 4 batches at least. Whatever the
+   * count, it also pauses above twice `kafka.consumer.maxBytesPerFetch` of buffered values
+   * (100 MiB by default): the memory bound when batches are large (the writer's 20 000).
+   */
+  private bufferLimit(): number {
+    return this.maxBatchEvents * Math.max(4, 2 * Math.min(this.states.size, this.concurrency)) + 10_000;
   }
 
   private resumeIfPaused(): void {
-    if (this.pausedForBuffer && this.bufferedEvents() <= this.maxBatchEvents * 2) {
+    if (this.pausedForBuffer && !this.overBuffered(0.5)) {
       this.pausedForBuffer = false;
       this.stream?.resume();
     }
   }
 
+  /**
+   * Hands the partitions' batches out: each partition with something to cut gets a loop of its
+   * own (handlePartition), up to partitionsConsumedConcurrently at once, so one partition's
+   * commit round trip or slow handler does not hold up the others, and a partition that was
+   * loaded or got messages while others were being handled starts at once rather than after
+   * them (a handler grouping concurrent batches, the event-writer, then gets all of them in one
+   * insert). Order is kept within a partition: one loop per partition key, never two.
+   */
   private async run(): Promise<void> {
     while (!this.closing) {
       this.dirty = false;
-      let progressed = false;
-      // partitions are independent: up to partitionsConsumedConcurrently of them are handled at
-      // once (as kafkajs does), so one partition's commit round trip does not hold up the others
-      const ready = [...this.states].filter(([key, state]) => state.loaded && this.states.get(key) === state);
-      const concurrency = this.busConfig.kafka.consumer.partitionsConsumedConcurrently;
-      for (let i = 0; i < ready.length && !this.closing; i += concurrency) {
-        const outcomes = await Promise.all(ready.slice(i, i + concurrency).map(([key, state]) => this.handleSafely(key, state)));
-        if (outcomes.some(Boolean)) progressed = true;
+      for (const [key, state] of this.states) {
+        if (this.active.size >= this.concurrency) break;
+        if (!state.loaded || !state.wanted || this.active.has(key)) continue;
+        const loop = this.handlePartition(key, state).finally(() => {
+          this.active.delete(key);
+          this.signal();
+        });
+        this.active.set(key, loop);
       }
       this.resumeIfPaused();
-      if (!progressed && !this.dirty && !this.closing) await new Promise<void>((resolve) => (this.wake = resolve));
+      if (!this.dirty && !this.closing) await new Promise<void>((resolve) => (this.wake = resolve));
+    }
+    await Promise.all(this.active.values());
+  }
+
+  /** Cuts and delivers the batches of one partition until it has nothing more to cut (or is gone). */
+  private async handlePartition(key: string, state: PartitionState): Promise<void> {
+    while (!this.closing && this.states.get(key) === state) {
+      state.wanted = false;
+      const progressed = await this.handleSafely(key, state);
+      this.resumeIfPaused();
+      if (!progressed && !state.wanted) return;
     }
   }
 
@@ -278,6 +325,7 @@ export class PlatformaticSubscription implements Subscription {
       this.warn.log(`commit:${key}`, `commit:${key}`, { group: this.options.group, key, err: String(err) }, 'kafka commit failed; retrying');
       state.commitPending = true;
       await new Promise((r) => setTimeout(r, 200));
+      state.wanted = true;
       return false;
     }
   }
@@ -314,6 +362,7 @@ export class PlatformaticSubscription implements Subscription {
     });
     if (!delivered || this.abandoned || (this.states.get(key) !== state && !this.closing)) return false;
     state.buffer.splice(0, cut.messages.length);
+    for (const m of cut.messages) state.bytes -= m.value?.length ?? 0;
     state.start = cut.last + 1;
     state.intentLast = null;
     state.resumed = false;

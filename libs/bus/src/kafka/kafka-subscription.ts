@@ -97,7 +97,7 @@ export class KafkaSubscription implements Subscription {
     return this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: this.busConfig.kafka.consumer.partitionsConsumedConcurrently,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? this.busConfig.kafka.consumer.partitionsConsumedConcurrently,
       eachBatch: (payload) => this.onBatch(payload),
     });
   }

@@ -30,8 +30,10 @@ export const eventWriterConfigSchema = z
      * families × 6 partitions took turns, six at a time, each turn waiting for an insert of its
      * own: a third of the rows per insert and the writer behind at 20 000 events/s
      * (bench/pipeline/RESULTS.md, 2026-12-03). Set it at least to families × partitions per
-     * replica; one more costs nothing. Memory: up to 2 × this many batches (maxBatchEvents)
-     * are buffered before the consumer pauses.
+     * replica; one more costs nothing. Memory on @platformatic/kafka: the consumer pauses its
+     * fetches above 2 batches (maxBatchEvents) per partition held, or above 2 ×
+     * `bus.kafka.consumer.maxBytesPerFetch` (100 MiB) of buffered values; on kafkajs a partition
+     * holds what one fetch brought (maxBytesPerPartition).
      */
     partitionsConsumedConcurrently: z.number().int().positive().default(64),
     /**

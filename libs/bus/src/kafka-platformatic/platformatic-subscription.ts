@@ -70,6 +70,9 @@ export class PlatformaticSubscription implements Subscription {
   private readonly active = new Map<string, Promise<void>>();
   private readonly concurrency: number;
   private pausedForBuffer = false;
+  /** Messages and value bytes in the states' buffers, kept as they change (onMessage is per message: no sum over the partitions there). */
+  private bufferedEvents = 0;
+  private bufferedBytes = 0;
   /** Messages the stream had queued (not yet emitted) at the last join: fetched before it, dropped. */
   private queuedBeforeJoin = 0;
   private readonly maxBatchEvents: number;
@@ -121,6 +124,8 @@ export class PlatformaticSubscription implements Subscription {
       // Without positions it falls back to the earliest offset, as a new member does.
       this.stream?.offsetsToFetch.clear();
       this.states.clear();
+      this.bufferedEvents = 0;
+      this.bufferedBytes = 0;
       this.resumeIfPaused();
       options.onAssignment?.(ownedPartitions((payload?.assignments ?? []).map((a) => a.partitions)));
     });
@@ -199,7 +204,10 @@ export class PlatformaticSubscription implements Subscription {
     const offset = Number(m.offset);
     if (offset < state.nextOffset || (state.start !== null && offset < state.start)) return;
     state.buffer.push({ offset, value: m.value ?? null, trusted: isTrusted(m) });
-    state.bytes += m.value?.length ?? 0;
+    const bytes = m.value?.length ?? 0;
+    state.bytes += bytes;
+    this.bufferedEvents++;
+    this.bufferedBytes += bytes;
     state.nextOffset = offset + 1;
     state.wanted = true;
     if (!this.pausedForBuffer && this.overBuffered(1)) {
@@ -223,8 +231,11 @@ export class PlatformaticSubscription implements Subscription {
         }
         if (state.start !== null) {
           const from = state.start;
-          state.buffer = state.buffer.filter((m) => m.offset >= from);
-          state.bytes = state.buffer.reduce((n, m) => n + (m.value?.length ?? 0), 0);
+          const kept = state.buffer.filter((m) => m.offset >= from);
+          const bytes = kept.reduce((n, m) => n + (m.value?.length ?? 0), 0);
+          this.unbuffer(state, state.buffer.length - kept.length, state.bytes - bytes);
+          state.buffer = kept;
+          state.bytes = bytes;
         }
         state.loaded = true;
         state.wanted = true;
@@ -246,15 +257,16 @@ export class PlatformaticSubscription implements Subscription {
     setImmediate(wake);
   }
 
+  /** Messages leave a state's buffer: counted off the totals unless a rebalance already dropped that state (and reset them). */
+  private unbuffer(state: PartitionState, events: number, bytes: number): void {
+    if (this.states.get(`${state.topic}/${state.partition}`) !== state) return;
+    this.bufferedEvents -= events;
+    this.bufferedBytes -= bytes;
+  }
+
   /** Buffered events or bytes (all partitions) above `share` of their limits (bufferLimit). */
   private overBuffered(share: number): boolean {
-    let events = 0;
-    let bytes = 0;
-    for (const s of this.states.values()) {
-      events += s.buffer.length;
-      bytes += s.bytes;
-    }
-    return events > this.bufferLimit() * share || bytes > 2 * this.busConfig.kafka.consumer.maxBytesPerFetch * share;
+    return this.bufferedEvents > this.bufferLimit() * share || this.bufferedBytes > 2 * this.busConfig.kafka.consumer.maxBytesPerFetch * share;
   }
 
   /**
@@ -362,7 +374,10 @@ export class PlatformaticSubscription implements Subscription {
     });
     if (!delivered || this.abandoned || (this.states.get(key) !== state && !this.closing)) return false;
     state.buffer.splice(0, cut.messages.length);
-    for (const m of cut.messages) state.bytes -= m.value?.length ?? 0;
+    let cutBytes = 0;
+    for (const m of cut.messages) cutBytes += m.value?.length ?? 0;
+    this.unbuffer(state, cut.messages.length, cutBytes);
+    state.bytes -= cutBytes;
     state.start = cut.last + 1;
     state.intentLast = null;
     state.resumed = false;

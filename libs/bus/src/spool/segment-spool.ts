@@ -205,6 +205,9 @@ export class SegmentSpool {
     const segment = this.segments.find((s) => s.seq === next.segment);
     if (segment) segment.pending = Math.max(0, segment.pending - count);
     this.depthEvents = Math.max(0, this.depthEvents - count);
+    // the gauge now, not after the file work below: `depth` (health's pending) already says so,
+    // and a reader between the two saw health at 0 and the gauge still at the old count
+    this.report();
     this.cursor = next;
     for (const s of [...this.segments]) {
       if (s.seq < next.segment || (s.seq === next.segment && next.offset >= s.end && s !== this.active?.segment)) await this.dropSegment(s);

@@ -43,6 +43,9 @@ BENCH_HTTP_URL=$(grep -o 'clickhouse http http://[0-9.:]*' "$up_dir/up.log" | he
 export BENCH_HTTP_URL BENCH_HTTP_PID=$up_pid
 out=$(mktemp)
 writer_out=$(mktemp)
+# the hand-written reading at the end of RESULTS.md is kept across runs (rewrite it by hand)
+reading=$(mktemp)
+sed -n '/^## Reading/,$p' bench/store/RESULTS.md > "$reading" 2>/dev/null || true
 # Node 24 strips the TypeScript types itself; the libs are imported from their dist/.
 node --disable-warning=ExperimentalWarning --disable-warning=MODULE_TYPELESS_PACKAGE_JSON bench/store/store-bench.ts | tee "$out"
 cut -d' ' -f1-3 /proc/loadavg > "$up_dir/load.start"
@@ -53,7 +56,7 @@ BENCH_EVENTS=${BENCH_EVENTS:-60000} node --disable-warning=ExperimentalWarning -
   echo
   echo "Command: \`bench/store/run.sh\` (BENCH_ROWS=${BENCH_ROWS:-200000}, BENCH_EVENTS=${BENCH_EVENTS:-60000})  "
   echo "Date: $(date -u '+%Y-%m-%d %H:%M UTC')  "
-  echo "Machine: $(nproc) CPU ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), shared with other jobs; Node $(node --version)"
+  echo "Machine: $(nproc) CPU ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')); Node $(node --version)"
   echo
   echo "One insert per batch, sequential, with the store's explicit settings (async_insert=0,"
   echo "insert_deduplicate=1 and a dedup token where the server knows them). chDB rows are"
@@ -67,8 +70,14 @@ BENCH_EVENTS=${BENCH_EVENTS:-60000} node --disable-warning=ExperimentalWarning -
   echo "client (chdb's raw insert takes JSON/CSV/TSV text only). Rows without rollup views: the same"
   echo "inserts after dropping the materialized views — the difference is what the rollups cost."
   echo "CPU-s: this process's user+system CPU, chDB's engine threads included (it runs in-process)."
-  echo "**Contended machine** (2 cores shared with 7 other jobs, load average $(cut -d' ' -f1 /proc/loadavg)"
-  echo "at the end): runs differ by 2-3x; compare rows within one run, not across runs."
+  load_end=$(cut -d' ' -f1 /proc/loadavg)
+  if awk -v l="$load_end" -v n="$(nproc)" 'BEGIN { exit !(l > n) }'; then
+    echo "**Contended machine** (load average $load_end on $(nproc) cores at the end of the store runs):"
+    echo "runs differ by 2-3x; compare rows within one run, not across runs."
+  else
+    echo "Load average $load_end on $(nproc) cores at the end of the store runs (nothing else running);"
+    echo "compare rows within one run, not across runs."
+  fi
   echo
   cat "$out"
   echo
@@ -87,6 +96,8 @@ BENCH_EVENTS=${BENCH_EVENTS:-60000} node --disable-warning=ExperimentalWarning -
   echo "start of the writer runs: $(cat "$up_dir/load.start" 2>/dev/null); at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
   echo
   cat "$writer_out"
-} > bench/store/RESULTS.md
-rm -f "$out" "$writer_out"
+  if [ -s "$reading" ]; then echo; cat "$reading"; fi
+} > bench/store/RESULTS.md.new
+mv bench/store/RESULTS.md.new bench/store/RESULTS.md
+rm -f "$out" "$writer_out" "$reading"
 echo "wrote bench/store/RESULTS.md"

@@ -5,7 +5,7 @@
 // migrated) and once into one without them, each with its own consumer group on the same topic.
 // Reports rows/s from the first batch to the last stored row, and CPU-seconds per 100 000 rows
 // of this process (the bus client, the writer and chDB's engine threads: chDB runs in-process).
-// Run by bench/store/writer-run.sh, which starts the broker and builds first.
+// Run by bench/store/run.sh, which starts the broker and builds first.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -74,7 +74,20 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 interface Result { client: string; views: 'on' | 'off'; path: InsertPath; mode: Mode; fetchBytes: number; seconds: number; cpu: number; inserts: number; maxInsertsPerSecond: number; stored: number; distinct: number; onTopic: number; rss: number }
-interface FloorResult { views: 'on' | 'off'; rowsPerInsert: number; rows: number; seconds: number; cpu: number }
+/**
+ * A floor's table: `on`/`off` the schema as migrated with/without the rollup views; `null` the
+ * same columns into a Null-engine table (the engine parses and converts every value, then
+ * discards the block: what parsing alone costs); `string` the same MergeTree with every
+ * LowCardinality(String) as String, no views (what the dictionary encoding costs on insert).
+ */
+type FloorTable = 'on' | 'off' | 'null' | 'string';
+const FLOOR_TABLES: Record<FloorTable, string> = {
+  on: 'snmp_metric as migrated, with the 1 min / 1 h rollup views',
+  off: 'snmp_metric as migrated, rollup views dropped',
+  null: 'the same columns into ENGINE = Null (parse and type conversion only, nothing stored)',
+  string: 'snmp_metric with LowCardinality(String) → String, no views',
+};
+interface FloorResult { views: FloorTable; rowsPerInsert: number; rows: number; seconds: number; cpu: number }
 const floors: FloorResult[] = [];
 
 /** Most inserts into snmp_metric that started within any 1 s window. */
@@ -143,6 +156,7 @@ async function drain(bus: EventBus, client: string, views: 'on' | 'off', insertP
     maxBatchEvents: writerConfig.maxBatchEvents,
     maxBatchWaitMs: writerConfig.maxBatchWaitMs,
     maxBytesPerPartition: fetchBytes,
+    partitionsConsumedConcurrently: writerConfig.partitionsConsumedConcurrently,
     handler: async (batch) => {
       if (t0 === 0) t0 = performance.now(); // from the first batch: the group join is excluded
       if (batch.redelivered) process.stderr.write(`writer bench: redelivered ${batch.dedupToken}\n`);
@@ -172,11 +186,19 @@ async function drain(bus: EventBus, client: string, views: 'on' | 'off', insertP
  * JSONCompactEachRow through the raw insert, same settings and a token), no Kafka and no
  * decode: `rowsPerInsert` rows per insert, sequential, views on or off.
  */
-async function floor(views: 'on' | 'off', rowsPerInsert: number): Promise<void> {
+async function floor(views: FloorTable, rowsPerInsert: number): Promise<void> {
   const db = `wbench_floor_${views}_${rowsPerInsert}`;
   const store = openStore(db, 'raw');
   await store.migrate();
-  if (views === 'off') for (const mv of ROLLUP_VIEWS) await store.command(`DROP TABLE IF EXISTS ${db}.${mv}`);
+  if (views !== 'on') for (const mv of ROLLUP_VIEWS) await store.command(`DROP TABLE IF EXISTS ${db}.${mv}`);
+  if (views === 'null' || views === 'string') {
+    const [shown] = await store.query<{ statement: string }>(`SHOW CREATE TABLE ${db}.snmp_metric`);
+    const ddl = String(shown?.statement);
+    const columns = ddl.slice(ddl.indexOf('('), ddl.indexOf('\nENGINE'));
+    await store.command(`DROP TABLE ${db}.snmp_metric SYNC`);
+    if (views === 'null') await store.command(`CREATE TABLE ${db}.snmp_metric ${columns} ENGINE = Null`);
+    else await store.command(ddl.replaceAll('LowCardinality(String)', 'String'));
+  }
   const perInsert = rowsPerInsert / SAMPLES;
   const chunks = [];
   for (let i = 0; i < EVENTS; i += perInsert) chunks.push(batchRows(metricEvents(Math.min(perInsert, EVENTS - i), Date.now() - 3_600_000 + i * 10), Date.now()));
@@ -216,9 +238,10 @@ try {
     }
     await bus.close();
   }
-  for (const run of (process.env.BENCH_FLOOR ?? 'on/200000,off/200000,on/50000,off/50000').split(',').filter(Boolean)) {
-    const [views, rowsPerInsert] = run.split('/') as ['on' | 'off', string];
-    process.stderr.write(`writer bench: floor, chDB alone, views ${views}, ${rowsPerInsert} rows per insert…\n`);
+  for (const run of (process.env.BENCH_FLOOR ?? 'on/200000,off/200000,on/50000,off/50000,null/200000,string/200000').split(',').filter(Boolean)) {
+    const [views, rowsPerInsert] = run.split('/') as [FloorTable, string];
+    if (!(views in FLOOR_TABLES)) throw new Error(`BENCH_FLOOR: ${run}: the table must be one of ${Object.keys(FLOOR_TABLES).join(', ')}`);
+    process.stderr.write(`writer bench: floor, chDB alone, ${FLOOR_TABLES[views]}, ${rowsPerInsert} rows per insert…\n`);
     await floor(views, Number(rowsPerInsert));
   }
 } finally {
@@ -236,8 +259,8 @@ for (const r of results) {
 }
 if (floors.length) {
   console.log('\nFloor: chDB alone, the same rows pre-mapped (batchRows), JSONCompactEachRow through the raw insert with the same settings and a token, sequential inserts, no Kafka, no decode:\n');
-  console.log('| rollup views | rows per insert | rows | seconds | rows/s | CPU-s per 100k rows (engine included) |');
+  console.log('| table | rows per insert | rows | seconds | rows/s | CPU-s per 100k rows (engine included) |');
   console.log('|---|---:|---:|---:|---:|---:|');
-  for (const f of floors) console.log(`| ${f.views} | ${f.rowsPerInsert} | ${f.rows} | ${f.seconds.toFixed(2)} | ${Math.round(f.rows / f.seconds).toLocaleString('en-US')} | ${((f.cpu * 100_000) / f.rows).toFixed(2)} |`);
+  for (const f of floors) console.log(`| ${FLOOR_TABLES[f.views]} | ${f.rowsPerInsert} | ${f.rows} | ${f.seconds.toFixed(2)} | ${Math.round(f.rows / f.seconds).toLocaleString('en-US')} | ${((f.cpu * 100_000) / f.rows).toFixed(2)} |`);
 }
 process.exit(0);

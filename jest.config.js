@@ -23,8 +23,8 @@ module.exports = {
   transformIgnorePatterns: ['/node_modules/(?!(@marcbachmann|@nestjs/terminus|@platformatic)/)'],
   moduleNameMapper,
   testMatch: unit
-    ? ['<rootDir>/{libs,services}/*/src/**/*.spec.ts']
-    : ['<rootDir>/{libs,services}/*/{src,test}/**/*.{spec,int-spec}.ts', '<rootDir>/test/**/*.int-spec.ts'],
+    ? ['<rootDir>/{libs,services}/*/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts']
+    : ['<rootDir>/{libs,services}/*/{src,test}/**/*.{spec,int-spec}.ts', '<rootDir>/test/**/*.{spec,int-spec}.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   globalSetup: unit ? undefined : '<rootDir>/libs/testing/src/jest-global-setup.ts',
   globalTeardown: unit ? undefined : '<rootDir>/libs/testing/src/jest-global-teardown.ts',

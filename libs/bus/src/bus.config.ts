@@ -125,8 +125,12 @@ export const kafkaTargetsConfigSchema = z.object({
 export const KAFKA_CLIENTS = ['kafkajs', 'platformatic'] as const;
 
 export const kafkaBusConfigSchema = z.object({
-  /** The client library under the Kafka adapter: `kafkajs` (src/kafka/) or `platformatic` (src/kafka-platformatic/, @platformatic/kafka). */
-  client: z.enum(KAFKA_CLIENTS).default('kafkajs'),
+  /**
+   * The client library under the Kafka adapter: `platformatic` (src/kafka-platformatic/,
+   * @platformatic/kafka: maintained, half the CPU per event on the produce paths) or `kafkajs`
+   * (src/kafka/: no release since 2023). libs/bus/README.md "Client library".
+   */
+  client: z.enum(KAFKA_CLIENTS).default('platformatic'),
   brokers: z.array(z.string().min(1)).min(1).default(['127.0.0.1:9092']),
   clientId: z.string().min(1).default('sonde'),
   /** Prepended to every topic name (`<prefix>sonde.snmp.v1`): shared clusters, tests. */

@@ -18,7 +18,7 @@ export const EVENT_BUS_ADAPTERS: Record<BusConfig['type'], (config: BusConfig, d
   kafka: (config, deps) => (config.kafka.producer.thread === 'worker' ? ThreadedKafkaBus.create(config, deps) : KAFKA_CLIENT_ADAPTERS[config.kafka.client](config, deps)),
 };
 
-/** The Kafka adapter, keyed by `bus.kafka.client` (default kafkajs). */
+/** The Kafka adapter, keyed by `bus.kafka.client` (default platformatic). */
 export const KAFKA_CLIENT_ADAPTERS: Record<BusConfig['kafka']['client'], (config: BusConfig, deps: EventBusDeps) => Promise<EventBus>> = {
   kafkajs: (config, deps) => KafkaEventBus.create(config, deps),
   platformatic: (config, deps) => PlatformaticEventBus.create(config, deps),

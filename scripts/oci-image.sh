@@ -26,6 +26,12 @@ need() {
   ( flock 9; apt_install buildah crun libcap2-bin ) 9>/tmp/sonde-apt.lock
 }
 
+# The libraries a binary links, as ldd resolves them (`name => /path (addr)` or `/path (addr)`).
+# Only those lines: ldd's error lines (a musl addon beside a glibc one, as msgpackr-extract
+# ships) name paths that are not libraries to copy.
+ldd_paths() {
+  ldd "$1" 2>/dev/null | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' || true
+}
 build() {
   local tag=${1:-sonde:ci}
   need
@@ -44,13 +50,13 @@ build() {
   cp "$node" "$mnt/usr/local/bin/node"
   cp "$node" "$mnt/usr/local/bin/node-netraw"
   setcap cap_net_raw+ep "$mnt/usr/local/bin/node-netraw"
-  for lib in $(ldd "$node" | grep -oE '/[^ ]+\.so[^ ]*'); do
+  for lib in $(ldd_paths "$node"); do
     mkdir -p "$mnt$(dirname "$lib")"
     cp -L "$lib" "$mnt$lib"
   done
   # native addons (raw-socket, chdb) link libstdc++/libgcc too
   for addon in $(find node_modules -name '*.node' -type f); do
-    for lib in $(ldd "$addon" 2>/dev/null | grep -oE '/[^ ]+\.so[^ ]*'); do
+    for lib in $(ldd_paths "$addon"); do
       [ -e "$mnt$lib" ] && continue
       mkdir -p "$mnt$(dirname "$lib")"
       cp -L "$lib" "$mnt$lib"

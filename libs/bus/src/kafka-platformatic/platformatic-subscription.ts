@@ -12,6 +12,7 @@ import { coPartitionedAssigner } from './co-partitioned-assigner';
 import { ownedPartitions } from '../co-partitioned-assignment';
 import { baseOptions, GroupOffsets } from './platformatic-client';
 import { FencedConsumer } from './fenced-consumer';
+import { describeError } from '@sonde/events/describe-error';
 
 interface Buffered {
   offset: number;
@@ -145,7 +146,7 @@ export class PlatformaticSubscription implements Subscription {
     });
     this.stream = stream;
     stream.on('data', (m: Msg) => this.onMessage(m));
-    stream.on('error', (err: unknown) => this.warn.log('stream', 'stream', { group: this.options.group, err: String(err) }, 'kafka consumer stream error'));
+    stream.on('error', (err: unknown) => this.warn.log('stream', 'stream', { group: this.options.group, err: describeError(err) }, 'kafka consumer stream error'));
     this.worker = this.run();
   }
 
@@ -173,7 +174,7 @@ export class PlatformaticSubscription implements Subscription {
         await this.consumer.close(attempt > 1);
         return;
       } catch (err) {
-        this.warn.log('close', 'close', { group: this.options.group, attempt, err: String(err) }, 'kafka consumer close failed; retrying');
+        this.warn.log('close', 'close', { group: this.options.group, attempt, err: describeError(err) }, 'kafka consumer close failed; retrying');
         if (attempt >= 20) throw err;
         await new Promise((r) => setTimeout(r, Math.min(100 * attempt, 1_000)));
       }
@@ -242,7 +243,7 @@ export class PlatformaticSubscription implements Subscription {
         this.signal();
         return;
       } catch (err) {
-        this.warn.log(`load:${key}`, `load:${key}`, { group: this.options.group, key, err: String(err) }, 'cannot read the committed offset; retrying');
+        this.warn.log(`load:${key}`, `load:${key}`, { group: this.options.group, key, err: describeError(err) }, 'cannot read the committed offset; retrying');
         await new Promise((r) => setTimeout(r, Math.min(200 * 2 ** attempt, 5_000)));
       }
     }
@@ -334,7 +335,7 @@ export class PlatformaticSubscription implements Subscription {
       // from the committed offset without a group join (a rebalance clears the states itself),
       // so the buffered range became a hole and the partition waited forever
       // (kafka-spool.int-spec, broker outage on this client).
-      this.warn.log(`commit:${key}`, `commit:${key}`, { group: this.options.group, key, err: String(err) }, 'kafka commit failed; retrying');
+      this.warn.log(`commit:${key}`, `commit:${key}`, { group: this.options.group, key, err: describeError(err) }, 'kafka commit failed; retrying');
       state.commitPending = true;
       await new Promise((r) => setTimeout(r, 200));
       state.wanted = true;

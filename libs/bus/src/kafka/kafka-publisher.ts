@@ -11,6 +11,7 @@ import { partitionKeyOf } from '../partition-key';
 import type { SegmentSpool } from '../spool/segment-spool';
 import type { SpoolRecord } from '../spool/spool-record';
 import { SerialSends } from './serial-sends';
+import { describeError } from '@sonde/events/describe-error';
 
 /** One publish() call: resolved once every record of it was sent (or spooled). */
 interface Pending {
@@ -163,7 +164,7 @@ export class KafkaPublisher {
     if (this.spool.depth > 0) this.startReplay();
     else {
       this.connecting = this.connectSender().catch((err: unknown) =>
-        this.warn.log('connect', 'connect', { err: describe(err) }, 'kafka unreachable at start; publishing to the spool until it is back'),
+        this.warn.log('connect', 'connect', { err: describeError(err) }, 'kafka unreachable at start; publishing to the spool until it is back'),
       );
     }
   }
@@ -353,12 +354,12 @@ export class KafkaPublisher {
     }
     if (outcome.rejected) {
       this.metrics.publishFailures.inc({ adapter: 'kafka', reason: 'rejected' }, events);
-      this.settleRequest(request, new BusError('malformed', `kafka rejected the batch: ${describe(outcome.err)}`, { events }, { cause: outcome.err }));
+      this.settleRequest(request, new BusError('malformed', `kafka rejected the batch: ${describeError(outcome.err)}`, { events }, { cause: outcome.err }));
       return;
     }
     if (!this.brokerDown) {
       this.brokerDown = true;
-      this.warn.log('down', 'down', { err: describe(outcome.err), events }, 'kafka unreachable: spooling to disk until it is back');
+      this.warn.log('down', 'down', { err: describeError(outcome.err), events }, 'kafka unreachable: spooling to disk until it is back');
     }
     await this.toSpool(request);
     // a fresh producer id once the requests in flight settled (they may still succeed)
@@ -426,14 +427,14 @@ export class KafkaPublisher {
     } catch (err) {
       if (batch && records.length && this.sender.isRejected(err)) {
         // a record the broker will never take would block the spool forever: skip it, loudly
-        this.logger.error({ err: describe(err), events: records.length }, 'kafka rejected spooled events: dropped');
+        this.logger.error({ err: describeError(err), events: records.length }, 'kafka rejected spooled events: dropped');
         this.metrics.publishFailures.inc({ adapter: 'kafka', reason: 'rejected' }, records.length);
         const read = batch;
         await this.withSpool(() => this.spool.ack(read.next, read.records.length));
         return 'progress';
       }
       await this.sender.drop();
-      this.warn.log('replay', 'replay', { err: describe(err), spooled: this.spool.depth }, 'kafka still unreachable; spool kept');
+      this.warn.log('replay', 'replay', { err: describeError(err), spooled: this.spool.depth }, 'kafka still unreachable; spool kept');
       return 'failed';
     }
     const read = batch;
@@ -566,6 +567,3 @@ export function isRejectedByBroker(err: unknown): boolean {
   return false;
 }
 
-function describe(err: unknown): string {
-  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-}

@@ -16,7 +16,19 @@ import { kafkaBusConfig, kafkaClients, newKafkaBus, uniquePrefix, type KafkaClie
 const QUIET_MS = 2_000;
 const PARTITIONS = 6;
 
-async function mostHeldAtOnce(client: KafkaClient, cap: number): Promise<{ most: number; sources: Set<string>; events: number; expected: number }> {
+interface Measured {
+  most: number;
+  sources: Set<string>;
+  /** distinct event ids handed to the handler */
+  distinct: number;
+  expected: number;
+  /** a batch came flagged `redelivered`: the group rebalanced mid-measurement (at-least-once allows the copies) */
+  rejoined: boolean;
+  /** events handed again in a batch not flagged `redelivered`: never allowed */
+  unflaggedCopies: number;
+}
+
+async function mostHeldAtOnce(client: KafkaClient, cap: number): Promise<Measured> {
   const prefix = uniquePrefix(`${client}-concurrency-${cap}`);
   const bus = await newKafkaBus(kafkaBusConfig(prefix, { client, partitions: PARTITIONS }));
   let sub: Subscription | null = null;
@@ -28,7 +40,9 @@ async function mostHeldAtOnce(client: KafkaClient, cap: number): Promise<{ most:
     const held: (() => void)[] = [];
     const sources = new Set<string>();
     let most = 0;
-    let received = 0;
+    const ids = new Set<string>();
+    let rejoined = false;
+    let unflaggedCopies = 0;
     let lastArrival = Date.now();
     const releaseAll = () => held.splice(0).forEach((release) => release());
     const quiet = setInterval(() => {
@@ -37,7 +51,11 @@ async function mostHeldAtOnce(client: KafkaClient, cap: number): Promise<{ most:
     const handler = (batch: EventBatch) =>
       new Promise<void>((resolve) => {
         sources.add(batch.source);
-        received += batch.events.length;
+        if (batch.redelivered) rejoined = true;
+        for (const e of batch.events) {
+          if (ids.has(e.id) && !batch.redelivered) unflaggedCopies++;
+          ids.add(e.id);
+        }
         lastArrival = Date.now();
         held.push(resolve);
         most = Math.max(most, held.length);
@@ -45,29 +63,46 @@ async function mostHeldAtOnce(client: KafkaClient, cap: number): Promise<{ most:
       });
     try {
       sub = await bus.subscribe({ group: `${prefix}writer`, families: ['snmp', 'syslog'], maxBatchEvents: 10_000, partitionsConsumedConcurrently: cap, handler });
-      await waitFor('every event', () => received >= events.length, 120_000);
+      await waitFor('every event', () => ids.size >= events.length, 120_000);
     } finally {
       clearInterval(quiet);
       releaseAll();
     }
-    return { most, sources, events: received, expected: events.length };
+    return { most, sources, distinct: ids.size, expected: events.length, rejoined, unflaggedCopies };
   } finally {
     await sub?.close();
     await bus.close();
   }
 }
 
+/**
+ * A rebalance in the middle (seen once in a full CI run: 330 events handed for 192) hands held
+ * batches out again, flagged redelivered, beside the new generation's: the most held at once then
+ * measures two generations, not the bound. Such a run is repeated with a new group (up to 3
+ * tries); a clean one must come, and copies outside a redelivery fail at once.
+ */
+async function measure(client: KafkaClient, cap: number): Promise<Measured> {
+  for (let attempt = 1; ; attempt++) {
+    const r = await mostHeldAtOnce(client, cap);
+    expect(r.unflaggedCopies).toBe(0);
+    expect(r.distinct).toBe(r.expected);
+    if (!r.rejoined || attempt === 3) {
+      expect(r.rejoined).toBe(false);
+      return r;
+    }
+    console.warn(`partition concurrency (${client}, cap ${cap}): the group rebalanced mid-measurement (batches redelivered); measuring again with a new group`);
+  }
+}
+
 describe.each(kafkaClients)('partitions handled at once (client %s)', (client: KafkaClient) => {
   it('holds the batches of every partition at once when partitionsConsumedConcurrently covers them (one insert for all, the event-writer)', async () => {
-    const r = await mostHeldAtOnce(client, 64);
-    expect(r.events).toBe(r.expected);
+    const r = await measure(client, 64);
     expect(r.sources.size).toBe(2 * PARTITIONS);
     expect(r.most).toBe(r.sources.size);
   });
 
   it('never holds more partitions at once than partitionsConsumedConcurrently', async () => {
-    const r = await mostHeldAtOnce(client, 3);
-    expect(r.events).toBe(r.expected);
+    const r = await measure(client, 3);
     expect(r.sources.size).toBe(2 * PARTITIONS);
     expect(r.most).toBe(3);
   });

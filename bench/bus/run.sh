@@ -31,7 +31,7 @@ node --disable-warning=ExperimentalWarning --disable-warning=MODULE_TYPELESS_PAC
   echo
   echo "Command: \`bench/bus/run.sh\` (BENCH_EVENTS=${BENCH_EVENTS:-50000})  "
   echo "Date: $(date -u '+%Y-%m-%d %H:%M UTC')  "
-  echo "Machine: $(nproc) CPU ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), shared with other jobs; Node $(node --version);"
+  echo "Machine: $(nproc) CPU ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')); Node $(node --version);"
   echo "broker: Apache Kafka $(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' scripts/kafka/pom.xml) (KRaft, one node, -Xmx512m) on loopback"
   echo
   echo "Produce: calls of 1000 events, ${BENCH_WINDOW:-8} outstanding at once (a collector's bounded queue), acks=all,"

@@ -1,5 +1,6 @@
 import { compatibilityPartitioner, Connection, offsetCommitV8, offsetFetchV8, ProduceAcks, Producer, type Admin, type Consumer } from '@platformatic/kafka';
 import { TRUSTED_EVENT_HEADER, TRUSTED_EVENT_HEADER_VALUE } from '@sonde/events/event-codec';
+import { errorLeaves } from '@sonde/events/describe-error';
 import type { KafkaBusConfig } from '../bus.config';
 import type { RecordSender } from '../kafka/kafka-publisher';
 import { SerialSends } from '../kafka/serial-sends';
@@ -105,16 +106,7 @@ export function isRejectedByBroker(err: unknown, depth = 0): boolean {
  * afterwards is no proof either way.
  */
 export function onlyTopicsAlreadyExist(err: unknown): boolean {
-  const leaves: { apiId?: string }[] = [];
-  const walk = (e: unknown, depth: number): void => {
-    if (!e || typeof e !== 'object' || depth > 5) return;
-    const x = e as { code?: string; apiId?: string; errors?: unknown[]; cause?: unknown };
-    if (x.code === 'PLT_KFK_PROTOCOL') leaves.push(x);
-    else if (Array.isArray(x.errors) && x.errors.length) for (const c of x.errors) walk(c, depth + 1);
-    else if (x.cause) walk(x.cause, depth + 1);
-    else leaves.push({});
-  };
-  walk(err, 0);
+  const leaves = errorLeaves(err, (e) => (e as { code?: string }).code === 'PLT_KFK_PROTOCOL') as { apiId?: string }[];
   return leaves.length > 0 && leaves.every((l) => l.apiId === 'TOPIC_ALREADY_EXISTS');
 }
 

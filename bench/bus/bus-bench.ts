@@ -75,9 +75,16 @@ async function memoryBus() {
   await bus.close();
 }
 
-async function sondeKafkaBus(client: 'kafkajs' | 'platformatic' = 'kafkajs') {
+type Compression = 'none' | 'zstd';
+/** How a row names its compression: nothing for none (the rows as they always were). */
+const codecLabel = (c: Compression) => (c === 'none' ? '' : `, ${c}`);
+
+async function sondeKafkaBus(client: 'kafkajs' | 'platformatic' = 'kafkajs', compression: Compression = 'none') {
   const spool = mkdtempSync(path.join(tmpdir(), 'bench-spool-'));
-  const config = busConfigSchema.parse({ type: 'kafka', kafka: { client, brokers, topicPrefix: `${runId}-sonde-${client}.`, partitions: PARTITIONS, spool: { dir: spool } } });
+  const config = busConfigSchema.parse({
+    type: 'kafka',
+    kafka: { client, brokers, topicPrefix: `${runId}-sonde-${client}-${compression}.`, partitions: PARTITIONS, spool: { dir: spool }, producer: { compression } },
+  });
   const deps = { metrics: new BusMetrics(new Registry()) };
   const bus = client === 'platformatic' ? await PlatformaticEventBus.create(config, deps) : await KafkaEventBus.create(config, deps);
   await bus.ensureTopics();
@@ -89,13 +96,13 @@ async function sondeKafkaBus(client: 'kafkajs' | 'platformatic' = 'kafkajs') {
   let got = 0;
   let t2 = 0;
   const c2 = process.cpuUsage();
-  const sub = await bus.subscribe({ group: `${runId}-sonde-${client}`, families: ['snmp'], maxBatchEvents: CHUNK, handler: async (b) => {
+  const sub = await bus.subscribe({ group: `${runId}-sonde-${client}-${compression}`, families: ['snmp'], maxBatchEvents: CHUNK, handler: async (b) => {
     if (got === 0) t2 = performance.now(); // from the first batch: excludes the group join
     got += b.events.length;
   } });
   await waitUntil(() => got >= N, 'sonde kafka bus');
   const t3 = performance.now();
-  rows.push({ what: `Sonde Kafka bus on ${client === 'platformatic' ? '@platformatic/kafka' : 'kafkajs'} (acks=all, idempotent; decode + validate)`, produce: rate(N, t1 - t0), consume: rate(N, t3 - t2), produceCpu, consumeCpu: cpuPer100k(c2) });
+  rows.push({ what: `Sonde Kafka bus on ${client === 'platformatic' ? '@platformatic/kafka' : 'kafkajs'} (acks=all, idempotent${codecLabel(compression)}; decode + validate)`, produce: rate(N, t1 - t0), consume: rate(N, t3 - t2), produceCpu, consumeCpu: cpuPer100k(c2) });
   await sub.close();
   await bus.close();
   rmSync(spool, { recursive: true, force: true });
@@ -135,15 +142,15 @@ async function rawKafkajs() {
   await consumer.disconnect();
 }
 
-async function rawPlatformatic() {
-  const topic = `${runId}-platformatic`;
+async function rawPlatformatic(compression: Compression = 'none') {
+  const topic = `${runId}-platformatic-${compression}`;
   const kafka = new Kafka({ brokers, clientId: 'bench', logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
   await createTopicsWithLeaders(admin, [{ topic, numPartitions: PARTITIONS }]);
   await admin.disconnect();
   const msgs = values().map((m) => ({ topic, key: Buffer.from(m.key), value: m.value }));
-  const producer = new Producer({ clientId: 'bench', bootstrapBrokers: brokers, idempotent: true, acks: ProduceAcks.ALL });
+  const producer = new Producer({ clientId: 'bench', bootstrapBrokers: brokers, idempotent: true, acks: ProduceAcks.ALL, compression });
   const c0 = process.cpuUsage();
   const t0 = performance.now();
   await windowed((i) => producer.send({ messages: msgs.slice(i, i + CHUNK) }));
@@ -152,7 +159,7 @@ async function rawPlatformatic() {
   await producer.close();
   // the bus's fetch settings (bus.config.ts defaults): the library's own default of 50 MiB per
   // partition fetched this whole topic in one response, so its clock started after the only fetch
-  const consumer = new Consumer({ clientId: 'bench', groupId: `${runId}-platformatic`, bootstrapBrokers: brokers, minBytes: 64 * 1024, maxBytes: 50 * 1024 * 1024, maxBytesPerPartition: 1024 * 1024, maxWaitTime: 500 });
+  const consumer = new Consumer({ clientId: 'bench', groupId: topic, bootstrapBrokers: brokers, minBytes: 64 * 1024, maxBytes: 50 * 1024 * 1024, maxBytesPerPartition: 1024 * 1024, maxWaitTime: 500 });
   const c2 = process.cpuUsage();
   const stream = await consumer.consume({ topics: [topic], mode: 'earliest', autocommit: true });
   let got = 0;
@@ -163,7 +170,7 @@ async function rawPlatformatic() {
   });
   await waitUntil(() => got >= N, '@platformatic/kafka consumer');
   const t3 = performance.now();
-  rows.push({ what: '@platformatic/kafka raw (acks=all, idempotent; bytes only)', produce: rate(N, t1 - t0), consume: rate(N, t3 - t2), produceCpu, consumeCpu: cpuPer100k(c2) });
+  rows.push({ what: `@platformatic/kafka raw (acks=all, idempotent${codecLabel(compression)}; bytes only)`, produce: rate(N, t1 - t0), consume: rate(N, t3 - t2), produceCpu, consumeCpu: cpuPer100k(c2) });
   await stream.close();
   await consumer.close();
 }
@@ -225,13 +232,16 @@ async function kafkaPerfTest() {
 
 const only = process.env.BENCH_ONLY;
 const sondeKafkaBusPlatformatic = () => sondeKafkaBus('platformatic');
-for (const [name, fn] of Object.entries({ memoryBus, sondeKafkaBus, sondeKafkaBusPlatformatic, rawKafkajs, rawPlatformatic, kcat, kafkaPerfTest })) {
+// batch compression (bus.kafka.producer.compression: zstd), the bus and the raw client under it alike
+const sondeKafkaBusPlatformaticZstd = () => sondeKafkaBus('platformatic', 'zstd');
+const rawPlatformaticZstd = () => rawPlatformatic('zstd');
+for (const [name, fn] of Object.entries({ memoryBus, sondeKafkaBus, sondeKafkaBusPlatformatic, sondeKafkaBusPlatformaticZstd, rawKafkajs, rawPlatformatic, rawPlatformaticZstd, kcat, kafkaPerfTest })) {
   if (only && !only.split(',').includes(name)) continue;
   process.stderr.write(`bench: ${name}…\n`);
   await fn();
 }
 
-const raw = rows.find((r) => r.what.startsWith('@platformatic/kafka raw'));
+const raw = rows.find((r) => r.what.startsWith('@platformatic/kafka raw (acks=all, idempotent;'));
 const java = rows.find((r) => r.what.startsWith('kafka-producer'));
 const fmt = (n?: number) => (n === undefined ? '–' : n.toLocaleString('en-US'));
 const ratio = (n?: number, b?: number) => (n === undefined || !b ? '–' : `${(n / b).toFixed(2)}×`);
@@ -242,4 +252,9 @@ console.log('| path | produce events/s | vs raw platformatic | vs Java | consume
 console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
 const cpu = (s?: number) => (s === undefined ? '–' : s.toFixed(2));
 for (const r of rows) console.log(`| ${r.what} | ${fmt(r.produce)} | ${ratio(r.produce, raw?.produce)} | ${ratio(r.produce, java?.produce)} | ${fmt(r.consume)} | ${ratio(r.consume, raw?.consume)} | ${ratio(r.consume, java?.consume)} | ${cpu(r.produceCpu)} | ${cpu(r.consumeCpu)} |`);
+const bus = rows.find((r) => r.what.startsWith('Sonde Kafka bus on @platformatic/kafka (acks=all, idempotent, zstd;'));
+const rawZstd = rows.find((r) => r.what.startsWith('@platformatic/kafka raw (acks=all, idempotent, zstd;'));
+if (bus && rawZstd) {
+  console.log(`\nSame codec: the Sonde bus on @platformatic/kafka with zstd is ${ratio(bus.produce, rawZstd.produce)} the raw client with zstd on produce and ${ratio(bus.consume, rawZstd.consume)} on consume.`);
+}
 process.exit(0);

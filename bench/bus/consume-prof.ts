@@ -2,7 +2,8 @@
 // Sonde Kafka bus, then CPU-profiles only the consume of them (node:inspector) and writes
 // the .cpuprofile to BENCH_PROF (default /tmp/bus-consume.cpuprofile).
 //   BENCH_CLIENT=platformatic|kafkajs SONDE_TEST_KAFKA_BROKERS=… node bench/bus/consume-prof.ts
-//   (BENCH_FETCH_BYTES: kafka.consumer.maxBytesPerFetch; 1048576 is the @platformatic/kafka consumer as it was)
+//   (BENCH_FETCH_BYTES: kafka.consumer.maxBytesPerFetch; 1048576 is the @platformatic/kafka consumer as it was;
+//   BENCH_COMPRESSION=zstd: the events published with kafka.producer.compression zstd)
 import { createEvent } from '@sonde/events/create-event';
 import { busConfigSchema } from '@sonde/bus/bus.config';
 import { BusMetrics } from '@sonde/bus/bus.metrics';
@@ -21,7 +22,7 @@ const runId = `prof-${process.pid}-${Date.now().toString(36)}`;
 const samples = Array.from({ length: 6 }, (_, i) => ({ name: 'ifHCInOctets', labels: { ifName: `GigabitEthernet0/${i}`, ifAlias: 'uplink to core' }, value: i * 1000, unit: 'By', type: 'counter' as const }));
 const events = Array.from({ length: N }, (_, i) => createEvent('snmp.metric', { site: 'bench', collector: 'bench-1' }, { id: `dev-${i % 100}`, address: `10.0.${i % 100}.1` }, { group: 'if', samples }));
 const spool = mkdtempSync(path.join(tmpdir(), 'prof-spool-'));
-const config = busConfigSchema.parse({ type: 'kafka', kafka: { client, brokers, topicPrefix: `${runId}.`, partitions: 6, spool: { dir: spool }, ...(process.env.BENCH_FETCH_BYTES ? { consumer: { maxBytesPerFetch: Number(process.env.BENCH_FETCH_BYTES) } } : {}) } });
+const config = busConfigSchema.parse({ type: 'kafka', kafka: { client, brokers, topicPrefix: `${runId}.`, partitions: 6, spool: { dir: spool }, producer: { compression: process.env.BENCH_COMPRESSION ?? 'none' }, ...(process.env.BENCH_FETCH_BYTES ? { consumer: { maxBytesPerFetch: Number(process.env.BENCH_FETCH_BYTES) } } : {}) } });
 const deps = { metrics: new BusMetrics(new Registry()) };
 const bus = client === 'platformatic' ? await PlatformaticEventBus.create(config, deps) : await KafkaEventBus.create(config, deps);
 await bus.ensureTopics();

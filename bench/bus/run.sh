@@ -42,7 +42,9 @@ node --disable-warning=ExperimentalWarning --disable-warning=MODULE_TYPELESS_PAC
   echo "the raw clients only count bytes and get pre-encoded values; the raw @platformatic/kafka consumer"
   echo "fetches with the bus's settings (64 KiB min, 1 MiB per partition, 50 MiB per fetch). CPU-s/100k:"
   echo "user+system CPU of the bench process over the phase. kcat rows include process start;"
-  echo "the Java tools report their own clock. The memory bus row is publish rate / end-to-end rate in one"
+  echo "the Java tools report their own clock. Rows marked zstd compress each record batch at the producer"
+  echo "(bus.kafka.producer.compression: zstd; the raw client with the same codec); the others send none."
+  echo "The memory bus row is publish rate / end-to-end rate in one"
   echo "process. Load average $(cut -d' ' -f1-3 /proc/loadavg | sed 's/ / \/ /g') at the end of this run: on a shared machine"
   echo "absolute figures move 2-3x between runs; compare ratios within one run."
   echo

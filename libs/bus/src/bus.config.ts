@@ -41,7 +41,14 @@ export const kafkaProducerConfigSchema = z.object({
    * (kafka/serial-sends.ts: neither client keeps order with concurrent sends after a failure).
    */
   maxInFlight: z.number().int().min(1).max(5).default(5),
-  compression: z.enum(['none', 'gzip']).default('none'),
+  /**
+   * Compression of each record batch, by the producer. zstd (Node's zlib; for kafkajs the codec
+   * of kafka/kafkajs-zstd.ts): the JSON events shrink 5-8x on the wire and on the broker's
+   * disk, and with less to frame and fetch both clients went faster, not slower (bench/bus:
+   * produce +13 %, consume +15 % for the bus on @platformatic/kafka). Any Kafka ≥ 2.1 and
+   * consumer (kcat/librdkafka, the Java client, ClickHouse's Kafka engine) reads it.
+   */
+  compression: z.enum(['none', 'gzip', 'zstd']).default('zstd'),
   /**
    * Where the producer runs: `main` (the caller's thread) or `worker` (a thread of its own,
    * kafka/threaded-kafka-bus.ts). With `worker` the caller's thread only JSON-encodes and hands

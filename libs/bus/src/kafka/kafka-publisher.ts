@@ -12,6 +12,8 @@ import type { SegmentSpool } from '../spool/segment-spool';
 import type { SpoolRecord } from '../spool/spool-record';
 import { SerialSends } from './serial-sends';
 import { describeError } from '@sonde/events/describe-error';
+// the zstd codec kafkajs lacks, for compression: zstd (registered wherever a kafkajs producer can run, the producer thread too)
+import './kafkajs-zstd';
 
 /** One publish() call: resolved once every record of it was sent (or spooled). */
 interface Pending {
@@ -520,7 +522,7 @@ export class KafkajsSender implements RecordSender {
     await producer.sendBatch({
       acks: -1,
       timeout: this.config.producer.requestTimeoutMs,
-      compression: this.config.producer.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
+      compression: KAFKAJS_COMPRESSION[this.config.producer.compression],
       topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
     });
   }
@@ -550,6 +552,13 @@ export class KafkajsSender implements RecordSender {
     await producer?.disconnect().catch(() => undefined);
   }
 }
+
+/** `bus.kafka.producer.compression` in kafkajs' terms (zstd: the codec of kafkajs-zstd.ts, registered by the kafkajs bus). */
+const KAFKAJS_COMPRESSION: Record<KafkaBusConfig['producer']['compression'], CompressionTypes> = {
+  none: CompressionTypes.None,
+  gzip: CompressionTypes.GZIP,
+  zstd: CompressionTypes.ZSTD,
+};
 
 /** Every record the publisher sends was encoded from a typed event (event-codec.ts, ADR 0005). */
 const TRUSTED_HEADERS: Record<string, string> = Object.freeze({ [TRUSTED_EVENT_HEADER]: TRUSTED_EVENT_HEADER_VALUE }) as Record<string, string>;

@@ -8,6 +8,8 @@ import type { BusMetrics } from '../bus.metrics';
 import { deliverBatch } from '../deliver-batch';
 import type { EventBatch, SubscribeOptions, Subscription } from '../event-bus';
 import { busPartitionAssigners } from './co-partitioned-assigner';
+// the zstd codec kafkajs lacks, to read batches written with compression: zstd (by any client)
+import './kafkajs-zstd';
 import { ownedPartitions } from '../co-partitioned-assignment';
 import { batchToken, cutOffsetBatch, formatBatchIntent, parseBatchIntent } from './offset-batch';
 

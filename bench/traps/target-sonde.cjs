@@ -63,7 +63,8 @@ async function kafkaBus() {
     kafka: {
       client: process.env.BENCH_KAFKA_CLIENT ?? 'kafkajs', brokers: process.env.SONDE_TEST_KAFKA_BROKERS.split(','), topicPrefix: prefix, spool: { dir: fs.mkdtempSync(path.join(os.tmpdir(), 'bench-traps-spool-')) },
       // sonde-kafka-thread: the producer on a thread of its own (bus.kafka.producer.thread: worker)
-      producer: { thread: mode === 'sonde-kafka-thread' ? 'worker' : 'main' },
+      // BENCH_KAFKA_COMPRESSION: bus.kafka.producer.compression (unset: the bus default, zstd)
+      producer: { thread: mode === 'sonde-kafka-thread' ? 'worker' : 'main', ...(process.env.BENCH_KAFKA_COMPRESSION ? { compression: process.env.BENCH_KAFKA_COMPRESSION } : {}) },
     },
   });
   const { createEventBus } = require('@sonde/bus/create-event-bus');

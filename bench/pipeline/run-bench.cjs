@@ -20,7 +20,7 @@
 //   RSS                     VmRSS of every process, sampled every second (max) and VmHWM
 //
 //   node run-bench.cjs [--rates 50000] [--seconds 60] [--syslog-share 0.7] [--lab-devices 10]
-//        [--lab-interval-ms 5000] [--kafka-client kafkajs|platformatic] [--partitions 6]
+//        [--lab-interval-ms 5000] [--kafka-client kafkajs|platformatic] [--compression none|gzip|zstd] [--partitions 6]
 //        [--drain-timeout 120] [--poll-ms 200]
 // Needs SONDE_TEST_KAFKA_BROKERS, the build, and Debian's snmptrap (to capture the trap datagram).
 const { spawn } = require('node:child_process');
@@ -43,6 +43,8 @@ const SYSLOG_SHARE = Number(arg('syslog-share', '0.7'));
 const LAB_DEVICES = Number(arg('lab-devices', '10'));
 const LAB_INTERVAL_MS = Number(arg('lab-interval-ms', '5000'));
 const KAFKA_CLIENT = arg('kafka-client', 'kafkajs');
+// bus.kafka.producer.compression of every service (unset: the bus default, zstd)
+const COMPRESSION = arg('compression', '');
 const PARTITIONS = Number(arg('partitions', '6'));
 const DRAIN_TIMEOUT_S = Number(arg('drain-timeout', '120'));
 const POLL_MS = Number(arg('poll-ms', '200'));
@@ -188,7 +190,7 @@ async function step(rate, datagram) {
     const labInfo = await lab.first;
     const trapPort = await freeUdpPort();
     const syslogPort = await freeUdpPort();
-    const busFor = (name) => ({ type: 'kafka', kafka: { client: KAFKA_CLIENT, brokers: BROKERS, topicPrefix: prefix, partitions: PARTITIONS, spool: { dir: path.join(dir, `spool-${name}`) } } });
+    const busFor = (name) => ({ type: 'kafka', kafka: { client: KAFKA_CLIENT, brokers: BROKERS, topicPrefix: prefix, partitions: PARTITIONS, spool: { dir: path.join(dir, `spool-${name}`) }, ...(COMPRESSION ? { producer: { compression: COMPRESSION } } : {}) } });
     const core = {
       site: `bench-${run}`,
       credentials: { lab: { type: 'snmp-community', community: { value: labInfo.community } }, bench: { type: 'snmp-community', community: { value: 'public' } } },
@@ -351,7 +353,7 @@ async function step(rate, datagram) {
     }]));
     const sentCurve = (g) => g.lines.filter((l) => !l.done);
     const result = {
-      rate, syslogRate, trapRate, seconds: SECONDS, kafkaClient: KAFKA_CLIENT, partitions: PARTITIONS, labDevices: LAB_DEVICES, labIntervalMs: LAB_INTERVAL_MS,
+      rate, syslogRate, trapRate, seconds: SECONDS, kafkaClient: KAFKA_CLIENT, compression: COMPRESSION || 'default (zstd)', partitions: PARTITIONS, labDevices: LAB_DEVICES, labIntervalMs: LAB_INTERVAL_MS,
       loadavgStart: loadStart.map((x) => Math.round(x * 100) / 100), loadavgEnd: os.loadavg().map((x) => Math.round(x * 100) / 100),
       achieved: {
         syslog: { sent: sentSyslog.sent, seconds: sentSyslog.seconds, perSecond: Math.round(sentSyslog.sent / sentSyslog.seconds) },

@@ -214,7 +214,9 @@ async function floor(views: FloorTable, rowsPerInsert: number): Promise<void> {
 
 try {
   for (const client of clients) {
-    const config = busConfigSchema.parse({ type: 'kafka', kafka: { client, brokers, topicPrefix: `${runId}-${client}.`, partitions: PARTITIONS, spool: { dir: path.join(spool, client) } } });
+    // BENCH_COMPRESSION: bus.kafka.producer.compression of the published events (unset: the bus default, zstd)
+    const producer = process.env.BENCH_COMPRESSION ? { producer: { compression: process.env.BENCH_COMPRESSION } } : {};
+    const config = busConfigSchema.parse({ type: 'kafka', kafka: { client, brokers, topicPrefix: `${runId}-${client}.`, partitions: PARTITIONS, spool: { dir: path.join(spool, client) }, ...producer } });
     const deps = { metrics: new BusMetrics(new Registry()) };
     const bus: EventBus = client === 'platformatic' ? await PlatformaticEventBus.create(config, deps) : await KafkaEventBus.create(config, deps);
     await bus.ensureTopics();

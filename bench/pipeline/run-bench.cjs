@@ -43,7 +43,7 @@ const SYSLOG_SHARE = Number(arg('syslog-share', '0.7'));
 const LAB_DEVICES = Number(arg('lab-devices', '10'));
 const LAB_INTERVAL_MS = Number(arg('lab-interval-ms', '5000'));
 const KAFKA_CLIENT = arg('kafka-client', 'kafkajs');
-// bus.kafka.producer.compression of every service (unset: the bus default, zstd)
+// bus.kafka.producer.compression of every service (unset: the bus default, none)
 const COMPRESSION = arg('compression', '');
 const PARTITIONS = Number(arg('partitions', '6'));
 const DRAIN_TIMEOUT_S = Number(arg('drain-timeout', '120'));
@@ -353,7 +353,7 @@ async function step(rate, datagram) {
     }]));
     const sentCurve = (g) => g.lines.filter((l) => !l.done);
     const result = {
-      rate, syslogRate, trapRate, seconds: SECONDS, kafkaClient: KAFKA_CLIENT, compression: COMPRESSION || 'default (zstd)', partitions: PARTITIONS, labDevices: LAB_DEVICES, labIntervalMs: LAB_INTERVAL_MS,
+      rate, syslogRate, trapRate, seconds: SECONDS, kafkaClient: KAFKA_CLIENT, compression: COMPRESSION || 'default (none)', partitions: PARTITIONS, labDevices: LAB_DEVICES, labIntervalMs: LAB_INTERVAL_MS,
       loadavgStart: loadStart.map((x) => Math.round(x * 100) / 100), loadavgEnd: os.loadavg().map((x) => Math.round(x * 100) / 100),
       achieved: {
         syslog: { sent: sentSyslog.sent, seconds: sentSyslog.seconds, perSecond: Math.round(sentSyslog.sent / sentSyslog.seconds) },

@@ -214,7 +214,7 @@ async function floor(views: FloorTable, rowsPerInsert: number): Promise<void> {
 
 try {
   for (const client of clients) {
-    // BENCH_COMPRESSION: bus.kafka.producer.compression of the published events (unset: the bus default, zstd)
+    // BENCH_COMPRESSION: bus.kafka.producer.compression of the published events (unset: the bus default, none)
     const producer = process.env.BENCH_COMPRESSION ? { producer: { compression: process.env.BENCH_COMPRESSION } } : {};
     const config = busConfigSchema.parse({ type: 'kafka', kafka: { client, brokers, topicPrefix: `${runId}-${client}.`, partitions: PARTITIONS, spool: { dir: path.join(spool, client) }, ...producer } });
     const deps = { metrics: new BusMetrics(new Registry()) };

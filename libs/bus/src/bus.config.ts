@@ -43,12 +43,14 @@ export const kafkaProducerConfigSchema = z.object({
   maxInFlight: z.number().int().min(1).max(5).default(5),
   /**
    * Compression of each record batch, by the producer. zstd (Node's zlib; for kafkajs the codec
-   * of kafka/kafkajs-zstd.ts): the JSON events shrink 5-8x on the wire and on the broker's
-   * disk, and with less to frame and fetch both clients went faster, not slower (bench/bus:
-   * produce +13 %, consume +15 % for the bus on @platformatic/kafka). Any Kafka ≥ 2.1 and
-   * consumer (kcat/librdkafka, the Java client, ClickHouse's Kafka engine) reads it.
+   * of kafka/kafkajs-zstd.ts): the JSON events shrink 5-16x on the wire and on the broker's
+   * disk, the bus went 7-21 % faster and the broker needs a third less CPU per event
+   * (bench/bus, bench/pipeline). Not the default: a consumer catching up a backlog of zstd
+   * batches peaked 0.4-0.5 GB higher in RSS than on the same events uncompressed, whatever
+   * its fetch sizes (libs/bus/README.md "Compression"). Any Kafka ≥ 2.1 and consumer
+   * (kcat/librdkafka, the Java client, ClickHouse's Kafka engine) reads it.
    */
-  compression: z.enum(['none', 'gzip', 'zstd']).default('zstd'),
+  compression: z.enum(['none', 'gzip', 'zstd']).default('none'),
   /**
    * Where the producer runs: `main` (the caller's thread) or `worker` (a thread of its own,
    * kafka/threaded-kafka-bus.ts). With `worker` the caller's thread only JSON-encodes and hands

@@ -553,7 +553,7 @@ export class KafkajsSender implements RecordSender {
   }
 }
 
-/** `bus.kafka.producer.compression` in kafkajs' terms (zstd: the codec of kafkajs-zstd.ts, registered by the kafkajs bus). */
+/** `bus.kafka.producer.compression` in kafkajs' terms (zstd: the codec kafkajs-zstd.ts registers, imported above). */
 const KAFKAJS_COMPRESSION: Record<KafkaBusConfig['producer']['compression'], CompressionTypes> = {
   none: CompressionTypes.None,
   gzip: CompressionTypes.GZIP,

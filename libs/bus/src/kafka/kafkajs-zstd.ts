@@ -17,5 +17,3 @@ CompressionCodecs[CompressionTypes.ZSTD] = () => ({
   compress: (encoder: { buffer: Buffer }) => compress(encoder.buffer),
   decompress: (buffer: Buffer) => decompress(buffer),
 });
-
-export const KAFKAJS_ZSTD_REGISTERED = true;

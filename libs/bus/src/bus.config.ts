@@ -46,8 +46,8 @@ export const kafkaProducerConfigSchema = z.object({
    * of kafka/kafkajs-zstd.ts): the JSON events shrink 5-16x on the wire and on the broker's
    * disk, the bus went 7-21 % faster and the broker needs a third less CPU per event
    * (bench/bus, bench/pipeline). Not the default: a consumer catching up a backlog of zstd
-   * batches peaked 0.4-0.5 GB higher in RSS than on the same events uncompressed, whatever
-   * its fetch sizes (libs/bus/README.md "Compression"). Any Kafka ≥ 2.1 and consumer
+   * batches peaked 0.4-0.6 GB higher in RSS than on the same events uncompressed, at every
+   * fetch size tried (libs/bus/README.md "Compression"). Any Kafka ≥ 2.1 and consumer
    * (kcat/librdkafka, the Java client, ClickHouse's Kafka engine) reads it.
    */
   compression: z.enum(['none', 'gzip', 'zstd']).default('none'),

@@ -42,13 +42,10 @@ export const kafkaProducerConfigSchema = z.object({
    */
   maxInFlight: z.number().int().min(1).max(5).default(5),
   /**
-   * Compression of each record batch, by the producer. zstd (Node's zlib; for kafkajs the codec
-   * of kafka/kafkajs-zstd.ts): the JSON events shrink 5-16x on the wire and on the broker's
-   * disk, the bus went 7-21 % faster and the broker needs a third less CPU per event
-   * (bench/bus, bench/pipeline). Not the default: a consumer catching up a backlog of zstd
-   * batches peaked 0.4-0.6 GB higher in RSS than on the same events uncompressed, at every
-   * fetch size tried (libs/bus/README.md "Compression"). Any Kafka ≥ 2.1 and consumer
-   * (kcat/librdkafka, the Java client, ClickHouse's Kafka engine) reads it.
+   * Compression of each record batch, by the producer; zstd is Node's zlib on both clients
+   * (kafkajs through kafka/kafkajs-zstd.ts). Smaller and faster, but not the default: a consumer
+   * catching up zstd batches needs more memory, for a reason not yet found (the figures:
+   * libs/bus/README.md "Compression").
    */
   compression: z.enum(['none', 'gzip', 'zstd']).default('none'),
   /**

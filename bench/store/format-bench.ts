@@ -11,36 +11,20 @@
 // table: the engine and the views with no input format at all, the floor under every format.
 // Before each insert the table and its rollups are truncated, so no round pays for an earlier
 // one's merges; after each, the rows are counted and summed against the staging copy.
-// Run by bench/store/run.sh (after store-bench.ts).
+// Run on its own: `node --disable-warning=ExperimentalWarning --disable-warning=MODULE_TYPELESS_PACKAGE_JSON bench/store/format-bench.ts`
+// (after `tsc -b libs/store`); not yet part of bench/store/run.sh.
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createEvent } from '@sonde/events/create-event';
-import type { SondeEvent } from '@sonde/events/sonde-event';
 import { createEventStore } from '@sonde/store/clickhouse/create-event-store';
 import { batchRows } from '@sonde/store/rows/event-rows';
 import { createChdbConnection } from 'chdb/connection';
+import { metricEvents } from './metric-events.ts';
 
 const EVENTS = Number(process.env.BENCH_FORMAT_EVENTS ?? 5_000);
 const ROUNDS = Number(process.env.BENCH_FORMAT_ROUNDS ?? 3);
 const SAMPLES_PER_EVENT = 10;
 const ROWS = EVENTS * SAMPLES_PER_EVENT;
-
-function metricEvents(count: number, ts: number): SondeEvent[] {
-  const origin = { site: 'bench', collector: 'bench-1' };
-  return Array.from({ length: count }, (_, i) =>
-    createEvent('snmp.metric', origin, { id: `dev-${i % 500}`, address: `10.0.${(i >> 8) & 255}.${i & 255}` }, {
-      group: 'if',
-      samples: Array.from({ length: SAMPLES_PER_EVENT }, (_, j) => ({
-        name: j % 2 ? 'ifHCInOctets' : 'ifHCOutOctets',
-        labels: { ifName: `eth${j >> 1}`, ifIndex: String(j >> 1) },
-        value: i * 1000 + j + 0.5,
-        unit: 'By',
-        type: 'counter' as const,
-      })),
-    }, ts + i),
-  );
-}
 
 interface Result {
   what: string;

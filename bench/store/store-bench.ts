@@ -4,14 +4,13 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createEvent } from '@sonde/events/create-event';
-import type { SondeEvent } from '@sonde/events/sonde-event';
 import { Registry } from 'prom-client';
 import { ClickHouseEventStore } from '@sonde/store/clickhouse/clickhouse-event-store';
 import { createEventStore, STORE_CONNECTIONS } from '@sonde/store/clickhouse/create-event-store';
 import { storeConfigSchema } from '@sonde/store/store.config';
 import { StoreMetrics } from '@sonde/store/store.metrics';
 import { batchRows } from '@sonde/store/rows/event-rows';
+import { metricEvents } from './metric-events.ts';
 
 const SAMPLES_PER_EVENT = 10;
 const TOTAL_ROWS = Number(process.env.BENCH_ROWS ?? 200_000);
@@ -26,22 +25,6 @@ interface Result {
   seconds: number;
   /** This process's CPU (chDB's engine threads included: it runs in-process); the HTTP rows: the client only. */
   cpuSeconds?: number;
-}
-
-function metricEvents(count: number, ts: number): SondeEvent[] {
-  const origin = { site: 'bench', collector: 'bench-1' };
-  return Array.from({ length: count }, (_, i) =>
-    createEvent('snmp.metric', origin, { id: `dev-${i % 500}`, address: `10.0.${(i >> 8) & 255}.${i & 255}` }, {
-      group: 'if',
-      samples: Array.from({ length: SAMPLES_PER_EVENT }, (_, j) => ({
-        name: j % 2 ? 'ifHCInOctets' : 'ifHCOutOctets',
-        labels: { ifName: `eth${j >> 1}`, ifIndex: String(j >> 1) },
-        value: i * 1000 + j,
-        unit: 'By',
-        type: 'counter' as const,
-      })),
-    }, ts + i),
-  );
 }
 
 function simpleRow(i: number) {

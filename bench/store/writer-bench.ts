@@ -10,7 +10,6 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Registry } from 'prom-client';
-import { createEvent } from '@sonde/events/create-event';
 import { busConfigSchema } from '@sonde/bus/bus.config';
 import { BusMetrics } from '@sonde/bus/bus.metrics';
 import type { EventBatch, EventBus } from '@sonde/bus/event-bus';
@@ -25,6 +24,7 @@ import { StoreMetrics } from '@sonde/store/store.metrics';
 import { EventBatchWriter } from '@sonde/event-writer/event-batch-writer';
 import { EventWriterMetrics } from '@sonde/event-writer/event-writer.metrics';
 import { eventWriterConfigSchema } from '@sonde/event-writer/event-writer.config';
+import { metricEvents } from './metric-events.ts';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 30_000);
 const SAMPLES = 10;
@@ -43,22 +43,6 @@ const writerConfig = eventWriterConfigSchema.parse({
 });
 /** The MVs over snmp_metric (migration 5): dropped in the database that measures what the rollups cost. */
 const ROLLUP_VIEWS = ['snmp_metric_1m_mv', 'snmp_metric_1h_mv'];
-
-function metricEvents(count: number, ts: number) {
-  const origin = { site: 'bench', collector: 'bench-1' };
-  return Array.from({ length: count }, (_, i) =>
-    createEvent('snmp.metric', origin, { id: `dev-${i % 500}`, address: `10.0.${(i >> 8) & 255}.${i & 255}` }, {
-      group: 'if',
-      samples: Array.from({ length: SAMPLES }, (_, j) => ({
-        name: j % 2 ? 'ifHCInOctets' : 'ifHCOutOctets',
-        labels: { ifName: `eth${j >> 1}`, ifIndex: String(j >> 1) },
-        value: i * 1000 + j,
-        unit: 'By',
-        type: 'counter' as const,
-      })),
-    }, ts + i * 10),
-  );
-}
 
 type InsertPath = 'raw' | 'client' | 'http';
 /** `http`: ClickHouse's HTTP interface as `sonde up` serves it over its own embedded chDB (another process, started by writer-http.sh). */
@@ -201,7 +185,7 @@ async function floor(views: FloorTable, rowsPerInsert: number): Promise<void> {
   }
   const perInsert = rowsPerInsert / SAMPLES;
   const chunks = [];
-  for (let i = 0; i < EVENTS; i += perInsert) chunks.push(batchRows(metricEvents(Math.min(perInsert, EVENTS - i), Date.now() - 3_600_000 + i * 10), Date.now()));
+  for (let i = 0; i < EVENTS; i += perInsert) chunks.push(batchRows(metricEvents(Math.min(perInsert, EVENTS - i), Date.now() - 3_600_000 + i * 10, SAMPLES, 10), Date.now()));
   const c0 = process.cpuUsage();
   const t0 = performance.now();
   let n = 0;
@@ -221,7 +205,7 @@ try {
     const bus: EventBus = client === 'platformatic' ? await PlatformaticEventBus.create(config, deps) : await KafkaEventBus.create(config, deps);
     await bus.ensureTopics();
     const base = Date.now() - 3_600_000;
-    for (let i = 0; i < EVENTS; i += 1_000) await bus.publish(metricEvents(Math.min(1_000, EVENTS - i), base + i * 10));
+    for (let i = 0; i < EVENTS; i += 1_000) await bus.publish(metricEvents(Math.min(1_000, EVENTS - i), base + i * 10, SAMPLES, 10));
     // records on the topic: more than EVENTS when the producer resent a request (at-least-once to Kafka)
     const kafka = new Kafka({ brokers, clientId: 'writer-bench', logLevel: logLevel.NOTHING });
     const admin = kafka.admin();

@@ -6,8 +6,9 @@
 //     copy of the rows), `INSERT INTO snmp_metric SELECT … FROM file(…)`. This is the only way
 //     to measure RowBinary and Native here: neither @clickhouse/client nor chdb's raw insert
 //     takes them (chdb 3.4 rawInsert: JSON/TSV/CSV text only).
-//   - raw insert: chdb's rawInsert of the same bytes (the store's path for JSONCompactEachRow).
-// Plus the store itself (JSON encoding in JS included) and INSERT … SELECT from the staging
+//   - raw insert: chdb's rawInsert of the same bytes (the store's path for JSONCompactEachRow
+//     until 2026-12-04; it now writes a Native block and inserts it FROM INFILE).
+// Plus the store itself (its encoding in JS included) and INSERT … SELECT from the staging
 // table: the engine and the views with no input format at all, the floor under every format.
 // Before each insert the table and its rollups are truncated, so no round pays for an earlier
 // one's merges; after each, the rows are counted and summed against the staging copy.
@@ -79,7 +80,7 @@ async function main(): Promise<void> {
     };
 
     await measure('INSERT … SELECT from a table (no input format: the engine and the views)', () => run(`INSERT INTO bench.snmp_metric (${list}) SELECT ${list} FROM bench.src`));
-    await measure('the store (JSON encoding in JS + chdb raw insert of JSONCompactEachRow)', () => store.insertRows('bench.snmp_metric', rows, { retry: false }, 'JSONCompactEachRowWithNames'));
+    await measure('the store (Native encoding in JS + FROM INFILE)', () => store.insertRows('bench.snmp_metric', rows, { retry: false }, 'JSONCompactEachRowWithNames'));
     for (const format of ['Native', 'RowBinary', 'TSV', 'CSV', 'JSONCompactEachRow', 'JSONEachRow'] as const) {
       const file = path.join(files, `rows.${format}`);
       await run(`SELECT ${list} FROM bench.src INTO OUTFILE '${file}' FORMAT ${format}`);

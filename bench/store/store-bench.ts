@@ -44,11 +44,11 @@ async function benchChdb(): Promise<Result[]> {
   const results: Result[] = [];
   try {
     await store.migrate();
-    // the store's insert (chDB's raw insert of JSONCompactEachRow bytes), the same rows through
+    // the store's insert (a Native block the engine reads FROM INFILE), the same rows through
     // @clickhouse/client as JSONCompactEachRowWithNames and as JSONEachRow, with the rollup
     // views, then again after dropping them: what the insert path, the format and the rollups cost
     const formats = ['raw', 'JSONCompactEachRowWithNames', 'JSONEachRow'] as const;
-    const label = { raw: 'raw insert of JSONCompactEachRow bytes (the store)', JSONCompactEachRowWithNames: '@clickhouse/client JSONCompactEachRowWithNames', JSONEachRow: '@clickhouse/client JSONEachRow' };
+    const label = { raw: 'Native block FROM INFILE (the store)', JSONCompactEachRowWithNames: '@clickhouse/client JSONCompactEachRowWithNames', JSONEachRow: '@clickhouse/client JSONEachRow' };
     for (const views of ['with', 'without'] as const) {
       if (views === 'without') for (const mv of ROLLUP_VIEWS) await store.command(`DROP TABLE IF EXISTS bench.${mv}`);
       for (const format of formats) {

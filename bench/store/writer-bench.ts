@@ -88,9 +88,9 @@ const dir = mkdtempSync(path.join(os.tmpdir(), 'sonde-writer-bench-'));
 const spool = mkdtempSync(path.join(os.tmpdir(), 'sonde-writer-bench-spool-'));
 
 /**
- * `raw`: the store as the writer builds it (chDB's raw insert of JSONCompactEachRow bytes);
+ * `raw`: the store as the writer builds it (a Native block the engine reads FROM INFILE);
  * `client`: the same store with its inserts through @clickhouse/client (JSONCompactEachRowWithNames
- * turned into one SQL string by chdb's connection), as before the raw insert.
+ * turned into one SQL string by chdb's connection), as before the store had its own insert.
  */
 function openStore(database: string, insertPath: InsertPath) {
   if (insertPath === 'http') {
@@ -167,7 +167,7 @@ async function drain(bus: EventBus, client: string, views: 'on' | 'off', insertP
 
 /**
  * The floor: chDB alone taking the same rows the same way (mapped by the store's batchRows,
- * JSONCompactEachRow through the raw insert, same settings and a token), no Kafka and no
+ * a Native block FROM INFILE as the store sends it, same settings and a token), no Kafka and no
  * decode: `rowsPerInsert` rows per insert, sequential, views on or off.
  */
 async function floor(views: FloorTable, rowsPerInsert: number): Promise<void> {
@@ -240,11 +240,11 @@ console.log('| bus client | writer | insert path | fetch bytes / partition | rol
 console.log('|---|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const r of results) {
   const writerName = r.mode === 'perbatch' ? 'one insert per bus batch (before)' : 'fill wait (eventWriter.insert)';
-  const pathName = r.path === 'raw' ? 'chDB raw insert, JSONCompactEachRow' : r.path === 'http' ? 'HTTP to `sonde up` (chDB behind its ClickHouse HTTP interface), JSONCompactEachRowWithNames; CPU of both processes' : '@clickhouse/client into in-process chDB, JSONCompactEachRowWithNames';
+  const pathName = r.path === 'raw' ? 'chDB, Native block FROM INFILE (the store)' : r.path === 'http' ? 'HTTP to `sonde up` (chDB behind its ClickHouse HTTP interface), JSONCompactEachRowWithNames; CPU of both processes' : '@clickhouse/client into in-process chDB, JSONCompactEachRowWithNames';
   console.log(`| ${r.client} | ${writerName} | ${pathName} | ${r.fetchBytes} | ${r.views} | ${ROWS} | ${r.onTopic} | ${r.stored} (${r.distinct}) | ${r.inserts} | ${r.maxInsertsPerSecond} | ${Math.round(ROWS / r.inserts).toLocaleString('en-US')} | ${r.seconds.toFixed(2)} | ${Math.round(ROWS / r.seconds).toLocaleString('en-US')} | ${((r.cpu * 100_000) / ROWS).toFixed(2)} | ${Math.round(r.rss / 1048576)} |`);
 }
 if (floors.length) {
-  console.log('\nFloor: chDB alone, the same rows pre-mapped (batchRows), JSONCompactEachRow through the raw insert with the same settings and a token, sequential inserts, no Kafka, no decode:\n');
+  console.log('\nFloor: chDB alone, the same rows pre-mapped (batchRows), a Native block FROM INFILE as the store sends it, with the same settings and a token, sequential inserts, no Kafka, no decode:\n');
   console.log('| table | rows per insert | rows | seconds | rows/s | CPU-s per 100k rows (engine included) |');
   console.log('|---|---:|---:|---:|---:|---:|');
   for (const f of floors) console.log(`| ${FLOOR_TABLES[f.views]} | ${f.rowsPerInsert} | ${f.rows} | ${f.seconds.toFixed(2)} | ${Math.round(f.rows / f.seconds).toLocaleString('en-US')} | ${((f.cpu * 100_000) / f.rows).toFixed(2)} |`);

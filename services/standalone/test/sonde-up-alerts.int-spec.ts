@@ -80,6 +80,8 @@ describe('sonde up: the lab outage raises alerts that fire, get inhibited and re
         'snmpPoller: { intervalMs: 2000, timeoutMs: 300, retries: 0 }',
         `syslogReceiver: { udp: { port: ${syslogPort} }, tcp: { port: ${syslogPort} } }`,
         `trapReceiver: { listen: [{ address: 127.0.0.1, port: ${trapPort} }] }`,
+        // any free port: another suite's `sonde up` may hold the default 8123 at the same time
+        'clickhouseHttp: { port: 0 }',
         'alertEngine:',
         '  tickIntervalMs: 500',
         '  defaultRules: false',

@@ -77,6 +77,8 @@ beforeAll(async () => {
     snmpPoller: { intervalMs: INTERVAL_MS, jitter: 0, timeoutMs: 300, retries: 0 },
     syslogReceiver: { udp: { hosts: ['127.0.0.1'], port: syslogPort }, tcp: { hosts: ['127.0.0.1'], port: syslogPort } },
     trapReceiver: { listen: [{ address: '127.0.0.1', port: trapPort }] },
+    // any free port: another suite's `sonde up` may hold the default 8123 at the same time
+    clickhouseHttp: { port: 0 },
   };
   writeConfig([entry(0)]);
   child = spawn(process.execPath, [SONDE, 'up', '--no-lab', '--plain', '--port', '0', '--data', dataDir, '--config', configFile], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });

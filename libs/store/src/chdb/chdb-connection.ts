@@ -1,7 +1,9 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ClickHouseLogLevel, createClient, parseError, type ClickHouseClientConfigOptions, type ClickHouseSettings } from '@clickhouse/client';
 import { createChdbConnection } from 'chdb/connection';
+import type { EncodedFormat } from '../clickhouse/insert-body';
 import type { EncodedInsert, StoreConnection } from '../clickhouse/store-connection';
 import type { StoreConfig } from '../store.config';
 
@@ -19,28 +21,57 @@ export function createChdbStoreConnection(config: StoreConfig): StoreConnection 
   return {
     client: createClient({ connection, log: { level: ClickHouseLogLevel.OFF } }),
     target: { type: 'chdb', where: `chdb:${dir}` },
-    insertEncoded: rawInsert(chdb),
+    insertEncoded: fileInsert(chdb, dir),
   };
 }
 
 /**
- * `INSERT INTO t (columns) SETTINGS … FORMAT JSONCompactEachRow` with the body passed as bytes
- * (chdb's raw insert: no copy into a SQL string, the engine's parser reads it). The settings
- * are the statement's own, not session-wide SETs as through the client. Errors are reshaped
- * like the connection's (`Code: N. DB::Exception …` → ClickHouseError with its code), so the
- * store classifies them as for any other statement.
+ * `INSERT INTO t (columns) FROM INFILE '<file>' SETTINGS … FORMAT <Native|JSONCompactEachRow>`: the
+ * body is written to a file in the data folder's `sonde-insert/` and the engine reads it from
+ * there. chdb's raw insert (the bytes handed over inline) takes text formats only, and parses the
+ * same JSON 1.35-1.55x slower with more CPU than the engine reading it from a file
+ * (bench/store/format-bench.ts, RESULTS.md).
+ * The settings are the statement's own, not session-wide SETs as through the client. Errors are
+ * reshaped like the connection's (`Code: N. DB::Exception …` → ClickHouseError with its code), so
+ * the store classifies them as for any other statement. The file is removed after the insert,
+ * whatever its outcome; one left by a killed process is removed when the store opens again.
  */
-function rawInsert(chdb: ReturnType<typeof createChdbConnection>): EncodedInsert {
-  return async (table, columns, body, settings) => {
+function fileInsert(chdb: ReturnType<typeof createChdbConnection>, dir: string): EncodedInsert {
+  const files = path.join(dir, INSERT_FILES);
+  mkdirSync(files, { recursive: true });
+  // chDB binds a data folder to one process: a file of another pid is a killed process's leftover
+  for (const name of readdirSync(files)) if (!name.startsWith(`${process.pid}-`)) rmSync(path.join(files, name), { force: true });
+  return async (table, columns, body, format, settings) => {
+    const file = path.join(files, `${process.pid}-${++insertSeq}.${format}`);
     try {
-      await chdb.chdb.rawInsert({ table, columns: [...columns], values: body, format: 'JSONCompactEachRow', settings: statementSettings(settings) });
+      await writeFile(file, body);
+      await chdb.chdb.queryAsync(insertFromFile(table, columns, file, format, settings));
     } catch (err) {
       const mapped = parseError(err instanceof Error && err.message ? err.message : String(err));
       if (mapped !== err) (mapped as Error & { cause?: unknown }).cause = err;
       throw mapped;
+    } finally {
+      await rm(file, { force: true });
     }
   };
 }
+
+/** The folder, inside the chDB data folder, that holds insert bodies while the engine reads them. */
+const INSERT_FILES = 'sonde-insert';
+/** Per process, not per connection: two stores opened in one process never share a file name. */
+let insertSeq = 0;
+
+export function insertFromFile(table: string, columns: readonly string[], file: string, format: EncodedFormat, settings: ClickHouseSettings): string {
+  const target = table.split('.').map(identifier).join('.');
+  const entries = Object.entries(statementSettings(settings)).map(([k, v]) => `${identifier(k)} = ${typeof v === 'string' ? stringLiteral(v) : Number(v)}`);
+  const settingsClause = entries.length ? ` SETTINGS ${entries.join(', ')}` : '';
+  return `INSERT INTO ${target} (${columns.map(identifier).join(', ')}) FROM INFILE ${stringLiteral(file)}${settingsClause} FORMAT ${format}`;
+}
+
+/** A backquoted identifier: `` ` `` and `\` escaped with a backslash, as ClickHouse reads them. */
+const identifier = (name: string): string => `\`${name.replace(/[\\`]/g, (c) => `\\${c}`)}\``;
+/** A quoted string literal: `'` and `\` escaped with a backslash. */
+const stringLiteral = (v: string): string => `'${v.replace(/[\\']/g, (c) => `\\${c}`)}'`;
 
 function statementSettings(settings: ClickHouseSettings): Record<string, string | number | boolean> {
   const out: Record<string, string | number | boolean> = {};

@@ -3,7 +3,8 @@ import type { SondeEvent } from '@sonde/events/sonde-event';
 import type { EventKind } from '@sonde/events/event-kind';
 import type { EventStore, InsertOptions, InsertReport, MigrationReport, Row } from '../event-store';
 import { EVENT_TABLES } from '../schema/event-tables';
-import { compactWithNames, encodeCompactRows, type InsertFormat } from './compact-rows';
+import { compactWithNames, type InsertFormat } from './compact-rows';
+import { encodeInsertBody } from './insert-body';
 import type { EncodedInsert } from './store-connection';
 import { RetriesExhausted, withRetries } from '../retry';
 import { batchRows, type TableRows } from '../rows/event-rows';
@@ -139,8 +140,8 @@ export class ClickHouseEventStore implements EventStore {
       if (format === 'JSONEachRow') send = () => this.client.insert({ table, values: rows as Row[], format, clickhouse_settings: settings }).then(() => undefined);
       else if (encoded) {
         // encoded once: a retry sends the same bytes
-        const { columns, body } = encodeCompactRows(rows);
-        send = () => encoded(table, columns, body, settings);
+        const { columns, body, format: bodyFormat } = encodeInsertBody(label, rows);
+        send = () => encoded(table, columns, body, bodyFormat, settings);
       } else send = () => this.client.insert({ table, values: compactWithNames(rows), format, clickhouse_settings: settings }).then(() => undefined);
       await (options.retry === false ? send() : this.retrying(label, send));
       this.metrics.rowsInserted.inc({ table: label }, rows.length);

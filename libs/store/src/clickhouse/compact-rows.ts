@@ -38,7 +38,7 @@ export function compactWithNames(rows: readonly Row[]): unknown[][] {
 }
 
 /** Every key that appears in the rows, in first-seen order: the insert's column list. */
-function columnNames(rows: readonly Row[]): string[] {
+export function columnNames(rows: readonly Row[]): string[] {
   const names: string[] = [];
   const seen = new Set<string>();
   for (const row of rows) {

@@ -1,11 +1,13 @@
 import type { ClickHouseClient, ClickHouseSettings } from '@clickhouse/client';
 import type { StoreTarget } from './clickhouse-event-store';
+import type { EncodedFormat } from './insert-body';
 
 /**
- * Hands an INSERT body already encoded as JSONCompactEachRow (one JSON array per line, values in
- * `columns` order) to the engine as bytes, with the insert's settings scoped to that statement.
+ * Hands an INSERT body already encoded (insert-body.ts: a Native block, or JSONCompactEachRow with
+ * values in `columns` order) to the engine as bytes, with the insert's settings scoped to that
+ * statement.
  */
-export type EncodedInsert = (table: string, columns: readonly string[], body: Buffer, settings: ClickHouseSettings) => Promise<void>;
+export type EncodedInsert = (table: string, columns: readonly string[], body: Buffer, format: EncodedFormat, settings: ClickHouseSettings) => Promise<void>;
 
 /** A @clickhouse/client and what it points at: what each connection factory returns. */
 export interface StoreConnection {

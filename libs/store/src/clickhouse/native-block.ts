@@ -58,11 +58,6 @@ function columnReader(name: string): ColumnReader {
   return reader;
 }
 
-/** Whether every column type of a table is one encodeNativeBlock writes. */
-export function nativeEncodable(columns: readonly ColumnSpec[]): boolean {
-  return columns.every((c) => encoderFor(c.type) !== undefined);
-}
-
 /** Writes one column's values, all rows at once; false for a value it cannot encode. */
 interface ColumnEncoder {
   /** The type named in the block (LowCardinality removed). */

@@ -6,7 +6,7 @@ import { createEventStore } from '../src/clickhouse/create-event-store';
 import type { ClickHouseEventStore } from '../src/clickhouse/clickhouse-event-store';
 import { encodeCompactRows } from '../src/clickhouse/compact-rows';
 import { encodeInsertBody } from '../src/clickhouse/insert-body';
-import type { EncodedInsert } from '../src/clickhouse/store-connection';
+import type { EncodedInsert, StoreConnection } from '../src/clickhouse/store-connection';
 import { batchRows } from '../src/rows/event-rows';
 import { EVENT_TABLES } from '../src/schema/event-tables';
 import { storeConfigSchema } from '../src/store.config';
@@ -21,6 +21,7 @@ const NATIVE_DB = `native_it_${process.pid}`;
 const JSON_DB = `json_it_${process.pid}`;
 let native: ClickHouseEventStore;
 let json: ClickHouseEventStore;
+let raw: StoreConnection;
 let insertEncoded: EncodedInsert;
 
 beforeAll(async () => {
@@ -28,12 +29,16 @@ beforeAll(async () => {
   json = createEventStore(chdbTestConfig(JSON_DB));
   await native.migrate();
   await json.migrate();
-  insertEncoded = createChdbStoreConnection(storeConfigSchema.parse(chdbTestConfig(NATIVE_DB))).insertEncoded as EncodedInsert;
+  raw = createChdbStoreConnection(storeConfigSchema.parse(chdbTestConfig(NATIVE_DB)));
+  insertEncoded = raw.insertEncoded as EncodedInsert;
 });
 
 afterAll(async () => {
   await native.command(`DROP DATABASE IF EXISTS ${NATIVE_DB}`);
   await native.command(`DROP DATABASE IF EXISTS ${JSON_DB}`);
+  // every connection on the folder closed, or chDB keeps it bound to this jest worker and the
+  // next test file it runs cannot open another folder
+  await raw.client.close();
   await native.close();
   await json.close();
 });
@@ -77,7 +82,8 @@ describe('Native inserts into chDB', () => {
     mkdirSync(files, { recursive: true });
     const leftover = path.join(files, '99999999-1.Native');
     writeFileSync(leftover, 'partial');
-    createChdbStoreConnection(config);
+    const reopened = createChdbStoreConnection(config);
     expect(existsSync(leftover)).toBe(false);
+    await reopened.client.close();
   });
 });

@@ -14,11 +14,21 @@ import { baseOptions, GroupOffsets } from './platformatic-client';
 import { FencedConsumer } from './fenced-consumer';
 import { describeError } from '@sonde/events/describe-error';
 
+/**
+ * A fetched message, decoded as it arrived (onMessage) rather than when its batch is cut: the
+ * decode then runs while the handler of the partition's previous batch is still busy — for the
+ * event-writer, while chDB's engine threads run the insert and this thread would wait — instead
+ * of after it, on the path from one insert to the next (bench/store writer rows). The value's
+ * bytes stay counted for the buffer's bound; the value itself is not kept.
+ */
 interface Buffered {
   offset: number;
-  value: Buffer | null;
-  /** Written by a Sonde producer (TRUSTED_EVENT_HEADER): envelope check instead of full validation. */
-  trusted: boolean;
+  /** Bytes of the value (the buffer's memory bound counts these). */
+  bytes: number;
+  /** The decoded event, or null when the value did not decode (`error`). */
+  event: SondeEvent | null;
+  /** Why the value did not decode: counted and logged when its batch is cut, so a message fetched again after a rebalance is counted once. */
+  error: string | null;
 }
 
 interface PartitionState {
@@ -204,8 +214,8 @@ export class PlatformaticSubscription implements Subscription {
     }
     const offset = Number(m.offset);
     if (offset < state.nextOffset || (state.start !== null && offset < state.start)) return;
-    state.buffer.push({ offset, value: m.value ?? null, trusted: isTrusted(m) });
     const bytes = m.value?.length ?? 0;
+    state.buffer.push(decodeMessage(m, offset, bytes));
     state.bytes += bytes;
     this.bufferedEvents++;
     this.bufferedBytes += bytes;
@@ -233,7 +243,7 @@ export class PlatformaticSubscription implements Subscription {
         if (state.start !== null) {
           const from = state.start;
           const kept = state.buffer.filter((m) => m.offset >= from);
-          const bytes = kept.reduce((n, m) => n + (m.value?.length ?? 0), 0);
+          const bytes = kept.reduce((n, m) => n + m.bytes, 0);
           this.unbuffer(state, state.buffer.length - kept.length, state.bytes - bytes);
           state.buffer = kept;
           state.bytes = bytes;
@@ -376,7 +386,7 @@ export class PlatformaticSubscription implements Subscription {
     if (!delivered || this.abandoned || (this.states.get(key) !== state && !this.closing)) return false;
     state.buffer.splice(0, cut.messages.length);
     let cutBytes = 0;
-    for (const m of cut.messages) cutBytes += m.value?.length ?? 0;
+    for (const m of cut.messages) cutBytes += m.bytes;
     this.unbuffer(state, cut.messages.length, cutBytes);
     state.bytes -= cutBytes;
     state.start = cut.last + 1;
@@ -396,15 +406,25 @@ export class PlatformaticSubscription implements Subscription {
     const events: SondeEvent[] = [];
     let invalid = 0;
     for (const m of messages) {
-      try {
-        events.push((m.trusted ? decodeTrustedEvent : decodeEvent)(m.value ?? '', { topic, partition, offset: m.offset }));
-      } catch (err) {
-        invalid++;
-        this.warn.log(`invalid:${topic}/${partition}`, `invalid:${topic}/${partition}`, { err: (err as Error).message, topic, partition, offset: m.offset }, 'invalid message on the bus: skipped');
+      if (m.event) {
+        events.push(m.event);
+        continue;
       }
+      invalid++;
+      this.warn.log(`invalid:${topic}/${partition}`, `invalid:${topic}/${partition}`, { err: m.error, topic, partition, offset: m.offset }, 'invalid message on the bus: skipped');
     }
     if (invalid) this.metrics.invalidMessages.inc({ adapter: 'kafka', source: `${topic}/${partition}` }, invalid);
     return { source: `${topic}/${partition}`, partition, dedupToken: batchToken(topic, partition, first, last), events, invalid };
+  }
+}
+
+/** A fetched record as it waits in a partition's buffer: decoded now (Buffered). */
+function decodeMessage(m: Msg, offset: number, bytes: number): Buffered {
+  try {
+    const event = (isTrusted(m) ? decodeTrustedEvent : decodeEvent)(m.value ?? '', { topic: m.topic, partition: m.partition, offset });
+    return { offset, bytes, event, error: null };
+  } catch (err) {
+    return { offset, bytes, event: null, error: (err as Error).message };
   }
 }
 

@@ -57,7 +57,7 @@ function cpuSeconds(pid: number): number {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
-interface Result { client: string; views: 'on' | 'off'; path: InsertPath; mode: Mode; fetchBytes: number; seconds: number; cpu: number; inserts: number; maxInsertsPerSecond: number; stored: number; distinct: number; onTopic: number; rss: number }
+interface Result { client: string; views: 'on' | 'off'; path: InsertPath; mode: Mode; fetchBytes: number; seconds: number; cpu: number; inserts: number; maxInsertsPerSecond: number; minGapMs: number | null; stored: number; distinct: number; onTopic: number; rss: number }
 /**
  * A floor's table: `on`/`off` the schema as migrated with/without the rollup views; `null` the
  * same columns into a Null-engine table (the engine parses and converts every value, then
@@ -82,6 +82,12 @@ function maxPerSecond(starts: readonly number[]): number {
     best = Math.max(best, i - j + 1);
   }
   return best;
+}
+/** The shortest time between two consecutive inserts into snmp_metric, ms (null: one insert). */
+function shortestGap(starts: readonly number[]): number | null {
+  let best: number | null = null;
+  for (let i = 1; i < starts.length; i++) best = Math.min(best ?? Infinity, (starts[i] as number) - (starts[i - 1] as number));
+  return best === null ? null : Math.round(best);
 }
 const results: Result[] = [];
 const dir = mkdtempSync(path.join(os.tmpdir(), 'sonde-writer-bench-'));
@@ -162,7 +168,7 @@ async function drain(bus: EventBus, client: string, views: 'on' | 'off', insertP
   const distinct = Number(row?.u);
   if (distinct !== ROWS) throw new Error(`${client}/${views}: ${distinct} distinct rows stored, expected ${ROWS}`);
   await store.close();
-  results.push({ client, views, path: insertPath, mode, fetchBytes, seconds, cpu: (c.user + c.system) / 1e6 + serverCpu, inserts: starts.length, maxInsertsPerSecond: maxPerSecond(starts), stored: Number(row?.n), distinct, onTopic, rss });
+  results.push({ client, views, path: insertPath, mode, fetchBytes, seconds, cpu: (c.user + c.system) / 1e6 + serverCpu, inserts: starts.length, maxInsertsPerSecond: maxPerSecond(starts), minGapMs: shortestGap(starts), stored: Number(row?.n), distinct, onTopic, rss });
 }
 
 /**
@@ -236,12 +242,12 @@ try {
 }
 
 console.log(`${EVENTS.toLocaleString('en-US')} snmp.metric events × ${SAMPLES} samples = ${ROWS.toLocaleString('en-US')} rows, ${PARTITIONS} partitions; bus batches of ≤ ${writerConfig.maxBatchEvents} events; fill wait: eventWriter.insert maxRows ${writerConfig.insert.maxRows}, maxWaitMs ${writerConfig.insert.maxWaitMs}.\n`);
-console.log('| bus client | writer | insert path | fetch bytes / partition | rollup views | rows | records on topic | rows stored (distinct) | inserts into snmp_metric | most inserts in 1 s | rows per insert | seconds | rows/s | CPU-s per 100k rows | peak RSS MiB |');
-console.log('|---|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+console.log('| bus client | writer | insert path | fetch bytes / partition | rollup views | rows | records on topic | rows stored (distinct) | inserts into snmp_metric | most inserts in 1 s | shortest gap ms | rows per insert | seconds | rows/s | CPU-s per 100k rows | peak RSS MiB |');
+console.log('|---|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const r of results) {
   const writerName = r.mode === 'perbatch' ? 'one insert per bus batch (before)' : 'fill wait (eventWriter.insert)';
   const pathName = r.path === 'raw' ? 'chDB, Native block FROM INFILE (the store)' : r.path === 'http' ? 'HTTP to `sonde up` (chDB behind its ClickHouse HTTP interface), JSONCompactEachRowWithNames; CPU of both processes' : '@clickhouse/client into in-process chDB, JSONCompactEachRowWithNames';
-  console.log(`| ${r.client} | ${writerName} | ${pathName} | ${r.fetchBytes} | ${r.views} | ${ROWS} | ${r.onTopic} | ${r.stored} (${r.distinct}) | ${r.inserts} | ${r.maxInsertsPerSecond} | ${Math.round(ROWS / r.inserts).toLocaleString('en-US')} | ${r.seconds.toFixed(2)} | ${Math.round(ROWS / r.seconds).toLocaleString('en-US')} | ${((r.cpu * 100_000) / ROWS).toFixed(2)} | ${Math.round(r.rss / 1048576)} |`);
+  console.log(`| ${r.client} | ${writerName} | ${pathName} | ${r.fetchBytes} | ${r.views} | ${ROWS} | ${r.onTopic} | ${r.stored} (${r.distinct}) | ${r.inserts} | ${r.maxInsertsPerSecond} | ${r.minGapMs ?? '–'} | ${Math.round(ROWS / r.inserts).toLocaleString('en-US')} | ${r.seconds.toFixed(2)} | ${Math.round(ROWS / r.seconds).toLocaleString('en-US')} | ${((r.cpu * 100_000) / ROWS).toFixed(2)} | ${Math.round(r.rss / 1048576)} |`);
 }
 if (floors.length) {
   console.log('\nFloor: chDB alone, the same rows pre-mapped (batchRows), a Native block FROM INFILE as the store sends it, with the same settings and a token, sequential inserts, no Kafka, no decode:\n');

@@ -52,7 +52,7 @@ export class EventBatchWriter {
     private readonly metrics: EventWriterMetrics,
     private readonly options: EventBatchWriterOptions = {},
   ) {
-    this.batcher = new FillWaitBatcher(options.insert ?? { maxRows: 1, maxWaitMs: 0 }, (items) => this.flush(items), options.clock);
+    this.batcher = new FillWaitBatcher(options.insert ?? { maxRows: 1, maxWaitMs: 0 }, (items, sending) => this.flush(items, sending), options.clock);
   }
 
   async write(batch: EventBatch): Promise<void> {
@@ -76,7 +76,7 @@ export class EventBatchWriter {
     this.batcher.drain();
   }
 
-  private async flush(items: Waiting[]): Promise<void> {
+  private async flush(items: Waiting[], sending: () => void): Promise<void> {
     // a stable order: the same batches make the same insert whatever order they came in
     items.sort((a, b) => (a.batch.dedupToken < b.batch.dedupToken ? -1 : a.batch.dedupToken > b.batch.dedupToken ? 1 : 0));
     const batches = items.map((i) => i.batch);
@@ -89,6 +89,7 @@ export class EventBatchWriter {
         batches.map((b) => b.dedupToken),
         stored,
       );
+      sending();
       if (tables.length) await this.store.insertTableRows(tables, { dedupToken: token, retry: false });
       if (tables.length) {
         this.metrics.flushes.inc();

@@ -39,9 +39,11 @@ export const eventWriterConfigSchema = z
     /**
      * When inserts are made (fill-wait-batcher.ts): the bus batches of all partitions that
      * arrive within `maxWaitMs` of the previous insert's start go into one insert per table, so
-     * under load a table gets one insert per maxWaitMs (ClickHouse: about one per second), and a
-     * batch after a quiet spell is inserted at once. `maxRows` pending start an insert at once
-     * (memory bound). The partitions' batches wait with them: nothing is committed before the insert.
+     * under load a table gets one insert per maxWaitMs (ClickHouse: about one per second) and
+     * never more, and a batch after a quiet spell is inserted at once. `maxRows` pending start
+     * an insert as soon as maxWaitMs allows, without waiting for the partitions an insert just
+     * released. The partitions' batches wait with them: nothing is committed before the insert,
+     * and a partition has one batch pending at most (memory: partitions × maxBatchEvents).
      */
     insert: z
       .object({

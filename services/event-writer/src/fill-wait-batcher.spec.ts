@@ -111,7 +111,7 @@ describe('FillWaitBatcher', () => {
     expect((r.flushes[1]?.at ?? 0) - (r.flushes[0]?.at ?? 0)).toBe(1500 + RESUBMIT_MS);
   });
 
-  it('flushes at once when maxRows are pending, but never two flushes at a time', async () => {
+  it('maxRows pending: never two flushes at a time, nor two starts within maxWaitMs; a full flush skips the wait for stragglers', async () => {
     const clock = new ManualClock();
     const r = recorder();
     r.bind(clock);
@@ -126,8 +126,57 @@ describe('FillWaitBatcher', () => {
     await clock.advance(10);
     r.flushes[0]?.done();
     await settle();
+    expect(r.flushes).toHaveLength(1); // full, but the first started 10 ms ago
+    await clock.advance(989);
+    expect(r.flushes).toHaveLength(1);
+    await clock.advance(1);
     expect(r.flushes.map((f) => f.items)).toEqual([['a'], ['b', 'c']]);
-    expect(r.flushes[1]?.at).toBe((r.flushes[0]?.at ?? 0) + 10); // did not wait for maxWaitMs
+    expect(r.flushes[1]?.at).toBe((r.flushes[0]?.at ?? 0) + 1000);
+    // an insert longer than maxWaitMs: a full set starts the moment it ends, not RESUBMIT_MS later
+    void b.add('d', 150);
+    await clock.advance(1500);
+    r.flushes[1]?.done();
+    await settle();
+    expect(r.flushes.map((f) => f.items)).toEqual([['a'], ['b', 'c'], ['d']]);
+    expect(r.flushes[2]?.at).toBe((r.flushes[1]?.at ?? 0) + 1500);
+  });
+
+  it('spaces flushes from when the previous one started sending, not from its preparation', async () => {
+    const clock = new ManualClock();
+    const flushes: { items: string[]; at: number; sending: () => void; done: () => void }[] = [];
+    const b = new FillWaitBatcher<string>(
+      { maxRows: 100, maxWaitMs: 1000 },
+      (items, sending) => new Promise<void>((resolve) => flushes.push({ items, at: clock.now(), sending, done: resolve })),
+      clock,
+    );
+    void b.add('a', 10);
+    await settle();
+    await clock.advance(300); // a dedup lookup took 300 ms before the insert went out
+    flushes[0]?.sending();
+    await clock.advance(100);
+    void b.add('b', 200);
+    flushes[0]?.done();
+    await settle();
+    await clock.advance(899); // 1 s after the insert went out, not after the flush began
+    expect(flushes).toHaveLength(1);
+    await clock.advance(1);
+    expect(flushes.map((f) => f.items)).toEqual([['a'], ['b']]);
+    expect((flushes[1]?.at ?? 0) - (flushes[0]?.at ?? 0)).toBe(1300);
+  });
+
+  it('with maxWaitMs 0, maxRows pending flush the moment the previous flush ends', async () => {
+    const clock = new ManualClock();
+    const r = recorder();
+    r.bind(clock);
+    const b = new FillWaitBatcher({ maxRows: 100, maxWaitMs: 0 }, r.flush, clock);
+    void b.add('a', 10);
+    await settle();
+    void b.add('b', 200);
+    await clock.advance(10);
+    r.flushes[0]?.done();
+    await settle();
+    expect(r.flushes.map((f) => f.items)).toEqual([['a'], ['b']]);
+    expect(r.flushes[1]?.at).toBe((r.flushes[0]?.at ?? 0) + 10);
   });
 
   it('a failed flush rejects every item it covered, and later items get a flush of their own', async () => {

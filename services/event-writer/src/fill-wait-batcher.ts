@@ -12,9 +12,9 @@ export const SYSTEM_CLOCK: BatcherClock = {
 };
 
 export interface FillWaitOptions {
-  /** Flush as soon as this many rows are pending, whatever the time. */
+  /** This many rows pending: flush as soon as maxWaitMs allows, without the RESUBMIT_MS wait for stragglers. */
   maxRows: number;
-  /** Otherwise flush once this long has passed since the previous flush started (at once if it has already). */
+  /** The least time between the starts of two flushes (0: none); a flush starts once it has passed (at once if it has already). */
   maxWaitMs: number;
 }
 
@@ -39,10 +39,12 @@ interface Pending<T> {
  * Group commit with a fill wait: items handed in by concurrent callers (the bus's partition
  * handlers) are flushed together, one flush at a time, so a table gets one insert per flush.
  *
- * A flush starts when `maxRows` rows are pending, or when `maxWaitMs` has passed since the
- * previous flush started: under load that is one flush per `maxWaitMs` (ClickHouse's "about one
- * insert per second per table"), and an item arriving after a quiet spell is flushed at once
- * (no added latency at a low rate). Items arriving while a flush runs wait for the next one.
+ * A flush starts when `maxWaitMs` has passed since the previous flush started: under load that
+ * is one flush per `maxWaitMs` (ClickHouse's "about one insert per second per table"), never
+ * more, however many rows are pending (`maxRows` only spares a full flush the RESUBMIT_MS wait);
+ * an item arriving after a quiet spell is flushed at once (no added latency at a low rate).
+ * Items arriving while a flush runs wait for the next one. What waits is bounded by the callers:
+ * each (a bus partition) has one item pending at most, since it awaits `add` before the next.
  * `add` settles when the flush that covered the item did: the caller (the bus) commits only then.
  */
 export class FillWaitBatcher<T> {
@@ -56,7 +58,12 @@ export class FillWaitBatcher<T> {
 
   constructor(
     private readonly options: FillWaitOptions,
-    private readonly flush: (items: T[]) => Promise<void>,
+    /**
+     * Writes the items. `sending()`, called when the writes go out (after the flush's own
+     * preparation: a dedup lookup, merging the rows), moves the flush's start there, so the
+     * spacing of maxWaitMs holds between what the store receives, not between preparations.
+     */
+    private readonly flush: (items: T[], sending: () => void) => Promise<void>,
     private readonly clock: BatcherClock = SYSTEM_CLOCK,
   ) {}
 
@@ -82,8 +89,9 @@ export class FillWaitBatcher<T> {
 
   private schedule(): void {
     if (this.flushing || this.pending.length === 0) return;
-    const due = Math.max(this.lastFlushAt + this.options.maxWaitMs, this.lastFlushEnd + Math.min(RESUBMIT_MS, this.options.maxWaitMs));
-    if (this.draining || this.pendingRows >= this.options.maxRows || this.clock.now() >= due) {
+    const spaced = this.lastFlushAt + this.options.maxWaitMs;
+    const due = this.pendingRows >= this.options.maxRows ? spaced : Math.max(spaced, this.lastFlushEnd + Math.min(RESUBMIT_MS, this.options.maxWaitMs));
+    if (this.draining || this.clock.now() >= due) {
       void this.run();
       return;
     }
@@ -102,7 +110,10 @@ export class FillWaitBatcher<T> {
     this.flushing = true;
     this.lastFlushAt = this.clock.now();
     try {
-      await this.flush(taken.map((p) => p.item));
+      await this.flush(
+        taken.map((p) => p.item),
+        () => (this.lastFlushAt = this.clock.now()),
+      );
       for (const p of taken) p.resolve();
     } catch (err) {
       for (const p of taken) p.reject(err);

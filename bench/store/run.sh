@@ -92,7 +92,8 @@ BENCH_EVENTS=${BENCH_EVENTS:-60000} node --disable-warning=ExperimentalWarning -
   echo "batch that arrived within maxWaitMs). HTTP rows: the writer's store over HTTP to a \`sonde up\`"
   echo "process (its own embedded chDB behind its ClickHouse HTTP interface, writes allowed), CPU of"
   echo "both processes; the ClickHouse server here (18.16) refuses the event schema. Most inserts in"
-  echo "1 s: inserts into snmp_metric that started within any one-second window. Load average at the"
+  echo "1 s: inserts into snmp_metric that started within any one-second window; shortest gap: the"
+  echo "least time between two consecutive ones (the fill wait keeps it at maxWaitMs). Load average at the"
   echo "start of the writer runs: $(cat "$up_dir/load.start" 2>/dev/null); at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
   echo
   cat "$writer_out"

@@ -246,7 +246,7 @@ console.log('| bus client | writer | insert path | fetch bytes / partition | rol
 console.log('|---|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const r of results) {
   const writerName = r.mode === 'perbatch' ? 'one insert per bus batch (before)' : 'fill wait (eventWriter.insert)';
-  const pathName = r.path === 'raw' ? 'chDB, Native block FROM INFILE (the store)' : r.path === 'http' ? 'HTTP to `sonde up` (chDB behind its ClickHouse HTTP interface), JSONCompactEachRowWithNames; CPU of both processes' : '@clickhouse/client into in-process chDB, JSONCompactEachRowWithNames';
+  const pathName = r.path === 'raw' ? 'chDB, Native block FROM INFILE (the store)' : r.path === 'http' ? 'HTTP to `sonde up` (chDB behind its ClickHouse HTTP interface), the store\'s Native body, read FROM INFILE there; CPU of both processes' : '@clickhouse/client into in-process chDB, JSONCompactEachRowWithNames';
   console.log(`| ${r.client} | ${writerName} | ${pathName} | ${r.fetchBytes} | ${r.views} | ${ROWS} | ${r.onTopic} | ${r.stored} (${r.distinct}) | ${r.inserts} | ${r.maxInsertsPerSecond} | ${r.minGapMs ?? '–'} | ${Math.round(ROWS / r.inserts).toLocaleString('en-US')} | ${r.seconds.toFixed(2)} | ${Math.round(ROWS / r.seconds).toLocaleString('en-US')} | ${((r.cpu * 100_000) / ROWS).toFixed(2)} | ${Math.round(r.rss / 1048576)} |`);
 }
 if (floors.length) {

@@ -16,6 +16,11 @@ export interface SqlRunOptions {
   sessionId?: string;
   /** `{name:Type}` query parameters (`param_name=` in the URL), as the text ClickHouse parses. */
   params?: Readonly<Record<string, string>>;
+  /**
+   * The rows of `INSERT INTO … FORMAT <name>` (the request body after a query in the URL), in
+   * that format, text or binary: the engine reads them as a server reads an insert's data.
+   */
+  data?: Uint8Array;
 }
 
 export interface SqlResult {
@@ -31,3 +36,9 @@ export interface SqlEngine {
   describe(): Promise<{ version: string; timezone: string }>;
   close(): Promise<void>;
 }
+
+/**
+ * `INSERT INTO <target> [SETTINGS …] FORMAT <name>`: a statement whose rows follow it (`data`).
+ * Groups: the statement up to the target and columns, its SETTINGS clause, the format.
+ */
+export const INSERT_WITH_FORMAT = /^\s*(INSERT\s+INTO\s+[\s\S]+?)(\s+SETTINGS\s+[\s\S]+?)?\s+FORMAT\s+([A-Za-z0-9_]+)\s*;?\s*$/i;

@@ -8,7 +8,7 @@ import { EVENT_TABLES } from '../src/schema/event-tables';
 import { MIGRATIONS } from '../src/schema/migrations';
 import { StoreError } from '../src/store-error';
 import { chdbTestConfig } from './chdb-test-config';
-import { arbitraryEvent } from './event-arbitraries';
+import { arbitraryEvent } from '@sonde/testing/event-arbitraries';
 import { sampleEvents } from './sample-events';
 
 // Schema, queries and dedup are proven here on chDB: the ClickHouse 26.x engine in-process

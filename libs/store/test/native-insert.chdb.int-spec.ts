@@ -11,7 +11,7 @@ import { batchRows } from '../src/rows/event-rows';
 import { EVENT_TABLES } from '../src/schema/event-tables';
 import { storeConfigSchema } from '../src/store.config';
 import { chdbTestConfig } from './chdb-test-config';
-import { arbitraryEvent } from './event-arbitraries';
+import { arbitraryEvent } from '@sonde/testing/event-arbitraries';
 
 // The store's Native encoder against the engine's own JSON parser: any valid events, mapped to
 // rows once, go into one database as the store now sends them (Native where it encodes) and into

@@ -4,7 +4,11 @@ import { createEvent } from '@sonde/events/create-event';
 import type { SondeEvent } from '@sonde/events/sonde-event';
 import { createEventStore } from '@sonde/store/clickhouse/create-event-store';
 import type { ClickHouseEventStore } from '@sonde/store/clickhouse/clickhouse-event-store';
+import { batchRows } from '@sonde/store/rows/event-rows';
+import { EVENT_TABLES } from '@sonde/store/schema/event-tables';
 import { MIGRATIONS } from '@sonde/store/schema/migrations';
+import fc from 'fast-check';
+import { arbitraryEvent } from '@sonde/testing/event-arbitraries';
 import { writeCompressedBlocks } from '../src/clickhouse-http/compressed-block';
 import { buildClickhouseGoProbe, runClickhouseGo, type ProbeQuery } from './clickhouse-go-probe';
 import { CHDB_PATH, startClickHouseHttp, type RunningInterface } from './chdb/clickhouse-http-harness';
@@ -244,6 +248,41 @@ describe('ClickHouse HTTP interface with credentials and writes', () => {
       expect(none.headers.get('x-clickhouse-exception-code')).toBe('516');
     } finally {
       await locked.close();
+    }
+  });
+
+  it("stores any events over HTTP (the store's Native body, read by the engine FROM INFILE) as the store does into chDB directly", async () => {
+    const writable = await startClickHouseHttp({ database: 'default', allowWrites: true });
+    const viaHttp = `${DB}_native_http`;
+    const direct = `${DB}_native_direct`;
+    const httpStore = createEventStore({ type: 'clickhouse', database: viaHttp, clickhouse: { url: writable.url }, retry: { retries: 0 } });
+    const directStore = createEventStore({ type: 'chdb', database: direct, chdb: { path: CHDB_PATH }, retry: { retries: 0 } });
+    const contents = async (db: string, table: string): Promise<string[]> => {
+      const columns = await store.query<{ name: string; type: string }>(`SELECT name, type FROM system.columns WHERE database = '${db}' AND table = '${table}' ORDER BY position`);
+      // JSON cannot carry -0: floats + 0
+      const select = columns.map(({ name, type }) => (/^(Nullable\()?Float64\)?$/.test(type) ? `\`${name}\` + 0 AS \`${name}\`` : `\`${name}\``)).join(', ');
+      return (await store.query(`SELECT ${select} FROM ${db}.${table}`)).map((r) => JSON.stringify(r)).sort();
+    };
+    try {
+      await httpStore.migrate();
+      await directStore.migrate();
+      const now = Date.now();
+      const events = fc.sample(arbitraryEvent(now - 86_400_000, now), { numRuns: 300, seed: 7 });
+      // rows built once: received_at of events without one is the same clock reading in both
+      const tables = batchRows(events, now);
+      await httpStore.insertTableRows(tables, { dedupToken: 'http-native/0' });
+      await directStore.insertTableRows(tables, { dedupToken: 'http-native/0' });
+      for (const { table } of EVENT_TABLES) {
+        const stored = await contents(viaHttp, table);
+        expect({ table, stored: stored.length }).toEqual({ table, stored: tables.find((t) => t.table === table)?.rows.length ?? 0 });
+        expect(stored).toEqual(await contents(direct, table));
+      }
+    } finally {
+      await store.command(`DROP DATABASE IF EXISTS ${viaHttp}`).catch(() => undefined);
+      await store.command(`DROP DATABASE IF EXISTS ${direct}`).catch(() => undefined);
+      await httpStore.close();
+      await directStore.close();
+      await writable.close();
     }
   });
 

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { ClickHouseLogLevel, createClient, parseError, type ClickHouseClientConfigOptions, type ClickHouseSettings } from '@clickhouse/client';
 import { createChdbConnection } from 'chdb/connection';
 import type { EncodedFormat } from '../clickhouse/insert-body';
+import { identifier, insertInto } from '../clickhouse/insert-statement';
 import type { EncodedInsert, StoreConnection } from '../clickhouse/store-connection';
 import type { StoreConfig } from '../store.config';
 
@@ -62,14 +63,11 @@ const INSERT_FILES = 'sonde-insert';
 let insertSeq = 0;
 
 export function insertFromFile(table: string, columns: readonly string[], file: string, format: EncodedFormat, settings: ClickHouseSettings): string {
-  const target = table.split('.').map(identifier).join('.');
   const entries = Object.entries(statementSettings(settings)).map(([k, v]) => `${identifier(k)} = ${typeof v === 'string' ? stringLiteral(v) : Number(v)}`);
   const settingsClause = entries.length ? ` SETTINGS ${entries.join(', ')}` : '';
-  return `INSERT INTO ${target} (${columns.map(identifier).join(', ')}) FROM INFILE ${stringLiteral(file)}${settingsClause} FORMAT ${format}`;
+  return `${insertInto(table, columns)} FROM INFILE ${stringLiteral(file)}${settingsClause} FORMAT ${format}`;
 }
 
-/** A backquoted identifier: `` ` `` and `\` escaped with a backslash, as ClickHouse reads them. */
-const identifier = (name: string): string => `\`${name.replace(/[\\`]/g, (c) => `\\${c}`)}\``;
 /** A quoted string literal: `'` and `\` escaped with a backslash. */
 const stringLiteral = (v: string): string => `'${v.replace(/[\\']/g, (c) => `\\${c}`)}'`;
 

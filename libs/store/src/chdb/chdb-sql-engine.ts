@@ -1,12 +1,29 @@
 import { mkdirSync } from 'node:fs';
+import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Session } from 'chdb';
-import type { SqlEngine, SqlResult, SqlRunOptions } from '../sql-engine';
+import { INSERT_WITH_FORMAT, type SqlEngine, type SqlResult, type SqlRunOptions } from '../sql-engine';
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** ClickHouse quotes a string literal with `'` and escapes `\` and `'` with a backslash. */
 const literal = (v: string): string => `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+
+/**
+ * The statement that reads an insert's data from `file`: `INSERT INTO t (…) FROM INFILE 'file'
+ * [SETTINGS …] FORMAT X`, ClickHouse's order of the clauses. Anything but an INSERT ending in a
+ * FORMAT clause is refused as ClickHouse refuses data after a statement that takes none.
+ */
+export function infileInsertSql(sql: string, file: string): string {
+  const m = INSERT_WITH_FORMAT.exec(sql);
+  if (!m?.[1] || !m[3] || /\b(FROM\s+INFILE|VALUES|SELECT)\b/i.test(m[1])) {
+    throw new Error('Code: 62. DB::Exception: Data was sent after a statement that is not INSERT INTO … FORMAT <name>. (SYNTAX_ERROR)');
+  }
+  return `${m[1]} FROM INFILE ${literal(file)}${m[2] ?? ''} FORMAT ${m[3]}`;
+}
+
+/** Per process: the store's own insert files in the same folder are named `<pid>-<seq>`. */
+let httpInsertSeq = 0;
 
 interface KeptSession {
   session: Session;
@@ -48,6 +65,7 @@ export class ChdbSqlEngine implements SqlEngine {
       }
       for (const stmt of setup) if (stmt) await session.queryAsync(stmt, { format: 'TSV' });
       const started = performance.now();
+      if (options.data) return { ...(await this.insertData(session, sql, options.data)), elapsedMs: performance.now() - started };
       const result =
         options.params && Object.keys(options.params).length > 0
           ? await session.queryBindAsync(sql, options.params, { format: options.format })
@@ -58,6 +76,27 @@ export class ChdbSqlEngine implements SqlEngine {
         kept.busy = false;
         kept.idleTimer.refresh();
       } else session.close();
+    }
+  }
+
+  /**
+   * An insert's data, written to a file in the data folder's `sonde-insert/` and read by the
+   * engine with FROM INFILE, in its own format (Native, RowBinary…, JSON…): chDB takes no data
+   * beside a statement, and rows joined to the SQL text had to be parsed as part of it (binary
+   * ones as `\xHH` escapes in a format() literal, 4 bytes per byte). The same way the store
+   * inserts (chdb-connection.ts); the file is removed whatever the outcome.
+   */
+  private async insertData(session: Session, sql: string, data: Uint8Array): Promise<Omit<SqlResult, 'elapsedMs'>> {
+    const dir = path.join(this.dir, 'sonde-insert');
+    mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, `${process.pid}-http-${++httpInsertSeq}`);
+    const statement = infileInsertSql(sql, file);
+    try {
+      await writeFile(file, data);
+      const result = await session.queryAsync(statement, { format: 'TSV' });
+      return { data: result.bytes(), rowsRead: result.rowsRead, bytesRead: result.bytesRead };
+    } finally {
+      await rm(file, { force: true });
     }
   }
 

@@ -14,10 +14,11 @@ export interface StoreConnection {
   client: ClickHouseClient;
   target: StoreTarget;
   /**
-   * chDB only: the engine's own raw insert. Through @clickhouse/client every insert into chDB
-   * was a JSON-encoded stream turned back into one SQL string (statement, body and session-wide
-   * SETs) and parsed by the engine as SQL: twice the CPU per row of handing it the bytes
-   * (bench/store/RESULTS.md). The HTTP connection has none and inserts through the client.
+   * The event tables' inserts, as the bytes insert-body.ts encoded (Native where it can). chDB:
+   * read by the engine FROM INFILE — through @clickhouse/client every insert into chDB was a
+   * JSON-encoded stream turned back into one SQL string and parsed by the engine as SQL, twice
+   * the CPU per row (bench/store/RESULTS.md). HTTP: the body of `INSERT … FORMAT X`.
+   * Without one the store inserts JSON through the client.
    */
   insertEncoded?: EncodedInsert;
 }

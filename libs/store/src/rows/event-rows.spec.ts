@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { EVENT_KINDS } from '@sonde/events/event-kind';
-import { arbitraryEvent } from '../../test/event-arbitraries';
+import { arbitraryEvent } from '@sonde/testing/event-arbitraries';
 import { sampleEvents } from '../../test/sample-events';
 import { EVENT_TABLES, tableForKind } from '../schema/event-tables';
 import { batchRows, eventRows } from './event-rows';

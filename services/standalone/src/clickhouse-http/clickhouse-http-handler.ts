@@ -127,6 +127,7 @@ export class ClickHouseHttpHandler {
         readonly: query.readonlyMethod || !this.options.allowWrites,
         ...(query.sessionId ? { sessionId: query.sessionId } : {}),
         params: query.params,
+        ...(query.data ? { data: query.data } : {}),
       });
       const body = format === 'Native' ? nativeForRevision(result.data, query.clientProtocolVersion) : Buffer.from(result.data);
       const summary = {

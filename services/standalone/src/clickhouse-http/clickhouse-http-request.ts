@@ -1,4 +1,4 @@
-import { binaryInsertSql } from './binary-insert';
+import { INSERT_WITH_FORMAT } from '@sonde/store/sql-engine';
 import { ClickHouseHttpError } from './clickhouse-http-error';
 import type { BlockMethod } from './compressed-block';
 import { HTTP_PARAMETERS, isAllowedSetting } from './clickhouse-http-settings';
@@ -17,6 +17,8 @@ export interface HttpExchange {
 /** What a client asked, in ClickHouse's terms. */
 export interface ClickHouseQuery {
   sql: string;
+  /** The rows of an `INSERT … FORMAT X` in the URL: the body, as sent. */
+  data?: Buffer;
   database: string | undefined;
   /** `default_format` / `X-ClickHouse-Format`; the SQL's own FORMAT clause wins (the engine applies it). */
   defaultFormat: string;
@@ -62,10 +64,11 @@ export function parseClickHouseQuery(x: HttpExchange): ClickHouseQuery {
     throw new ClickHouseHttpError(48, 'NOT_IMPLEMENTED', 'External data (multipart/form-data) is not supported by this server');
   }
   const urlQuery = p.get('query') ?? '';
-  // binary rows after an INSERT's query cannot be joined to it as text
-  const binaryInsert = urlQuery ? binaryInsertSql(urlQuery, x.body) : undefined;
-  const body = binaryInsert === undefined ? x.body.toString('utf8') : '';
-  const sql = binaryInsert ?? (urlQuery && body ? `${urlQuery}\n${body}` : urlQuery || body);
+  // an INSERT's rows after its query in the URL: handed over as they are, any format (the engine
+  // reads them as an insert's data); otherwise the body is more SQL text, joined to the query
+  const data = urlQuery && x.body.length > 0 && INSERT_WITH_FORMAT.test(urlQuery) ? x.body : undefined;
+  const body = data === undefined ? x.body.toString('utf8') : '';
+  const sql = urlQuery && body ? `${urlQuery}\n${body}` : urlQuery || body;
   if (sql.trim() === '') throw new ClickHouseHttpError(62, 'SYNTAX_ERROR', 'Empty query');
 
   const settings: Record<string, string> = {};
@@ -84,12 +87,11 @@ export function parseClickHouseQuery(x: HttpExchange): ClickHouseQuery {
     }
     settings[key] = value;
   }
-  // the rows are in the statement's text now: let the parser read past max_query_size (256 KiB)
-  if (binaryInsert !== undefined) settings.max_query_size = String(binaryInsert.length + 1024);
   const basic = basicAuth(x.headers.authorization);
   const protocol = Number(p.get('client_protocol_version') ?? 0);
   return {
     sql,
+    ...(data ? { data } : {}),
     database: p.get('database') ?? x.headers['x-clickhouse-database'] ?? undefined,
     defaultFormat: p.get('default_format') ?? x.headers['x-clickhouse-format'] ?? 'TabSeparated',
     settings,

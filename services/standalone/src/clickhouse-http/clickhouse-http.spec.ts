@@ -10,9 +10,9 @@ const exchange = (search: string, extra: Partial<HttpExchange> = {}): HttpExchan
 });
 
 describe('parseClickHouseQuery', () => {
-  it('joins the query parameter and the body with a newline (INSERT … FORMAT X + rows)', () => {
-    const q = parseClickHouseQuery(exchange('query=INSERT%20INTO%20t%20FORMAT%20CSV', { body: Buffer.from('1,2') }));
-    expect(q.sql).toBe('INSERT INTO t FORMAT CSV\n1,2');
+  it('joins the query parameter and a body of more SQL with a newline', () => {
+    const q = parseClickHouseQuery(exchange('query=SELECT%201%20%2B', { body: Buffer.from('2') }));
+    expect(q.sql).toBe('SELECT 1 +\n2');
   });
 
   it('reads credentials from Basic auth (a password may hold ":"), X-ClickHouse-User/Key and parameters', () => {
@@ -47,26 +47,31 @@ describe('parseClickHouseQuery', () => {
   });
 });
 
-describe('binary INSERT bodies (clickhouse-go batches)', () => {
-  const unescape = (literal: string): Buffer => Buffer.from(literal.split('\\x').slice(1).map((h) => parseInt(h, 16)));
-
-  it('turns INSERT … FORMAT Native + binary rows into INSERT … SELECT FROM format(Native, escaped bytes)', () => {
-    const q = parseClickHouseQuery(exchange('query=INSERT%20INTO%20t%20(a%2C%20b)%20FORMAT%20Native', { body: Buffer.from([0, 0xff, 0x27, 0x5c, 10]) }));
-    expect(q.sql).toBe("INSERT INTO t (a, b) SELECT * FROM format(Native, '\\x00\\xff\\x27\\x5c\\x0a')");
-    expect(Number(q.settings.max_query_size)).toBeGreaterThan(q.sql.length);
-    // text formats keep ClickHouse's query + newline + body
-    expect(parseClickHouseQuery(exchange('query=INSERT%20INTO%20t%20FORMAT%20CSV', { body: Buffer.from('1,2') })).sql).toBe('INSERT INTO t FORMAT CSV\n1,2');
+describe('INSERT bodies', () => {
+  it('hands the rows after an INSERT … FORMAT X in the URL over as they are, any bytes, any format', () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: 1, maxLength: 512 }),
+        fc.constantFrom('Native', 'native', 'RowBinaryWithNamesAndTypes', 'JSONCompactEachRowWithNames', 'CSV'),
+        fc.constantFrom('INSERT INTO db.t FORMAT', 'insert into t (a, b) SETTINGS async_insert = 0 FORMAT', '  INSERT INTO `d`.`t`\n(`a`)\nFORMAT'),
+        (rows, format, prefix) => {
+          const query = `${prefix} ${format}`;
+          const q = parseClickHouseQuery(exchange(new URLSearchParams({ query }).toString(), { body: Buffer.from(rows) }));
+          expect(q.sql).toBe(query);
+          expect(q.data).toEqual(Buffer.from(rows));
+        },
+      ),
+    );
   });
 
-  it('carries any bytes unchanged in the literal, and nothing but \\xHH escapes', () => {
-    fc.assert(
-      fc.property(fc.uint8Array({ minLength: 1, maxLength: 512 }), fc.constantFrom('Native', 'native', 'RowBinaryWithNamesAndTypes'), (rows, format) => {
-        const q = parseClickHouseQuery(exchange(new URLSearchParams({ query: `INSERT INTO db.t FORMAT ${format}` }).toString(), { body: Buffer.from(rows) }));
-        const m = /^INSERT INTO db\.t SELECT \* FROM format\((\w+), '((?:\\x[0-9a-f]{2})*)'\)$/.exec(q.sql);
-        expect(m?.[1]).toBe(format);
-        expect(unescape(m?.[2] ?? '')).toEqual(Buffer.from(rows));
-      }),
-    );
+  it('joins the body to any other query as more SQL text, as ClickHouse does', () => {
+    const select = parseClickHouseQuery(exchange('query=SELECT', { body: Buffer.from(' 1') }));
+    expect(select).toMatchObject({ sql: 'SELECT\n 1' });
+    expect(select.data).toBeUndefined();
+    // the whole INSERT in the body, rows included: one text, as before
+    const inBody = parseClickHouseQuery(exchange('', { body: Buffer.from('INSERT INTO t FORMAT CSV\n1,2') }));
+    expect(inBody).toMatchObject({ sql: 'INSERT INTO t FORMAT CSV\n1,2' });
+    expect(inBody.data).toBeUndefined();
   });
 });
 

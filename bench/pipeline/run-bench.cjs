@@ -385,6 +385,9 @@ async function step(rate, datagram) {
     for (const [kind, lost] of [['syslog', result.loss.syslog], ['traps', result.loss.traps]]) if (result.latency[kind]) result.latency[kind].valid = lost === 0;
     const drops = (m, prefix) => ({ kernel: sum(m, `${prefix}_udp_kernel_drops`), busFull: sum(m, `${prefix}_dropped_total`, (k) => k.includes('reason="bus-full"')), other: sum(m, `${prefix}_dropped_total`, (k) => !k.includes('reason="bus-full"')) });
     result.drops = { syslog: drops(m1.syslog, 'sonde_syslog'), traps: drops(m1.traps, 'sonde_trap') };
+    // datagrams the generators' kernel refused to send: lost before any receiver could count them
+    result.drops.syslog.sendErrors = sentSyslog.sendErrors ?? {};
+    result.drops.traps.sendErrors = sentTraps.sendErrors ?? {};
     return result;
   } finally {
     killAll();
@@ -408,7 +411,8 @@ async function main() {
     fs.writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
     const c = r.cpu;
     console.log(`rate ${rate}/s: syslog ${r.achieved.syslog.perSecond}/s traps ${r.achieved.traps.perSecond}/s lab ${r.achieved.lab.perSecond}/s | loss syslog ${r.loss.syslog} traps ${r.loss.traps} lab ${r.loss.lab} dup ${r.loss.duplicates} | zero loss: ${r.zeroLoss} | drained ${r.drained} in ${r.drainSeconds} s`);
-    console.log(`  drops: syslog kernel ${r.drops.syslog.kernel} bus-full ${r.drops.syslog.busFull} other ${r.drops.syslog.other}; traps kernel ${r.drops.traps.kernel} bus-full ${r.drops.traps.busFull} other ${r.drops.traps.other}`);
+    const refused = (e) => Object.entries(e ?? {}).map(([code, n]) => `${code} ${n}`).join(', ') || '0';
+    console.log(`  drops: syslog kernel ${r.drops.syslog.kernel} bus-full ${r.drops.syslog.busFull} other ${r.drops.syslog.other} send-refused ${refused(r.drops.syslog.sendErrors)}; traps kernel ${r.drops.traps.kernel} bus-full ${r.drops.traps.busFull} other ${r.drops.traps.other} send-refused ${refused(r.drops.traps.sendErrors)}`);
     console.log(`  CPU µs/event: ${Object.entries(c).map(([k, v]) => `${k} ${v.usPerEvent} (${v.coresDuringSend} cores)`).join(', ')}`);
     const lat = (l) => (l ? `p50 ${l.p50Ms} ms p99 ${l.p99Ms} ms${l.valid ? '' : ' (not valid: losses)'}` : 'n/a');
     console.log(`  latency send→stored: syslog ${lat(r.latency.syslog)}; traps ${lat(r.latency.traps)}`);

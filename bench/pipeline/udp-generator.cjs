@@ -6,7 +6,8 @@
 // 1 ms slices from the elapsed time; the sends queued in libuv are bounded so a rate the machine
 // cannot send shows as a lower achieved rate, not as memory growth.
 // stdout: {"t":<epoch ms>,"sent":N} every 100 ms (the send curve the bench's latency uses), then
-// {"done":true,"sent":N,"seconds":S,"cpuSeconds":C,"maxRssMB":M}.
+// {"done":true,"sent":N,"seconds":S,"cpuSeconds":C,"maxRssMB":M,"sendErrors":{code:N}} (sent counts every
+// datagram handed to the socket, sendErrors those the kernel then refused to send).
 const dgram = require('node:dgram');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -38,6 +39,7 @@ async function main() {
   const total = Math.round(rate * seconds);
   let sent = 0;
   let inflight = 0;
+  const sendErrors = new Map();
   const t0 = Date.now();
   const start = process.hrtime.bigint();
   const report = () => process.stdout.write(`${JSON.stringify({ t: t0 + Number(process.hrtime.bigint() - start) / 1e6, sent })}\n`);
@@ -50,7 +52,12 @@ async function main() {
       while (sent < due && inflight < 20000) {
         const s = sockets[sent % sockets.length];
         inflight++;
-        s.send(messages[sent % messages.length], () => void inflight--);
+        s.send(messages[sent % messages.length], (err) => {
+          inflight--;
+          // a datagram the kernel refused to send (ENOBUFS, EAGAIN, ECONNREFUSED on a connected
+          // socket): it never reached the receiver's socket, so no receiver counter sees it
+          if (err) sendErrors.set(err.code ?? 'error', (sendErrors.get(err.code ?? 'error') ?? 0) + 1);
+        });
         sent++;
       }
       if (sent >= total) return resolve();
@@ -65,7 +72,7 @@ async function main() {
   for (const s of sockets) s.close();
   const cpu = process.cpuUsage();
   // the bench reads the other stages' CPU from /proc; this process is gone by then
-  process.stdout.write(`${JSON.stringify({ done: true, sent, seconds: took, cpuSeconds: (cpu.user + cpu.system) / 1e6, maxRssMB: process.resourceUsage().maxRSS / 1024 })}\n`);
+  process.stdout.write(`${JSON.stringify({ done: true, sent, seconds: took, cpuSeconds: (cpu.user + cpu.system) / 1e6, maxRssMB: process.resourceUsage().maxRSS / 1024, sendErrors: Object.fromEntries(sendErrors) })}\n`);
 }
 main().catch((err) => {
   console.error(err);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { ClickHouseLogLevel, createClient, parseError, type ClickHouseClientConfigOptions, type ClickHouseSettings } from '@clickhouse/client';
 import { createChdbConnection } from 'chdb/connection';
 import type { EncodedFormat } from '../clickhouse/insert-body';
-import { identifier, insertInto } from '../clickhouse/insert-statement';
+import { identifier, INSERT_FILES, insertInto, stringLiteral } from '../clickhouse/insert-statement';
 import type { EncodedInsert, StoreConnection } from '../clickhouse/store-connection';
 import type { StoreConfig } from '../store.config';
 
@@ -57,8 +57,6 @@ function fileInsert(chdb: ReturnType<typeof createChdbConnection>, dir: string):
   };
 }
 
-/** The folder, inside the chDB data folder, that holds insert bodies while the engine reads them. */
-const INSERT_FILES = 'sonde-insert';
 /** Per process, not per connection: two stores opened in one process never share a file name. */
 let insertSeq = 0;
 
@@ -68,8 +66,6 @@ export function insertFromFile(table: string, columns: readonly string[], file: 
   return `${insertInto(table, columns)} FROM INFILE ${stringLiteral(file)}${settingsClause} FORMAT ${format}`;
 }
 
-/** A quoted string literal: `'` and `\` escaped with a backslash. */
-const stringLiteral = (v: string): string => `'${v.replace(/[\\']/g, (c) => `\\${c}`)}'`;
 
 function statementSettings(settings: ClickHouseSettings): Record<string, string | number | boolean> {
   const out: Record<string, string | number | boolean> = {};

@@ -2,12 +2,11 @@ import { mkdirSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Session } from 'chdb';
+import { INSERT_FILES, stringLiteral } from '../clickhouse/insert-statement';
 import { INSERT_WITH_FORMAT, type SqlEngine, type SqlResult, type SqlRunOptions } from '../sql-engine';
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-/** ClickHouse quotes a string literal with `'` and escapes `\` and `'` with a backslash. */
-const literal = (v: string): string => `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
 /**
  * The statement that reads an insert's data from `file`: `INSERT INTO t (…) FROM INFILE 'file'
@@ -19,7 +18,7 @@ export function infileInsertSql(sql: string, file: string): string {
   if (!m?.[1] || !m[3] || /\b(FROM\s+INFILE|VALUES|SELECT)\b/i.test(m[1])) {
     throw new Error('Code: 62. DB::Exception: Data was sent after a statement that is not INSERT INTO … FORMAT <name>. (SYNTAX_ERROR)');
   }
-  return `${m[1]} FROM INFILE ${literal(file)}${m[2] ?? ''} FORMAT ${m[3]}`;
+  return `${m[1]} FROM INFILE ${stringLiteral(file)}${m[2] ?? ''} FORMAT ${m[3]}`;
 }
 
 /** Per process: the store's own insert files in the same folder are named `<pid>-<seq>`. */
@@ -49,7 +48,7 @@ export class ChdbSqlEngine implements SqlEngine {
     private readonly sessionTimeoutMs = 60_000,
   ) {
     this.dir = path.resolve(chdbPath);
-    mkdirSync(this.dir, { recursive: true });
+    mkdirSync(path.join(this.dir, INSERT_FILES), { recursive: true });
   }
 
   async run(sql: string, options: SqlRunOptions): Promise<SqlResult> {
@@ -61,7 +60,7 @@ export class ChdbSqlEngine implements SqlEngine {
       const setup = [options.readonly ? 'SET readonly = 2' : '', `USE \`${options.database}\``];
       for (const [k, v] of Object.entries(options.settings)) {
         if (!IDENT.test(k)) throw new Error(`Code: 115. DB::Exception: Unknown setting ${k}. (UNKNOWN_SETTING)`);
-        setup.push(`SET ${k} = ${literal(v)}`);
+        setup.push(`SET ${k} = ${stringLiteral(v)}`);
       }
       for (const stmt of setup) if (stmt) await session.queryAsync(stmt, { format: 'TSV' });
       const started = performance.now();
@@ -87,9 +86,7 @@ export class ChdbSqlEngine implements SqlEngine {
    * inserts (chdb-connection.ts); the file is removed whatever the outcome.
    */
   private async insertData(session: Session, sql: string, data: Uint8Array): Promise<Omit<SqlResult, 'elapsedMs'>> {
-    const dir = path.join(this.dir, 'sonde-insert');
-    mkdirSync(dir, { recursive: true });
-    const file = path.join(dir, `${process.pid}-http-${++httpInsertSeq}`);
+    const file = path.join(this.dir, INSERT_FILES, `${process.pid}-http-${++httpInsertSeq}`);
     const statement = infileInsertSql(sql, file);
     try {
       await writeFile(file, data);

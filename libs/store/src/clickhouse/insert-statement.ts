@@ -5,3 +5,9 @@ export function insertInto(table: string, columns: readonly string[]): string {
 
 /** A backquoted identifier: `` ` `` and `\` escaped with a backslash, as ClickHouse reads them. */
 export const identifier = (name: string): string => `\`${name.replace(/[\\`]/g, (c) => `\\${c}`)}\``;
+
+/** A quoted string literal: `'` and `\` escaped with a backslash. */
+export const stringLiteral = (v: string): string => `'${v.replace(/[\\']/g, (c) => `\\${c}`)}'`;
+
+/** The folder, inside the chDB data folder, that holds insert bodies while the engine reads them (the store's and the HTTP interface's). */
+export const INSERT_FILES = 'sonde-insert';

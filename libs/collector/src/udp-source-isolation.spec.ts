@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import dgram from 'node:dgram';
 import { UdpSourceIsolation, type IsolatedSource } from './udp-source-isolation';
 
@@ -22,23 +23,30 @@ describe('UdpSourceIsolation', () => {
   let quiet: dgram.Socket;
   let isolation: UdpSourceIsolation;
   const got: { socket: 'shared' | 'own'; from: string }[] = [];
+  /** every datagram's payload, in the order the handlers saw them */
+  const order: string[] = [];
   const released: IsolatedSource[] = [];
 
   beforeEach(async () => {
     got.length = 0;
+    order.length = 0;
     released.length = 0;
     shared = await bound('127.0.0.1', { type: 'udp4', reusePort: true, recvBufferSize: 1 << 20 });
     flood = await bound('127.0.0.2');
     quiet = await bound('127.0.0.3');
-    shared.on('message', (_m, r) => {
+    shared.on('message', (m, r) => {
       got.push({ socket: 'shared', from: r.address });
+      order.push(m.toString());
       isolation.sample(r.address, r.port);
     });
     isolation = new UdpSourceIsolation(
       { type: 'udp4', address: '127.0.0.1', port: shared.address().port, ipv6Only: false, recvBufferSize: 1 << 20 },
       // the watch is called by the test (the timer's interval is longer than any test)
       { maxSources: 1, releaseAfterMs: 1000, watchMs: 3_600_000 },
-      (_m, r, source) => got.push({ socket: 'own', from: `${r.address}=${source.address}` }),
+      (m, r, source) => {
+        got.push({ socket: 'own', from: `${r.address}=${source.address}` });
+        order.push(m.toString());
+      },
       { onRelease: (s) => released.push(s) },
     );
   });
@@ -75,6 +83,44 @@ describe('UdpSourceIsolation', () => {
     send(flood, 3);
     await until(() => got.length === 3);
     expect(got.every((g) => g.socket === 'shared')).toBe(true);
+  });
+
+  it('keeps a source whose socket still holds datagrams: closing it would lose them uncounted', async () => {
+    const port = flood.address().port;
+    isolation.isolate('127.0.0.2', port, 0);
+    await until(() => isolation.isolated[0]?.socket !== undefined);
+    // another process sends from the isolated source's address and port while this one is
+    // blocked in execFileSync: nothing reads the isolated socket, the 5 datagrams wait in its queue
+    flood.close();
+    const sender = `const s = require('node:dgram').createSocket('udp4'); s.bind(${port}, '127.0.0.2', () => { let n = 0; for (let i = 0; i < 5; i++) s.send('x', ${shared.address().port}, '127.0.0.1', () => { if (++n === 5) s.close(); }); });`;
+    execFileSync(process.execPath, ['-e', sender]);
+    isolation.sweep(5000); // under its rate long enough, but its queue is not empty: kept
+    expect(isolation.isolated).toHaveLength(1);
+    await until(() => got.length === 5);
+    expect(got.every((g) => g.socket === 'own')).toBe(true);
+    isolation.sweep(10_000); // read, the queue is empty: released
+    expect(isolation.isolated).toHaveLength(0);
+    flood = await bound('127.0.0.2'); // afterEach closes it
+  });
+
+  it("keeps an isolated source's order: what its own socket reads waits for its backlog on the shared socket", async () => {
+    const port = flood.address().port;
+    flood.close();
+    // another process sends from the flooding source while this one is blocked: the datagrams wait in a queue
+    const send = (tag: string, n: number) =>
+      execFileSync(process.execPath, ['-e', `const s = require('node:dgram').createSocket('udp4'); s.bind(${port}, '127.0.0.2', () => { let k = 0; for (let i = 0; i < ${n}; i++) s.send('${tag}' + i, ${shared.address().port}, '127.0.0.1', () => { if (++k === ${n}) s.close(); }); });`]);
+    send('a', 200); // the backlog: queued on the shared socket
+    // bind and connect complete in process ticks, before the loop reads the shared socket again
+    isolation.isolate('127.0.0.2', port, 0);
+    for (let i = 0; i < 1000 && isolation.isolated[0]?.socket === undefined; i++) await new Promise((r) => process.nextTick(r));
+    expect(isolation.isolated[0]?.socket).toBeDefined();
+    send('b', 200); // after the connect: queued on the source's own socket
+    await until(() => order.length === 400);
+    // libuv reads the two sockets in turn (32 datagrams each per loop iteration): without the hold, b0 comes after a31
+    expect(got.filter((g) => g.socket === 'own')).toHaveLength(200);
+    expect(order).toEqual([...Array.from({ length: 200 }, (_, i) => `a${i}`), ...Array.from({ length: 200 }, (_, i) => `b${i}`)]);
+    expect(isolation.heldDatagrams).toBe(0);
+    flood = await bound('127.0.0.2'); // afterEach closes it
   });
 
   it('watch: a reader behind on the shared socket isolates the top talker of the samples; one keeping up, nobody', async () => {

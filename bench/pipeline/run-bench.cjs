@@ -48,6 +48,23 @@ const COMPRESSION = arg('compression', '');
 const PARTITIONS = Number(arg('partitions', '6'));
 const DRAIN_TIMEOUT_S = Number(arg('drain-timeout', '120'));
 const POLL_MS = Number(arg('poll-ms', '200'));
+// the syslog receiver's UDP source isolation (its default, on) or off: tells a loss it causes from one it does not
+const SYSLOG_ISOLATION = arg('syslog-isolation', 'on');
+if (!['on', 'off'].includes(SYSLOG_ISOLATION)) throw new Error(`--syslog-isolation: on or off, not ${SYSLOG_ISOLATION}`);
+
+/**
+ * The machine's UDP counters (/proc/net/snmp "Udp:") and softnet backlog drops
+ * (/proc/net/softnet_stat, 2nd column per CPU): a datagram lost in the kernel is counted here
+ * even where no socket's counter names it. Machine-wide: other processes' traffic counts too.
+ */
+function kernelUdpCounters() {
+  const lines = fs.readFileSync('/proc/net/snmp', 'utf8').split('\n').filter((l) => l.startsWith('Udp:'));
+  const names = lines[0].split(/\s+/).slice(1);
+  const values = lines[1].split(/\s+/).slice(1).map(Number);
+  const udp = Object.fromEntries(names.map((n, i) => [n, values[i]]));
+  const softnetDropped = fs.readFileSync('/proc/net/softnet_stat', 'utf8').trim().split('\n').reduce((n, l) => n + parseInt(l.split(/\s+/)[1], 16), 0);
+  return { InDatagrams: udp.InDatagrams, InErrors: udp.InErrors, RcvbufErrors: udp.RcvbufErrors, MemErrors: udp.MemErrors, SndbufErrors: udp.SndbufErrors, softnetDropped };
+}
 const BROKERS = (process.env.SONDE_TEST_KAFKA_BROKERS ?? '').split(',').filter(Boolean);
 const KAFKA_PID = Number(fs.readFileSync(path.join(process.env.SONDE_SERVICES_DIR ?? '/tmp/sonde-services', 'kafka/pid'), 'utf8').trim());
 const FAMILIES = ['icmp', 'snmp', 'syslog', 'rmon'];
@@ -200,7 +217,7 @@ async function step(rate, datagram) {
     const writer = service(dir, 'event-writer', 'event-writer', { ...core, bus: busFor('writer'), store: { type: 'chdb', chdb: { path: chdbPath } }, eventWriter: { group, families: FAMILIES } });
     // the load comes from one or four source sockets: the per-source limiters would be the
     // bottleneck otherwise, and they are not what this bench measures
-    const syslog = service(dir, 'syslog-receiver', 'syslog-receiver', { ...core, bus: busFor('syslog'), syslogReceiver: { udp: { hosts: ['127.0.0.1'], port: syslogPort }, tcp: { enabled: false }, rateLimit: { messagesPerSecond: 0 } } });
+    const syslog = service(dir, 'syslog-receiver', 'syslog-receiver', { ...core, bus: busFor('syslog'), syslogReceiver: { udp: { hosts: ['127.0.0.1'], port: syslogPort, ...(SYSLOG_ISOLATION === 'off' ? { isolation: { maxSources: 0 } } : {}) }, tcp: { enabled: false }, rateLimit: { messagesPerSecond: 0 } } });
     const traps = service(dir, 'trap-receiver', 'trap-receiver', { ...core, bus: busFor('traps'), trapReceiver: { listen: [{ address: '127.0.0.1', port: trapPort }], communities: ['bench'], rateLimit: { perSourcePerSecond: 1e9, perSourceBurst: 1e9, globalPerSecond: 1e9, globalBurst: 1e9, maxSources: 100 } } });
     const poller = service(dir, 'snmp-poller', 'snmp-poller', { ...core, bus: busFor('poller'), snmpPoller: { intervalMs: LAB_INTERVAL_MS } });
     const services = [writer, syslog, traps, poller];
@@ -216,6 +233,7 @@ async function step(rate, datagram) {
       { name: 'kafka', pid: KAFKA_PID },
     ];
     const loadStart = os.loadavg();
+    const kernelStart = kernelUdpCounters();
     const syslogRate = Math.round(rate * SYSLOG_SHARE);
     const trapRate = rate - syslogRate;
     const m0 = { poller: await metrics(poller), writer: await metrics(writer) };
@@ -360,6 +378,9 @@ async function step(rate, datagram) {
         traps: { sent: sentTraps.sent, seconds: sentTraps.seconds, perSecond: Math.round(sentTraps.sent / sentTraps.seconds) },
         lab: { events: pollerEvents, published: pollerPublished, perSecond: Math.round(pollerEvents / (sendSeconds + drainSeconds)) },
       },
+      syslogIsolation: SYSLOG_ISOLATION,
+      // what the kernel counted machine-wide during the step (a drop no receiver names shows here or nowhere)
+      kernelUdp: Object.fromEntries(Object.entries(kernelUdpCounters()).map(([k, v]) => [k, v - kernelStart[k]])),
       drained, drainSeconds, writerExit,
       stored,
       loss: {
@@ -369,7 +390,7 @@ async function step(rate, datagram) {
         duplicates: (stored.syslogRows - stored.syslogIds) + (stored.trapRows - stored.trapIds),
       },
       receivers: {
-        syslog: pick(m1.syslog, /^sonde_syslog_(received|published|dropped|udp_kernel_drops)|^sonde_bus_(published|publish_failures|spool_events)/),
+        syslog: pick(m1.syslog, /^sonde_syslog_(received|published|dropped|udp_kernel_drops|udp_isolated)|^sonde_bus_(published|publish_failures|spool_events)/),
         traps: pick(m1.traps, /^sonde_trap_(received|published|dropped|udp_kernel_drops)|^sonde_bus_(published|publish_failures|spool_events)/),
       },
       writer: pick(m1.writer, /^sonde_event_writer_(events_written|events_deduplicated|insert_failures|dropped|batches_written)|^sonde_event_writer_flush|^sonde_store_insert_duration_seconds_(sum|count)|^sonde_bus_(consumed_events|consumer_batches|handler_failures)/),
@@ -412,6 +433,7 @@ async function main() {
     const c = r.cpu;
     console.log(`rate ${rate}/s: syslog ${r.achieved.syslog.perSecond}/s traps ${r.achieved.traps.perSecond}/s lab ${r.achieved.lab.perSecond}/s | loss syslog ${r.loss.syslog} traps ${r.loss.traps} lab ${r.loss.lab} dup ${r.loss.duplicates} | zero loss: ${r.zeroLoss} | drained ${r.drained} in ${r.drainSeconds} s`);
     const refused = (e) => Object.entries(e ?? {}).map(([code, n]) => `${code} ${n}`).join(', ') || '0';
+    console.log(`  machine UDP counters during the step (syslog isolation ${r.syslogIsolation}): ${Object.entries(r.kernelUdp).map(([k, v]) => `${k} ${v}`).join(', ')}`);
     console.log(`  drops: syslog kernel ${r.drops.syslog.kernel} bus-full ${r.drops.syslog.busFull} other ${r.drops.syslog.other} send-refused ${refused(r.drops.syslog.sendErrors)}; traps kernel ${r.drops.traps.kernel} bus-full ${r.drops.traps.busFull} other ${r.drops.traps.other} send-refused ${refused(r.drops.traps.sendErrors)}`);
     console.log(`  CPU µs/event: ${Object.entries(c).map(([k, v]) => `${k} ${v.usPerEvent} (${v.coresDuringSend} cores)`).join(', ')}`);
     const lat = (l) => (l ? `p50 ${l.p50Ms} ms p99 ${l.p99Ms} ms${l.valid ? '' : ' (not valid: losses)'}` : 'n/a');

@@ -75,5 +75,14 @@ describe('udp-kernel-drops', () => {
     after.add('127.0.0.2', 5000);
     expect(after.total()).toBe(5017);
     expect(after.bySource()).toEqual([{ source: '127.0.0.2', dropped: 5000 }, { source: 'other', dropped: 17 }]);
+    // released but parked (connected to loopback at its own port) while it is read empty: its
+    // drops were retired at the release and are not counted twice
+    const parked = new UdpKernelDropLedger(new Set([514]), [file('udp-parked', [
+      ' 242: 00000000:0202 00000000:0000 07 00000000:00000000 00:00000000 00000000     0        0 79386 2 000000002173002f 17',
+      ' 243: 0100007F:0202 0100007F:0202 01 00000000:00000300 00:00000000 00000000     0        0 79387 2 000000002173003f 5000',
+    ])]);
+    parked.add('127.0.0.2', 5000);
+    expect(parked.total()).toBe(5017);
+    expect(parked.bySource()).toEqual([{ source: '127.0.0.2', dropped: 5000 }, { source: 'other', dropped: 17 }]);
   });
 });

@@ -44,10 +44,23 @@ export function readUdpSocketDrops(ports: ReadonlySet<number>, files = ['/proc/n
   return out;
 }
 
-/** Kernel drops summed over the UDP sockets bound to `ports`. 0 where unavailable. */
+/**
+ * The peer a released isolated socket is parked on while it is read empty (UdpSourceIsolation):
+ * loopback at the socket's own port, which only the collector's own sockets could send from.
+ */
+export function parkedPeer(type: 'udp4' | 'udp6'): string {
+  return type === 'udp4' ? '127.0.0.1' : '::1';
+}
+
+/** A socket parked for its last reads: its drops were retired when its source was released. */
+export function isParked(s: UdpSocketDrops): boolean {
+  return s.remotePort === s.localPort && (s.remote === parkedPeer('udp4') || s.remote === parkedPeer('udp6'));
+}
+
+/** Kernel drops summed over the UDP sockets bound to `ports` (parked ones aside: counted when parked). 0 where unavailable. */
 export function readUdpKernelDrops(ports: ReadonlySet<number>, files = ['/proc/net/udp', '/proc/net/udp6']): number {
   let drops = 0;
-  for (const s of readUdpSocketDrops(ports, files)) drops += s.drops;
+  for (const s of readUdpSocketDrops(ports, files)) if (!isParked(s)) drops += s.drops;
   return drops;
 }
 
@@ -110,6 +123,7 @@ export class UdpKernelDropLedger {
     const by = new Map(this.retiredBySource);
     let shared = 0;
     for (const s of readUdpSocketDrops(this.ports, this.files)) {
+      if (isParked(s)) continue;
       if (s.remote === undefined) shared += s.drops;
       else by.set(s.remote, (by.get(s.remote) ?? 0) + s.drops);
     }

@@ -103,6 +103,30 @@ describe('UdpSourceIsolation', () => {
     flood = await bound('127.0.0.2'); // afterEach closes it
   });
 
+  it('a released socket is read empty before it closes: what it still held is handed on, not freed by the kernel', async () => {
+    await isolation.close();
+    // the look at its queue found it empty, and datagrams came in after (the race a close loses them in)
+    isolation = new UdpSourceIsolation(
+      { type: 'udp4', address: '127.0.0.1', port: shared.address().port, ipv6Only: false, recvBufferSize: 1 << 20 },
+      { maxSources: 1, releaseAfterMs: 1000, watchMs: 3_600_000 },
+      (_m, r, source) => got.push({ socket: 'own', from: `${r.address}=${source.address}` }),
+      { onRelease: (s) => released.push(s), queuedBytes: () => 0 },
+    );
+    const port = flood.address().port;
+    isolation.isolate('127.0.0.2', port, 0);
+    await until(() => isolation.isolated[0]?.socket !== undefined);
+    flood.close();
+    const sender = `const s = require('node:dgram').createSocket('udp4'); s.bind(${port}, '127.0.0.2', () => { let n = 0; for (let i = 0; i < 5; i++) s.send('x', ${shared.address().port}, '127.0.0.1', () => { if (++n === 5) s.close(); }); });`;
+    execFileSync(process.execPath, ['-e', sender]);
+    isolation.sweep(5000); // released with 5 datagrams in its queue: parked, read, then closed
+    expect(isolation.isolated).toHaveLength(0);
+    expect(released).toHaveLength(1);
+    expect(isolation.parked).toBe(1);
+    await until(() => got.length === 5 && isolation.parked === 0, 'the parked socket read empty and closed');
+    expect(got.every((g) => g.socket === 'own')).toBe(true);
+    flood = await bound('127.0.0.2'); // afterEach closes it
+  });
+
   it("keeps an isolated source's order: what its own socket reads waits for its backlog on the shared socket", async () => {
     const port = flood.address().port;
     flood.close();

@@ -15,6 +15,13 @@ const until = async (ok: () => boolean, what = 'datagrams') => {
   }
 };
 
+/**
+ * Another process sends `n` datagrams (`<tag><i>`) from 127.0.0.2:`fromPort` while this one is
+ * blocked in execFileSync: nothing here reads, so they wait in a kernel queue.
+ */
+const sendFromChild = (fromPort: number, toPort: number, tag: string, n: number) =>
+  execFileSync(process.execPath, ['-e', `const s = require('node:dgram').createSocket('udp4'); s.bind(${fromPort}, '127.0.0.2', () => { let k = 0; for (let i = 0; i < ${n}; i++) s.send('${tag}' + i, ${toPort}, '127.0.0.1', () => { if (++k === ${n}) s.close(); }); });`]);
+
 // real loopback sockets: the point is what the Linux kernel does with a connected socket in a
 // SO_REUSEPORT group (a source's datagrams go to it, every other source's to the shared one)
 describe('UdpSourceIsolation', () => {
@@ -92,8 +99,7 @@ describe('UdpSourceIsolation', () => {
     // another process sends from the isolated source's address and port while this one is
     // blocked in execFileSync: nothing reads the isolated socket, the 5 datagrams wait in its queue
     flood.close();
-    const sender = `const s = require('node:dgram').createSocket('udp4'); s.bind(${port}, '127.0.0.2', () => { let n = 0; for (let i = 0; i < 5; i++) s.send('x', ${shared.address().port}, '127.0.0.1', () => { if (++n === 5) s.close(); }); });`;
-    execFileSync(process.execPath, ['-e', sender]);
+    sendFromChild(port, shared.address().port, 'x', 5);
     isolation.sweep(5000); // under its rate long enough, but its queue is not empty: kept
     expect(isolation.isolated).toHaveLength(1);
     await until(() => got.length === 5);
@@ -116,8 +122,7 @@ describe('UdpSourceIsolation', () => {
     isolation.isolate('127.0.0.2', port, 0);
     await until(() => isolation.isolated[0]?.socket !== undefined);
     flood.close();
-    const sender = `const s = require('node:dgram').createSocket('udp4'); s.bind(${port}, '127.0.0.2', () => { let n = 0; for (let i = 0; i < 5; i++) s.send('x', ${shared.address().port}, '127.0.0.1', () => { if (++n === 5) s.close(); }); });`;
-    execFileSync(process.execPath, ['-e', sender]);
+    sendFromChild(port, shared.address().port, 'x', 5);
     isolation.sweep(5000); // released with 5 datagrams in its queue: parked, read, then closed
     expect(isolation.isolated).toHaveLength(0);
     expect(released).toHaveLength(1);
@@ -130,9 +135,7 @@ describe('UdpSourceIsolation', () => {
   it("keeps an isolated source's order: what its own socket reads waits for its backlog on the shared socket", async () => {
     const port = flood.address().port;
     flood.close();
-    // another process sends from the flooding source while this one is blocked: the datagrams wait in a queue
-    const send = (tag: string, n: number) =>
-      execFileSync(process.execPath, ['-e', `const s = require('node:dgram').createSocket('udp4'); s.bind(${port}, '127.0.0.2', () => { let k = 0; for (let i = 0; i < ${n}; i++) s.send('${tag}' + i, ${shared.address().port}, '127.0.0.1', () => { if (++k === ${n}) s.close(); }); });`]);
+    const send = (tag: string, n: number) => sendFromChild(port, shared.address().port, tag, n);
     send('a', 200); // the backlog: queued on the shared socket
     // bind and connect complete in process ticks, before the loop reads the shared socket again
     isolation.isolate('127.0.0.2', port, 0);

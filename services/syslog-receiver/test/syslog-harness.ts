@@ -59,7 +59,13 @@ export class SyslogHarness {
         },
       },
     );
-    h.listening = await h.receiver.start();
+    try {
+      h.listening = await h.receiver.start();
+    } catch (err) {
+      // the receiver cleaned up after itself; the bus's subscription would keep jest from exiting
+      await h.bus.close();
+      throw err;
+    }
     return h;
   }
 

@@ -4,6 +4,8 @@
 # scripts/services.sh starts. Writes bench/bus/RESULTS.md.
 #   bench/bus/run.sh        (BENCH_EVENTS=50000 by default; BENCH_ONLY=memoryBus,rawKafkajs,…)
 set -euo pipefail
+# shellcheck source=../lib/help.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/help.sh" "$0" "$@"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
 # shellcheck source=../../scripts/lib/node24.sh

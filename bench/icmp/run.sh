@@ -10,6 +10,8 @@
 # Both tools get the same count, per-target period, timeout and global rate (fping -i = 1000/RATE).
 # Writes bench/icmp/out/<run>/ and prints one JSON line per run; compare.js makes the table.
 set -euo pipefail
+# shellcheck source=../lib/help.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/help.sh" "$0" "$@"
 SONDE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$SONDE_ROOT"
 source scripts/lib/node24.sh

@@ -16,12 +16,10 @@
 # (default /tmp/sonde-bench-pipeline) and stopped again, with every process this run started,
 # on exit, failure or Ctrl-C.
 set -euo pipefail
+# shellcheck source=../lib/help.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/help.sh" "$0" "$@"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
-if [[ " $* " == *" --help "* || " $* " == *" -h "* ]]; then
-  sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'
-  exit 0
-fi
 export SONDE_SERVICES_DIR="${SONDE_SERVICES_DIR:-/tmp/sonde-bench-pipeline}"
 bash scripts/peers.sh install snmp
 # shellcheck source=../../scripts/lib/node24.sh

@@ -6,6 +6,8 @@
 #   bench/rmon/run.sh     env: BENCH_CPU_DEVICES=20 BENCH_SCALE_DEVICES=2000 BENCH_SCALE_INTERVALS=3
 #                                BENCH_LAB_PROCESSES=2 BENCH_LAB_UPTIME_S=120 BENCH_WARMUP_CONCURRENCY=100
 set -euo pipefail
+# shellcheck source=../lib/help.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/help.sh" "$0" "$@"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
 # shellcheck source=../../scripts/lib/node24.sh

@@ -5,6 +5,8 @@
 # Lab agents run in a child process (lab-agents.ts) so the poller's CPU is measured alone.
 #   bench/snmp-poller/run.sh     env: BENCH_CPU_DEVICES=20 BENCH_SCALE_DEVICES=1000 BENCH_SCALE_INTERVALS=2
 set -euo pipefail
+# shellcheck source=../lib/help.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/help.sh" "$0" "$@"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
 # shellcheck source=../../scripts/lib/node24.sh

@@ -6,6 +6,8 @@
 #   bench/store/run.sh            (BENCH_ROWS=200000 by default: rows per batch size and target;
 #                                  BENCH_EVENTS=60000 events of 10 rows for the writer)
 set -euo pipefail
+# shellcheck source=../lib/help.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/help.sh" "$0" "$@"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
 # shellcheck source=../../scripts/lib/node24.sh

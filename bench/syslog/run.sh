@@ -5,6 +5,8 @@
 #   bench/syslog/run.sh [--rates 20000,50000,100000] [--seconds 4] [--targets bare,sonde,sonde-w2,rsyslog]
 #   bench/syslog/run.sh --targets sonde-kafka,rsyslog-kafka,sonde,rsyslog,bare   (UDP → Kafka side by side)
 set -euo pipefail
+# shellcheck source=../lib/help.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/help.sh" "$0" "$@"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
 bash scripts/peers.sh install syslog

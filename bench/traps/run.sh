@@ -7,6 +7,8 @@
 #   BENCH_KAFKA_CLIENT=platformatic bench/traps/run.sh --targets sonde-kafka …
 #   node bench/traps/publish-bench.cjs [--client kafkajs|platformatic]   (the publish path alone, no socket; needs SONDE_TEST_KAFKA_BROKERS)
 set -euo pipefail
+# shellcheck source=../lib/help.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/help.sh" "$0" "$@"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
 bash scripts/peers.sh install snmp

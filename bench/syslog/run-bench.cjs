@@ -3,8 +3,9 @@
 //   sonde    the Sonde syslog receiver, main thread (udp.workers: 0) → MemoryEventBus
 //   sonde-w2 the same with 2 UDP worker threads (SO_REUSEPORT)
 //   rsyslog  Debian rsyslogd 8.2302, imudp → omfile
-//   sonde-kafka    the Sonde receiver publishing to the real Kafka bus (SONDE_TEST_KAFKA_BROKERS)
-//   sonde-kafka-platformatic  the same on bus.kafka.client: platformatic (@platformatic/kafka)
+//   sonde-kafka    the Sonde receiver publishing to the real Kafka bus (SONDE_TEST_KAFKA_BROKERS;
+//                  BENCH_KAFKA_CLIENT kafkajs|platformatic, default platformatic as the product)
+//   sonde-kafka-platformatic  the same, always on bus.kafka.client: platformatic
 //   rsyslog-kafka  rsyslogd imudp → omkafka (librdkafka) to the same broker
 // (Kafka targets count what reached the topic: the sum of its partitions' high watermarks.)
 // For each rate step: messages sent / arrived, CPU seconds of the target process (all threads,
@@ -80,7 +81,7 @@ async function topicCounter(topic) {
   };
 }
 
-/** The receiver on the Kafka bus; `client` overrides BENCH_KAFKA_CLIENT (kafkajs by default). */
+/** The receiver on the Kafka bus; `client` overrides BENCH_KAFKA_CLIENT (platformatic by default, as the product). */
 async function sondeKafkaTarget(client) {
   if (!BROKERS.length) throw new Error('sonde-kafka needs SONDE_TEST_KAFKA_BROKERS (bench/syslog/run.sh starts Kafka)');
   const prefix = `bench-syslog-${process.pid}-${++topicSeq}.`;

@@ -22,7 +22,7 @@ async function main() {
   const kafkaPrefix = process.env.BENCH_KAFKA_PREFIX;
   const spool = kafkaPrefix ? require('node:fs').mkdtempSync(path.join(require('node:os').tmpdir(), 'bench-syslog-spool-')) : '';
   const busConfig = kafkaPrefix
-    ? busConfigSchema.parse({ type: 'kafka', kafka: { client: process.env.BENCH_KAFKA_CLIENT ?? 'kafkajs', brokers: process.env.SONDE_TEST_KAFKA_BROKERS.split(','), topicPrefix: kafkaPrefix, spool: { dir: spool } } })
+    ? busConfigSchema.parse({ type: 'kafka', kafka: { client: process.env.BENCH_KAFKA_CLIENT ?? 'platformatic', brokers: process.env.SONDE_TEST_KAFKA_BROKERS.split(','), topicPrefix: kafkaPrefix, spool: { dir: spool } } })
     : busConfigSchema.parse({ memory: { queueCapacity: 100000 } });
   const bus = kafkaPrefix
     ? await (busConfig.kafka.client === 'platformatic'

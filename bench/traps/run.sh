@@ -4,7 +4,7 @@
 #   bench/traps/run.sh [--rates 5000,10000,20000,40000,80000] [--seconds 2] [--cpu-count 100000] [--cpu-rate 10000]
 #   bench/traps/run.sh --targets sonde-kafka,sonde,snmptrapd --rates 10000,25000,50000,80000   (goal: on Kafka, zero loss ≥ 50 000/s)
 #   bench/traps/run.sh --targets sonde-kafka-serial,sonde-kafka …   (one publish() call in flight vs the bus's ordered calls)
-#   BENCH_KAFKA_CLIENT=platformatic bench/traps/run.sh --targets sonde-kafka …
+#   BENCH_KAFKA_CLIENT=kafkajs bench/traps/run.sh --targets sonde-kafka …   (default: @platformatic/kafka, as the product)
 #   node bench/traps/publish-bench.cjs [--client kafkajs|platformatic]   (the publish path alone, no socket; needs SONDE_TEST_KAFKA_BROKERS)
 set -euo pipefail
 # shellcheck source=../lib/help.sh

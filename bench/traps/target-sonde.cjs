@@ -61,7 +61,7 @@ async function kafkaBus() {
   const config = busConfigSchema.parse({
     type: 'kafka',
     kafka: {
-      client: process.env.BENCH_KAFKA_CLIENT ?? 'kafkajs', brokers: process.env.SONDE_TEST_KAFKA_BROKERS.split(','), topicPrefix: prefix, spool: { dir: fs.mkdtempSync(path.join(os.tmpdir(), 'bench-traps-spool-')) },
+      client: process.env.BENCH_KAFKA_CLIENT ?? 'platformatic', brokers: process.env.SONDE_TEST_KAFKA_BROKERS.split(','), topicPrefix: prefix, spool: { dir: fs.mkdtempSync(path.join(os.tmpdir(), 'bench-traps-spool-')) },
       // sonde-kafka-thread: the producer on a thread of its own (bus.kafka.producer.thread: worker)
       // BENCH_KAFKA_COMPRESSION: bus.kafka.producer.compression (unset: the bus default, none)
       producer: { thread: mode === 'sonde-kafka-thread' ? 'worker' : 'main', ...(process.env.BENCH_KAFKA_COMPRESSION ? { compression: process.env.BENCH_KAFKA_COMPRESSION } : {}) },

@@ -20,7 +20,7 @@
 //   RSS                     VmRSS of every process, sampled every second (max) and VmHWM
 //
 //   node run-bench.cjs [--rates 50000] [--seconds 60] [--syslog-share 0.7] [--lab-devices 10]
-//        [--lab-interval-ms 5000] [--kafka-client kafkajs|platformatic] [--compression none|gzip|zstd] [--partitions 6]
+//        [--lab-interval-ms 5000] [--kafka-client platformatic|kafkajs] [--compression none|gzip|zstd] [--partitions 6]
 //        [--drain-timeout 120] [--poll-ms 200]
 // Needs SONDE_TEST_KAFKA_BROKERS, the build, and Debian's snmptrap (to capture the trap datagram).
 const { spawn } = require('node:child_process');
@@ -42,7 +42,7 @@ const SECONDS = Number(arg('seconds', '60'));
 const SYSLOG_SHARE = Number(arg('syslog-share', '0.7'));
 const LAB_DEVICES = Number(arg('lab-devices', '10'));
 const LAB_INTERVAL_MS = Number(arg('lab-interval-ms', '5000'));
-const KAFKA_CLIENT = arg('kafka-client', 'kafkajs');
+const KAFKA_CLIENT = arg('kafka-client', 'platformatic'); // the product's default
 // bus.kafka.producer.compression of every service (unset: the bus default, none)
 const COMPRESSION = arg('compression', '');
 const PARTITIONS = Number(arg('partitions', '6'));

@@ -7,7 +7,7 @@
 # reading in RESULTS.md.
 #
 #   bench/pipeline/run.sh [--rates 50000[,20000,…]] [--seconds 60] [--syslog-share 0.7]
-#                         [--lab-devices 10] [--lab-interval-ms 5000] [--kafka-client kafkajs|platformatic] [--compression none|gzip|zstd]
+#                         [--lab-devices 10] [--lab-interval-ms 5000] [--kafka-client platformatic|kafkajs] [--compression none|gzip|zstd]
 #                         [--partitions 6] [--drain-timeout 120] [--poll-ms 200] [--syslog-isolation on|off]
 #   bench/pipeline/run.sh --rates 50000,20000,10000,5000 --seconds 20     (a quick step-down)
 #

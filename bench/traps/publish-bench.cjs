@@ -19,7 +19,7 @@ const arg = (name, def) => {
 };
 const EVENTS = Number(arg('events', '100000'));
 const ROUNDS = Number(arg('rounds', '2'));
-const CLIENT = arg('client', 'kafkajs');
+const CLIENT = arg('client', 'platformatic'); // the product's default
 const dist = path.join(ROOT, 'services/trap-receiver/dist');
 const { buildTrapReceiver } = require(path.join(dist, 'build-trap-receiver.js'));
 const { trapReceiverConfigSchema } = require(path.join(dist, 'trap-receiver.config.js'));
